@@ -1,0 +1,59 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// One package, one responsibility per target (see docs/DESIGN.md in the shared folder).
+let package = Package(
+    name: "payrecon",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "payrecon", targets: ["payrecon"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Already resolved through Hummingbird; named so the sandbox can shut its server down gracefully.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "Core"),
+        .target(name: "Store", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "StripeAPI", dependencies: [
+            "Core",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+        .target(name: "Extract", dependencies: [
+            "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Reconcile", dependencies: ["Core"]),
+        .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
+        .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter"]),
+        .target(name: "Payments", dependencies: ["Core", "Store", "StripeAPI"]),
+        .target(name: "Sandbox", dependencies: [
+            "Core", "StripeAPI",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        .target(name: "PayreconCLI", dependencies: [
+            "Core", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", .product(name: "Logging", package: "swift-log")]),
+
+        .testTarget(name: "CoreTests", dependencies: ["Core"]),
+        .testTarget(name: "StoreTests", dependencies: ["Core", "Store"]),
+        .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox"]),
+        .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
+        .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "StripeAPI"]),
+        .testTarget(name: "PayreconCLITests", dependencies: [
+            "PayreconCLI", "Core", "Store", "Sandbox", "Extract", "Reconcile", "Report",
+        ]),
+    ]
+)

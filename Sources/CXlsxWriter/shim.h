@@ -1,0 +1,4 @@
+#ifndef PAYRECON_CXLSXWRITER_SHIM_H
+#define PAYRECON_CXLSXWRITER_SHIM_H
+#include <xlsxwriter.h>
+#endif

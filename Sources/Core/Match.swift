@@ -1,0 +1,34 @@
+/// Ledger entries and Stripe objects that agree, and the rule and key that paired them.
+public struct Match: Hashable, Sendable {
+    public enum Rule: String, Hashable, Sendable, CaseIterable {
+        /// The ledger row carries the Stripe id (pi_, ch_, re_, du_/dp_).
+        case stripeId = "stripe_id"
+        /// The charge's metadata.order_id is the ledger row's order.
+        case metadataOrderId = "metadata_order_id"
+        /// Ledger refunds without ids matched the order's Stripe refunds by their sum.
+        case refundSum = "refund_sum"
+        /// Ledger refund without id matched one Stripe refund of the order with the same amount.
+        case refundAmount = "refund_amount"
+        /// Ledger dispute without id matched the order's dispute.
+        case disputeOrder = "dispute_order"
+    }
+
+    public let rule: Rule
+    /// The value the rule matched on (the id, or the order id).
+    public let key: String
+    public let orderId: String?
+    public let ledgerEntryIds: [String]
+    public let stripeIds: [String]
+    public let ledgerAmount: Money
+    public let stripeAmount: Money
+    public let occurredAt: Timestamp
+
+    public init(rule: Rule, key: String, orderId: String?, ledgerEntryIds: [String], stripeIds: [String],
+                ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+        self.rule = rule; self.key = key; self.orderId = orderId; self.ledgerEntryIds = ledgerEntryIds
+        self.stripeIds = stripeIds; self.ledgerAmount = ledgerAmount; self.stripeAmount = stripeAmount; self.occurredAt = occurredAt
+    }
+
+    /// Deterministic id from its members.
+    public var id: String { "\(rule.rawValue)/" + (ledgerEntryIds + stripeIds).joined(separator: "+") }
+}

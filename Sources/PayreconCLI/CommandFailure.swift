@@ -1,0 +1,21 @@
+import ArgumentParser
+import Core
+import Foundation
+
+/// Runs a command body; any error is printed to stderr once, plainly, and becomes exit code 2.
+/// Usage errors (ValidationError) and explicit exit codes pass through untouched.
+func failingWithExitCode2<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        FileHandle.standardError.write(Data("payrecon: error: \(String(describing: error))\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+/// The wall clock, in one place so that stages stamp the same kind of time.
+func now() -> Timestamp { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000)) }

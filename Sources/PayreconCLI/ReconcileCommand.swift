@@ -1,0 +1,44 @@
+import ArgumentParser
+import Core
+import Reconcile
+import Store
+
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile",
+        abstract: "Match the store's Stripe objects against the ledger for a period and record the discrepancies.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var period: PeriodOptions
+    @Option(name: .long, help: "Exit 1 when open discrepancies at or above this severity remain (low, medium, high, critical).")
+    var failOn: String?
+    @Option(name: .long, help: "Fee schedule JSON (default: Stripe's standard pricing).")
+    var feeSchedule: String?
+    @Option(name: .long, help: "Hours read on each side of the period, so rows across the edge still match.")
+    var marginHours: Int = 72
+
+    func validate() throws {
+        if let failOn, Severity(rawValue: failOn) == nil {
+            throw ValidationError("--fail-on must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard marginHours >= 0 else { throw ValidationError("--margin-hours must not be negative") }
+    }
+
+    func run() async throws {
+        let period = try self.period.period()
+        let open = try await failingWithExitCode2 {
+            let db = try PayreconStore(path: store.db)
+            let result = try Pipeline.reconcile(store: db, period: period, feeSchedule: try Pipeline.loadFeeSchedule(feeSchedule),
+                                                marginSeconds: Int64(marginHours) * 3_600)
+            print("period \(period): \(result.matches.count) matches, \(result.discrepancies.count) discrepancies")
+            for (kind, items) in Dictionary(grouping: result.discrepancies, by: \.kind).sorted(by: { $0.key < $1.key }) {
+                print("  \(kind.rawValue): \(items.count)")
+            }
+            for line in result.diagnostics.prefix(20) { print("note: \(line)") }
+            return try db.discrepancies(from: period.start, to: period.end).filter { $0.status == .open }
+        }
+        if let failOn, let threshold = Severity(rawValue: failOn), open.contains(where: { $0.discrepancy.severity >= threshold }) {
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Core
+
+/// The matching engine: a pure function from records to matches and discrepancies.
+/// It never touches the network or the store, so the same input always gives the same output.
+public enum Reconciler {
+    public static func reconcile(_ input: ReconcileInput) -> ReconcileResult {
+        var pass = ReconciliationPass(input: input)
+        pass.matchPayments()
+        pass.matchRefunds()
+        pass.matchDisputes()
+        pass.checkFees()
+        pass.checkPayouts()
+        return pass.result()
+    }
+}
+
+/// The state of one reconciliation while its steps run, with the indexes they share.
+struct ReconciliationPass {
+    let input: ReconcileInput
+    let chargesById: [ChargeID: Charge]
+    /// Payment charges (succeeded and captured) per order, oldest first.
+    let paymentsByOrder: [OrderID: [Charge]]
+    let paymentsByIntent: [String: [Charge]]
+    var matches: [Match] = []
+    var discrepancies: [Discrepancy] = []
+    var diagnostics: [String] = []
+    var matchedCharges = Set<ChargeID>()
+
+    init(input: ReconcileInput) {
+        self.input = input
+        let charges = input.stripe.charges.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+        chargesById = Dictionary(charges.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        let payments = charges.filter(\.isPayment)
+        paymentsByOrder = Dictionary(grouping: payments.filter { $0.orderId != nil }, by: { $0.orderId! })
+        paymentsByIntent = Dictionary(grouping: payments.filter { $0.paymentIntent != nil }, by: { $0.paymentIntent!.id })
+    }
+
+    /// The order a charge belongs to, by its metadata.
+    func order(ofCharge id: String?) -> OrderID? { id.flatMap { chargesById[ChargeID($0)]?.orderId } }
+
+    mutating func flag(_ discrepancy: Discrepancy) {
+        guard input.inPeriod(discrepancy.occurredAt) else { return }
+        discrepancies.append(discrepancy)
+    }
+
+    mutating func record(_ match: Match) {
+        guard input.inPeriod(match.occurredAt) else { return }
+        matches.append(match)
+    }
+
+    func result() -> ReconcileResult {
+        ReconcileResult(
+            matches: matches.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
+            discrepancies: discrepancies.sorted { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) },
+            diagnostics: diagnostics)
+    }
+}

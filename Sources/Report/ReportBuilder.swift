@@ -1,0 +1,82 @@
+import Core
+import Store
+
+/// Reads a reconciled period from the store and lays it out as the report's tables.
+/// Times are shown in the period's time zone; amounts in each row's own currency.
+public struct ReportBuilder {
+    public static let discrepancyColumns = [
+        "discrepancy_id", "kind", "severity", "order_id", "ledger_entry_id", "stripe_id", "currency", "expected_amount",
+        "actual_amount", "difference", "first_seen", "age_days", "status", "note",
+    ]
+
+    let store: PayreconStore
+    let period: ReportingPeriod
+    let now: Timestamp
+
+    public init(store: PayreconStore, period: ReportingPeriod, now: Timestamp) {
+        self.store = store; self.period = period; self.now = now
+    }
+
+    public func tables() throws(StoreError) -> [ReportTable] {
+        let discrepancies = try store.discrepancies(from: period.start, to: period.end)
+        let matches = try store.matches(from: period.start, to: period.end)
+        return [
+            try summary(discrepancies: discrepancies, matches: matches),
+            discrepancyTable(discrepancies),
+            matchedTable(matches),
+            try payoutTable(),
+        ]
+    }
+
+    func localTime(_ time: Timestamp) -> String { period.localTime(of: time) }
+
+    func discrepancyTable(_ items: [TrackedDiscrepancy]) -> ReportTable {
+        var table = ReportTable(name: "Discrepancies", fileName: "discrepancies.csv", columns: Self.discrepancyColumns)
+        for item in items {
+            let d = item.discrepancy
+            var note = d.detail
+            if let resolution = item.note { note += " | resolved by \(item.resolvedBy ?? "?"): \(resolution)" }
+            table.rows.append([
+                .text(d.id), .text(d.kind.rawValue), .text(d.severity.rawValue), .optionalText(d.orderId), .optionalText(d.ledgerEntryId),
+                .optionalText(d.stripeId), .text(d.currency.code), .optionalMoney(d.expected, d.expectedCurrency ?? d.currency),
+                .optionalMoney(d.actual, d.currency), .optionalMoney(d.difference, d.currency), .text(localTime(item.firstSeen)),
+                .integer(item.ageDays(now: now)), .text(item.status.rawValue), .text(note),
+            ])
+        }
+        return table
+    }
+
+    func matchedTable(_ matches: [Match]) -> ReportTable {
+        var table = ReportTable(name: "Matched", fileName: "matched.csv", columns: [
+            "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
+            "stripe_currency", "stripe_amount", "occurred_at",
+        ])
+        for m in matches {
+            table.rows.append([
+                .text(m.id), .text(m.rule.rawValue), .text(m.key), .optionalText(m.orderId), .text(m.ledgerEntryIds.joined(separator: " ")),
+                .text(m.stripeIds.joined(separator: " ")), .text(m.ledgerAmount.currency.code),
+                .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
+                .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), .text(localTime(m.occurredAt)),
+            ])
+        }
+        return table
+    }
+
+    func payoutTable() throws(StoreError) -> ReportTable {
+        var table = ReportTable(name: "Payouts", fileName: "payouts.csv", columns: [
+            "payout_id", "created", "arrival_date", "status", "currency", "amount", "transaction_count", "transactions_net",
+            "difference", "check",
+        ])
+        for summary in try store.payoutSummaries(from: period.start, to: period.end) {
+            let p = summary.payout
+            let check = p.didFail ? "failed" : summary.transactionCount == 0 ? "not linked" : summary.difference == 0 ? "ok" : "mismatch"
+            table.rows.append([
+                .text(p.id.rawValue), .text(localTime(p.createdAt)),
+                .optionalText(p.arrivalDate.map { period.localDay(of: Timestamp(seconds: $0)) }), .text(p.status.rawValue),
+                .text(p.currency.code), .money(p.amount, p.currency), .integer(Int64(summary.transactionCount)),
+                .money(summary.linkedNet, p.currency), .money(summary.difference, p.currency), .text(check),
+            ])
+        }
+        return table
+    }
+}

@@ -1,0 +1,100 @@
+import CXlsxWriter
+import Core
+import Foundation
+
+/// Writes report tables into one workbook through libxlsxwriter: a bold frozen header row,
+/// an autofilter, column widths, and money cells as numbers formatted with their currency's
+/// decimals (0 for JPY, 2 for USD, 3 for KWD).
+public final class XLSXWorkbook {
+    private let workbook: UnsafeMutablePointer<lxw_workbook>
+    private let header: UnsafeMutablePointer<lxw_format>
+    private var moneyFormats: [Int: UnsafeMutablePointer<lxw_format>] = [:]
+    private let path: String
+
+    public init(path: String) throws(ReportError) {
+        guard let workbook = workbook_new(path) else { throw ReportError("cannot create workbook \(path)") }
+        self.workbook = workbook
+        self.path = path
+        header = workbook_add_format(workbook)
+        format_set_bold(header)
+        format_set_bg_color(header, 0xDDEBF7)
+    }
+
+    /// Adds a sheet; returns it for charts.
+    @discardableResult
+    public func add(_ table: ReportTable) throws(ReportError) -> UnsafeMutablePointer<lxw_worksheet> {
+        guard let sheet = workbook_add_worksheet(workbook, table.name) else { throw ReportError("cannot add sheet \(table.name)") }
+        for (column, title) in table.columns.enumerated() {
+            worksheet_write_string(sheet, 0, lxw_col_t(column), title, header)
+            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Self.width(table, column), nil)
+        }
+        for (rowIndex, row) in table.rows.enumerated() {
+            let r = lxw_row_t(rowIndex + 1)
+            for (column, cell) in row.enumerated() {
+                let c = lxw_col_t(column)
+                switch cell {
+                case let .text(value): worksheet_write_string(sheet, r, c, value, nil)
+                case let .integer(value): worksheet_write_number(sheet, r, c, Double(value), nil)
+                case let .money(minor, currency):
+                    // The one place money becomes a Double: a spreadsheet number, shown with exact decimals.
+                    let decimals = Self.decimals(minor, currency)
+                    worksheet_write_number(sheet, r, c, Double(minor) / pow(10, Double(currency.apiExponent)), moneyFormat(decimals))
+                case .empty: break
+                }
+            }
+        }
+        worksheet_freeze_panes(sheet, 1, 0)
+        if !table.columns.isEmpty {
+            worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1))
+        }
+        return sheet
+    }
+
+    /// A column chart of one numeric column against a label column, placed on `sheet`.
+    public func addColumnChart(on sheet: UnsafeMutablePointer<lxw_worksheet>, title: String, dataSheet: String,
+                               labelColumn: Int, valueColumn: Int, firstRow: Int, lastRow: Int, at anchor: (row: Int, column: Int)) {
+        guard lastRow >= firstRow, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_COLUMN.rawValue)) else { return }
+        let categories = Self.range(dataSheet, labelColumn, firstRow, lastRow)
+        let values = Self.range(dataSheet, valueColumn, firstRow, lastRow)
+        chart_add_series(chart, categories, values)
+        chart_title_set_name(chart, title)
+        chart_legend_set_position(chart, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+        worksheet_insert_chart(sheet, lxw_row_t(anchor.row), lxw_col_t(anchor.column), chart)
+    }
+
+    public func close() throws(ReportError) {
+        let result = workbook_close(workbook)
+        guard result == LXW_NO_ERROR else {
+            throw ReportError("cannot write workbook \(path): \(String(cString: lxw_strerror(result)))")
+        }
+    }
+
+    private func moneyFormat(_ decimals: Int) -> UnsafeMutablePointer<lxw_format> {
+        if let format = moneyFormats[decimals] { return format }
+        let format = workbook_add_format(workbook)!
+        format_set_num_format(format, decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: decimals))
+        moneyFormats[decimals] = format
+        return format
+    }
+
+    /// The currency's decimals, or the API's when the amount has a fraction the currency does not show.
+    private static func decimals(_ minor: Int64, _ currency: Currency) -> Int {
+        let shown = DecimalAmount.format(minor, currency: currency)
+        return shown.split(separator: ".").dropFirst().first?.count ?? 0
+    }
+
+    private static func width(_ table: ReportTable, _ column: Int) -> Double {
+        let longest = table.rows.prefix(200).map { $0.indices.contains(column) ? $0[column].csvText.count : 0 }.max() ?? 0
+        return Double(min(60, max(table.columns[column].count, longest) + 2))
+    }
+
+    private static func range(_ sheet: String, _ column: Int, _ first: Int, _ last: Int) -> String {
+        let letter = String(UnicodeScalar(UInt8(65 + column)))
+        return "='\(sheet)'!$\(letter)$\(first + 1):$\(letter)$\(last + 1)"
+    }
+}
+
+public struct ReportError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,79 @@
+import Core
+
+extension AccountBuilder {
+    mutating func buildOrders() {
+        for plan in planOrders() { buildOrder(plan) }
+    }
+
+    private mutating func buildOrder(_ plan: OrderPlan) {
+        let intent = random.id("pi_")
+        if plan.failedFirst {
+            // A declined attempt on the same PaymentIntent, then the retry that succeeds: not a duplicate.
+            charges.append(Charge(id: ChargeID(random.id("ch_")), amount: plan.amount, currency: plan.currency, status: .failed,
+                                  captured: false, created: plan.created - 60, paymentIntent: intent, balanceTransaction: nil,
+                                  metadata: ["order_id": plan.orderId], failureCode: "card_declined"))
+        }
+        let charge = addCharge(plan, intent: intent, at: plan.created, feeDelta: plan.planted == .feeMismatch ? 7 : 0)
+        if plan.planted == .feeMismatch {
+            plant(.feeMismatch, charge.balanceTransaction!.id, "fee 7 minor units above the schedule")
+        }
+        if plan.planted == .duplicateCharge {
+            let extra = addCharge(plan, intent: random.id("pi_"), at: plan.created + random.int(120...3_600), feeDelta: 0)
+            plant(.duplicateCharge, extra.id.rawValue, "second PaymentIntent charged for the same order")
+        }
+        bookPayment(plan, charge: charge)
+        buildRefunds(plan, charge: charge)
+        if plan.disputed { buildDispute(plan, charge: charge) }
+    }
+
+    /// A succeeded charge and its balance transaction, available two days later.
+    private mutating func addCharge(_ plan: OrderPlan, intent: String, at created: Int64, feeDelta: Int64) -> Charge {
+        let chargeId = ChargeID(random.id("ch_"))
+        let transactionId = BalanceTransactionID(random.id("txn_"))
+        let settlement = SandboxPricing.settlementCurrency(for: plan.currency)
+        let (settled, rate) = settle(plan.amount, plan.currency, at: created)
+        let fee = SandboxPricing.chargeFee(settled: settled, presentment: plan.currency) + feeDelta
+        transactions.append(BalanceTransaction(
+            id: transactionId, amount: settled, currency: settlement, net: settled - fee, fee: fee,
+            feeDetails: [FeeDetail(amount: fee, currency: settlement, type: "stripe_fee", description: "Stripe processing fees")],
+            exchangeRate: rate, created: created, availableOn: created + 2 * 86_400, type: .charge,
+            reportingCategory: "charge", source: ExpandableID(chargeId.rawValue), description: "Order \(plan.orderId)"))
+        let last4 = ["4242", "5556", "0005", "1117"][Int(random.next() % 4)]
+        let brand = ["visa", "mastercard", "amex", "discover"][Int(random.next() % 4)]
+        let charge = Charge(id: chargeId, amount: plan.amount, currency: plan.currency, status: .succeeded, created: created,
+                            paymentIntent: intent, balanceTransaction: transactionId.rawValue,
+                            metadata: ["order_id": plan.orderId, "supplier_id": plan.supplierId],
+                            card: PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: last4)))
+        charges.append(charge)
+        return charge
+    }
+
+    private mutating func bookPayment(_ plan: OrderPlan, charge: Charge) {
+        let entryId = "le-\(plan.orderId)-p"
+        var amount = plan.amount
+        var currency = plan.currency
+        var currencyText: String?
+        switch plan.planted {
+        case .missingInLedger?:
+            plant(.missingInLedger, charge.id.rawValue, "payment never booked")
+            return
+        case .amountMismatch?:
+            amount += plan.index % 2 == 0 ? 1 : -(plan.amount / 20)
+            plant(.amountMismatch, entryId, "ledger amount \(amount) for a charge of \(plan.amount)")
+        case .currencyMismatch?:
+            currency = plan.currency == .usd ? .eur : .usd
+            currencyText = currency.code
+            plant(.currencyMismatch, entryId, "booked in \(currency) for a \(plan.currency) charge")
+        default:
+            break
+        }
+        let stripeId: String?
+        switch plan.idStyle {
+        case .paymentIntent: stripeId = charge.paymentIntent?.id
+        case .charge: stripeId = charge.id.rawValue
+        case .none: stripeId = nil
+        }
+        addLedger(entryId, plan, type: "payment", amount: amount, currency: currency, stripeId: stripeId,
+                  at: plan.created + plan.ledgerDelay, currencyText: currencyText)
+    }
+}

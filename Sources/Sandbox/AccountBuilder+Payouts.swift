@@ -1,0 +1,65 @@
+import Core
+
+extension AccountBuilder {
+    /// Daily automatic payouts at 06:00 UTC per settlement currency of everything available
+    /// and not yet paid out. Planted: payouts whose amount is off, and failed payouts whose
+    /// funds return to the balance (payout_failure) and go out with the next payout.
+    mutating func buildPayouts() {
+        let perKind = configuration.plantedPerKind
+        var pending = transactions.sorted { ($0.availableOn ?? $0.created, $0.id) < ($1.availableOn ?? $1.created, $1.id) }
+        var payoutNumber = 0
+        var day = firstDay
+        while day <= lastDay {
+            let at = day * 86_400 + 6 * 3_600
+            for currency in [Currency.usd, .jpy, .kwd] {
+                let due = pending.filter { $0.currency == currency && ($0.availableOn ?? $0.created) <= at && $0.created <= at }
+                let net = due.reduce(0) { $0 + $1.net }
+                guard net > 0 else { continue }
+                let dueIds = Set(due.map(\.id))
+                pending.removeAll { dueIds.contains($0.id) }
+                payoutNumber += 1
+                // Planting spreads over the window: every 7th payout, alternating kinds, until each has its share.
+                let planted: DiscrepancyKind? = payoutNumber % 7 == 3 && plantedCount(.payoutMismatch) < perKind ? .payoutMismatch
+                    : payoutNumber % 7 == 5 && plantedCount(.payoutFailed) < perKind && day < lastDay ? .payoutFailed : nil
+                if let returned = addPayout(currency: currency, due: due, net: net, at: at, planted: planted) {
+                    pending.append(returned)
+                }
+            }
+            day += 1
+        }
+    }
+
+    private func plantedCount(_ kind: DiscrepancyKind) -> Int { truth.count { $0.kind == kind.rawValue } }
+
+    /// Adds the payout and its links; returns the payout_failure transaction when it failed.
+    private mutating func addPayout(currency: Currency, due: [BalanceTransaction], net: Int64, at: Int64,
+                                    planted: DiscrepancyKind?) -> BalanceTransaction? {
+        let payoutId = PayoutID(random.id("po_"))
+        let amount = planted == .payoutMismatch ? net - (currency == .jpy ? 100 : 1_000) : net
+        let own = BalanceTransaction(
+            id: BalanceTransactionID(random.id("txn_")), amount: -amount, currency: currency, net: -amount, fee: 0, feeDetails: [],
+            created: at, availableOn: at, type: .payout, reportingCategory: "payout", source: ExpandableID(payoutId.rawValue),
+            description: "STRIPE PAYOUT")
+        transactions.append(own)
+        links[payoutId] = due.map(\.id) + [own.id]
+        let arrival = at + 2 * 86_400
+        var failure: BalanceTransaction?
+        if planted == .payoutFailed {
+            let returned = BalanceTransaction(
+                id: BalanceTransactionID(random.id("txn_")), amount: amount, currency: currency, net: amount, fee: 0, feeDetails: [],
+                created: at + 86_400 - 3_600, availableOn: at + 86_400 - 3_600, type: .payoutFailure, reportingCategory: "payout_reversal",
+                source: ExpandableID(payoutId.rawValue), description: "Payout failure")
+            transactions.append(returned)
+            failure = returned
+            payouts.append(Payout(id: payoutId, amount: amount, currency: currency, status: .failed, created: at, arrivalDate: arrival,
+                                  balanceTransaction: own.id.rawValue, failureBalanceTransaction: returned.id.rawValue,
+                                  failureCode: "account_closed", failureMessage: "The bank account has been closed"))
+            plant(.payoutFailed, payoutId.rawValue, "bank returned the payout")
+        } else {
+            payouts.append(Payout(id: payoutId, amount: amount, currency: currency, status: arrival < windowEnd ? .paid : .inTransit,
+                                  created: at, arrivalDate: arrival, balanceTransaction: own.id.rawValue))
+            if planted == .payoutMismatch { plant(.payoutMismatch, payoutId.rawValue, "payout amount differs from its transactions") }
+        }
+        return failure
+    }
+}

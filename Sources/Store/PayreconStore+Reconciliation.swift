@@ -1,0 +1,101 @@
+import Core
+import GRDB
+
+extension PayreconStore {
+    /// Records a reconciliation of `[start, end)` in one transaction:
+    /// - matches of the period are replaced by this run's;
+    /// - each discrepancy found is opened, or kept open with its first_seen (a resolved one stays resolved);
+    /// - an open discrepancy of the period that this run did not find closes: its counterpart arrived.
+    /// Every status change is appended to discrepancy_event.
+    public func saveReconciliation(runId: Int64, start: Timestamp, end: Timestamp, matches: [Match],
+                                   discrepancies: [Discrepancy], at now: Timestamp) throws(StoreError) {
+        try write("save reconciliation") { db in
+            let period: StatementArguments = [start.microseconds, end.microseconds]
+            try db.execute(sql: "DELETE FROM match WHERE occurred_at >= ? AND occurred_at < ?", arguments: period)
+            let insertMatch = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency,
+                ledger_amount, stripe_currency, stripe_amount, occurred_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
+            for m in matches {
+                try insertMatch.execute(arguments: [m.id, runId, m.rule.rawValue, m.key, m.orderId,
+                                                    m.ledgerEntryIds.joined(separator: " "), m.stripeIds.joined(separator: " "),
+                                                    m.ledgerAmount.currency.code, m.ledgerAmount.minorUnits,
+                                                    m.stripeAmount.currency.code, m.stripeAmount.minorUnits, m.occurredAt.microseconds])
+            }
+
+            var previous: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT id, status FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ?",
+                                        arguments: period) {
+                previous[row["id"]] = row["status"]
+            }
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO discrepancy (id, kind, severity, subject_id, order_id, ledger_entry_id, stripe_id, currency,
+                  expected_currency, expected_amount, actual_amount, occurred_at, detail, status, first_seen, last_seen, last_run_id)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?)
+                ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, order_id = excluded.order_id,
+                  ledger_entry_id = excluded.ledger_entry_id, stripe_id = excluded.stripe_id, currency = excluded.currency,
+                  expected_currency = excluded.expected_currency, expected_amount = excluded.expected_amount,
+                  actual_amount = excluded.actual_amount, occurred_at = excluded.occurred_at, detail = excluded.detail,
+                  status = CASE WHEN discrepancy.status = 'resolved' THEN 'resolved' ELSE 'open' END,
+                  last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+                """)
+            let event = try db.cachedStatement(sql: """
+                INSERT INTO discrepancy_event (discrepancy_id, run_id, at, status, actor, note) VALUES (?, ?, ?, ?, 'reconcile', ?)
+                """)
+            var found = Set<String>()
+            for d in discrepancies {
+                found.insert(d.id)
+                try upsert.execute(arguments: [d.id, d.kind.rawValue, d.severity.rawValue, d.subjectId, d.orderId, d.ledgerEntryId,
+                                               d.stripeId, d.currency.code, d.expectedCurrency?.code, d.expected, d.actual,
+                                               d.occurredAt.microseconds, d.detail, now.microseconds, now.microseconds, runId])
+                switch previous[d.id] {
+                case nil: try event.execute(arguments: [d.id, runId, now.microseconds, "open", "found"])
+                case "closed": try event.execute(arguments: [d.id, runId, now.microseconds, "open", "reopened: found again"])
+                default: break
+                }
+            }
+            let close = try db.cachedStatement(sql: "UPDATE discrepancy SET status = 'closed', last_run_id = ? WHERE id = ?")
+            for (id, status) in previous.sorted(by: { $0.key < $1.key }) where status == "open" && !found.contains(id) {
+                try close.execute(arguments: [runId, id])
+                try event.execute(arguments: [id, runId, now.microseconds, "closed", "counterpart found"])
+            }
+        }
+    }
+
+    /// Discrepancies whose subject happened in [start, end), in a stable order.
+    public func discrepancies(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [TrackedDiscrepancy] {
+        try read("load discrepancies") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ? ORDER BY kind, occurred_at, id
+                """, arguments: [start.microseconds, end.microseconds]).map(Self.trackedDiscrepancy)
+        }
+    }
+
+    public func matches(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [Match] {
+        try read("load matches") { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM match WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id",
+                             arguments: [start.microseconds, end.microseconds]).map { row in
+                Match(rule: Match.Rule(rawValue: row["rule"]) ?? .stripeId, key: row["match_key"], orderId: row["order_id"],
+                      ledgerEntryIds: (row["ledger_entry_ids"] as String).split(separator: " ").map(String.init),
+                      stripeIds: (row["stripe_ids"] as String).split(separator: " ").map(String.init),
+                      ledgerAmount: Money(minorUnits: row["ledger_amount"], currency: try Self.currency(row, "currency")),
+                      stripeAmount: Money(minorUnits: row["stripe_amount"], currency: try Self.currency(row, "stripe_currency")),
+                      occurredAt: Timestamp(microseconds: row["occurred_at"]))
+            }
+        }
+    }
+
+    static func trackedDiscrepancy(_ row: Row) throws -> TrackedDiscrepancy {
+        let kind = DiscrepancyKind(rawValue: row["kind"]) ?? .missingInLedger
+        let discrepancy = Discrepancy(
+            kind: kind, subjectId: row["subject_id"], orderId: row["order_id"], ledgerEntryId: row["ledger_entry_id"],
+            stripeId: row["stripe_id"], currency: try currency(row, "currency"),
+            expectedCurrency: try (row["expected_currency"] as String?).map { try Currency(code: $0) },
+            expected: row["expected_amount"], actual: row["actual_amount"],
+            occurredAt: Timestamp(microseconds: row["occurred_at"]), detail: row["detail"])
+        return TrackedDiscrepancy(
+            discrepancy: discrepancy, status: TrackedDiscrepancy.Status(rawValue: row["status"]) ?? .open,
+            firstSeen: Timestamp(microseconds: row["first_seen"]), lastSeen: Timestamp(microseconds: row["last_seen"]),
+            note: row["note"], resolvedBy: row["resolved_by"])
+    }
+}

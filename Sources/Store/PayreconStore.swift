@@ -1,0 +1,61 @@
+import Core
+import Foundation
+import GRDB
+
+/// The one SQLite file that every stage reads and writes. Opened once per file; every
+/// write that belongs to one stage happens in one transaction, so a failed stage leaves the
+/// store as it was.
+public final class PayreconStore: Sendable {
+    let queue: DatabaseQueue
+    public let path: String
+
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        do {
+            var configuration = Configuration()
+            configuration.foreignKeysEnabled = true
+            configuration.prepareDatabase { db in
+                // WAL lets reports read while a stage writes; NORMAL is durable at each commit in WAL mode.
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try Schema.migrator.migrate(queue)
+        } catch {
+            throw StoreError(operation: "open \(path)", underlying: error)
+        }
+    }
+
+    /// Runs `body` in one write transaction, mapping database errors to `StoreError`.
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.write(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError(operation: operation, underlying: error)
+        }
+    }
+
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.read(body) } catch {
+            throw StoreError(operation: operation, underlying: error)
+        }
+    }
+}
+
+/// A store operation that failed. The message names the operation and SQLite's result code,
+/// never the bound values (which may be customer data).
+public struct StoreError: Error, CustomStringConvertible, @unchecked Sendable {
+    public let operation: String
+    public let reason: String
+
+    public init(operation: String, reason: String) { self.operation = operation; self.reason = reason }
+
+    init(operation: String, underlying: any Error) {
+        self.operation = operation
+        if let error = underlying as? DatabaseError {
+            self.reason = "\(error.resultCode) \(error.message ?? "")"
+        } else {
+            self.reason = String(describing: underlying)
+        }
+    }
+
+    public var description: String { "store: \(operation) failed: \(reason)" }
+}

@@ -1,0 +1,100 @@
+import AsyncHTTPClient
+import Core
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Talks to Stripe's REST API (or `payrecon sandbox`): authentication, the pinned version,
+/// rate limiting, retries and decoding. One client is shared by every task of a run.
+public final class StripeClient: Sendable {
+    public let baseURL: String
+    let apiKey: APIKey
+    let retry: RetryPolicy
+    let limiter: RateLimiter
+    let logger: Logger
+    let http: HTTPClient
+    let timeout: TimeAmount
+
+    public init(baseURL: String = "https://api.stripe.com", apiKey: APIKey, retry: RetryPolicy = RetryPolicy(),
+                requestsPerSecond: Double? = nil, timeout: TimeAmount = .seconds(60), logger: Logger) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.retry = retry
+        self.limiter = RateLimiter(requestsPerSecond: requestsPerSecond ?? (apiKey.isTestMode ? 25 : 100))
+        self.logger = logger
+        self.http = HTTPClient.shared
+        self.timeout = timeout
+    }
+
+    /// GETs `path` with `query` and decodes the body, retrying as `RetryPolicy` says.
+    public func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type = T.self) async throws -> T {
+        let data = try await send(path: path, query: query)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw StripeError(status: 200, type: "decoding_error", code: nil,
+                              message: "unexpected response shape: \(Self.describe(error))", path: path, requestId: nil)
+        }
+    }
+
+    func send(path: String, query: [(String, String)]) async throws -> Data {
+        let url = baseURL + path + FormEncoding.query(query)
+        var generator = SystemRandomNumberGenerator()
+        var attempt = 0
+        let started = ContinuousClock.now
+        while true {
+            attempt += 1
+            await limiter.acquire()
+            var request = HTTPClientRequest(url: url)
+            request.method = .GET
+            request.headers.add(name: "Authorization", value: "Bearer \(apiKey.secret)")
+            request.headers.add(name: "Stripe-Version", value: StripeVersion.pinned)
+            request.headers.add(name: "User-Agent", value: "payrecon/0.1")
+            let outcome: (status: Int, body: Data, headers: HTTPHeaders)
+            do {
+                let response = try await http.execute(request, timeout: timeout)
+                let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
+                outcome = (Int(response.status.code), Data(body.readableBytesView), response.headers)
+            } catch {
+                guard attempt < retry.maxAttempts else {
+                    throw StripeError(status: 0, type: "connection_error", code: nil, message: Self.describe(error), path: path, requestId: nil)
+                }
+                logger.warning("Stripe connection failed; retrying", metadata: ["stripe.path": "\(path)", "attempt": "\(attempt)"])
+                try await Task.sleep(for: retry.delay(attempt: attempt, using: &generator))
+                continue
+            }
+            if (200..<300).contains(outcome.status) { return outcome.body }
+            let verdict = RetryPolicy.verdict(status: outcome.status, shouldRetryHeader: outcome.headers.first(name: "Stripe-Should-Retry"))
+            let waited = started.duration(to: .now)
+            let mayRetry = switch verdict {
+            case .retry: attempt < retry.maxAttempts
+            case .waitForRateLimit: waited < retry.rateLimitPatience
+            case .fail: false
+            }
+            guard mayRetry else { throw Self.error(status: outcome.status, body: outcome.body, headers: outcome.headers, path: path) }
+            logger.notice("Stripe answered \(outcome.status); retrying",
+                          metadata: ["stripe.path": "\(path)", "attempt": "\(attempt)"])
+            try await Task.sleep(for: retry.delay(attempt: min(attempt, 6), using: &generator))
+        }
+    }
+
+    static func error(status: Int, body: Data, headers: HTTPHeaders, path: String) -> StripeError {
+        let detail = try? JSONDecoder().decode(StripeErrorBody.self, from: body).error
+        return StripeError(status: status, type: detail?.type, code: detail?.code,
+                           message: detail?.message ?? "no error body", path: path, requestId: headers.first(name: "Request-Id"))
+    }
+
+    /// Errors from lower layers, without anything that could carry the key.
+    static func describe(_ error: any Error) -> String {
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case let .keyNotFound(key, context): return "missing field \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+            case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+                return "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+            @unknown default: return "undecodable"
+            }
+        }
+        return String(describing: type(of: error)) + ": " + String(describing: error)
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what payrecon needs on Debian when it is missing: the C libraries it links, the font
+# invoices use, and the Python test tools. Uses sudo when not root.
+set -euo pipefail
+
+apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev fonts-dejavu-core pkg-config python3 python3-pip)
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: not root; using sudo to install: ${missing[*]}" >&2
+    sudo="sudo"
+  fi
+  echo "install-deps: apt-get install ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  # openpyxl reads report.xlsx the way an accountant's tools would.
+  python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
+fi
