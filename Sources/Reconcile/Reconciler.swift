@@ -17,6 +17,8 @@ public enum Reconciler {
 /// The state of one reconciliation while its steps run, with the indexes they share.
 struct ReconciliationPass {
     let input: ReconcileInput
+    /// The ledger oldest first (ties by entry id): pairing within an order must not depend on file order.
+    let ledger: [LedgerEntry]
     let chargesById: [ChargeID: Charge]
     /// Payment charges (succeeded and captured) per order, oldest first.
     let paymentsByOrder: [OrderID: [Charge]]
@@ -28,6 +30,7 @@ struct ReconciliationPass {
 
     init(input: ReconcileInput) {
         self.input = input
+        ledger = input.ledger.sorted { ($0.createdAt, $0.entryId) < ($1.createdAt, $1.entryId) }
         let charges = input.stripe.charges.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         chargesById = Dictionary(charges.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let payments = charges.filter(\.isPayment)

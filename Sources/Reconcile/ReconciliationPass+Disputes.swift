@@ -6,10 +6,10 @@ extension ReconciliationPass {
         let disputes = input.stripe.disputes.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         var recordedIds = Set<String>()
         var recordedOrders: [OrderID: [LedgerEntry]] = [:]
-        for entry in input.ledger where entry.kind == .dispute {
+        for entry in ledger where entry.kind == .dispute {
             if let id = entry.stripeId, !id.isEmpty { recordedIds.insert(id) } else { recordedOrders[entry.orderId, default: []].append(entry) }
         }
-        let ledgerById = Dictionary(input.ledger.filter { $0.kind == .dispute && $0.stripeId != nil }.map { ($0.stripeId!, $0) },
+        let ledgerById = Dictionary(ledger.filter { $0.kind == .dispute && $0.stripeId != nil }.map { ($0.stripeId!, $0) },
                                     uniquingKeysWith: { first, _ in first })
         for dispute in disputes {
             let order = order(ofCharge: dispute.charge?.id)

@@ -5,7 +5,7 @@ extension ReconciliationPass {
     /// charge it is), then by metadata.order_id, oldest with oldest. A charge left over in an order
     /// that is already paid is a duplicate_charge; any other is missing_in_ledger.
     mutating func matchPayments() {
-        let payments = input.ledger.filter { $0.kind == .payment }
+        let payments = ledger.filter { $0.kind == .payment }
         var withoutId: [OrderID: [LedgerEntry]] = [:]
         for entry in payments {
             guard let stripeId = entry.stripeId, !stripeId.isEmpty else {

@@ -10,7 +10,7 @@ extension ReconciliationPass {
         var matched = Set<RefundID>()
         var leftover: [OrderID: [LedgerEntry]] = [:]
         var withoutId: [OrderID: [LedgerEntry]] = [:]
-        let ledgerRefunds = input.ledger.filter { $0.kind == .refund }
+        let ledgerRefunds = ledger.filter { $0.kind == .refund }
 
         for entry in ledgerRefunds {
             guard let id = entry.stripeId, !id.isEmpty else {
@@ -104,7 +104,7 @@ extension ReconciliationPass {
     /// One over_refund per order whose ledger refunds add up to more than it was paid; the order's
     /// unmatched rows are its surplus and are removed from `leftover`.
     private mutating func flagOverRefunds(ledgerRefunds: [LedgerEntry], leftover: inout [OrderID: [LedgerEntry]]) {
-        let paidByOrder = Dictionary(grouping: input.ledger.filter { $0.kind == .payment }, by: \.orderId)
+        let paidByOrder = Dictionary(grouping: ledger.filter { $0.kind == .payment }, by: \.orderId)
         for (order, refunds) in Dictionary(grouping: ledgerRefunds, by: \.orderId).sorted(by: { $0.key < $1.key }) {
             let currency = refunds[0].amount.currency
             let paidEntries = paidByOrder[order] ?? []

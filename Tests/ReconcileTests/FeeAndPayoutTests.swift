@@ -1,0 +1,62 @@
+import Foundation
+import Core
+import Reconcile
+import Testing
+
+@Suite struct FeeAndPayoutTests {
+    @Test func feesRoundHalfUpOnTheSettledAmount() throws {
+        let schedule = FeeSchedule(charges: ["usd": .init(percent: "2.5", fixed: 0), "eur": .init(percent: "3.9", fixed: 30)],
+                                   disputes: [:])
+        // 2.5% of 100 = 2.5 → 3; of 98 = 2.45 → 2; of 102 = 2.55 → 3.
+        #expect(try schedule.chargeFee(settledAmount: 100, presentment: .usd) == 3)
+        #expect(try schedule.chargeFee(settledAmount: 98, presentment: .usd) == 2)
+        #expect(try schedule.chargeFee(settledAmount: 102, presentment: .usd) == 3)
+        // EUR presentment settled as 10,843 USD cents: 3.9% = 422.877 → 423, + 30.
+        #expect(try schedule.chargeFee(settledAmount: 10_843, presentment: .eur) == 453)
+        #expect(try schedule.chargeFee(settledAmount: 100, presentment: .jpy) == nil)
+        let bad = FeeSchedule(charges: ["usd": .init(percent: "2,9", fixed: 0)], disputes: [:])
+        #expect(throws: FeeScheduleError.self) { try bad.chargeFee(settledAmount: 100, presentment: .usd) }
+    }
+
+    func transaction(_ id: String, amount: Int64, fee: Int64, currency: Currency = .usd, type: BalanceTransactionType = .charge,
+                     source: String?, rate: Decimal? = nil) -> BalanceTransaction {
+        BalanceTransaction(id: BalanceTransactionID(id), amount: amount, currency: currency, net: amount - fee, fee: fee, exchangeRate: rate,
+                           created: Scenario.day0 + 5_000, availableOn: nil, type: type, reportingCategory: nil,
+                           source: source.map { ExpandableID($0) })
+    }
+
+    @Test func feeMismatchUsesThePresentmentCurrencysRateAndTheTolerance() {
+        var s = Scenario()
+        s.charge("ch_eur", order: "o1", amount: 10_000, currency: .eur)
+        s.book("p1", order: "o1", "100.00", .eur)
+        // 100.00 EUR settled as 108.43 USD: fee 3.9% + 30 = 453 expected; 453 is right, 454 is not.
+        s.stripe.balanceTransactions = [
+            transaction("txn_ok", amount: 10_843, fee: 453, source: "ch_eur", rate: Decimal(string: "1.0843")),
+            transaction("txn_off", amount: 10_843, fee: 454, source: "ch_eur"),
+            transaction("txn_radar", amount: -500, fee: 0, type: .stripeFee, source: nil),
+            transaction("txn_refund", amount: -1_000, fee: 0, type: .refund, source: "re_1"),
+        ]
+        #expect(s.findings() == ["fee_mismatch/txn_off"])
+        s.fees = FeeSchedule(charges: FeeSchedule.standard.charges, disputes: FeeSchedule.standard.disputes, tolerance: 1)
+        #expect(s.findings() == [])
+    }
+
+    @Test func payoutsMustEqualTheirTransactionsAndFailuresAreFlagged() {
+        var s = Scenario()
+        s.stripe.balanceTransactions = [
+            transaction("txn_1", amount: 10_000, fee: 320, source: nil, rate: nil),
+            transaction("txn_2", amount: 5_000, fee: 175, source: nil),
+            transaction("txn_po", amount: -14_505, fee: 0, type: .payout, source: "po_ok"),
+        ]
+        func payout(_ id: String, _ amount: Int64, status: PayoutStatus = .paid) -> Payout {
+            Payout(id: PayoutID(id), amount: amount, currency: .usd, status: status, created: Scenario.day0 + 86_400,
+                   arrivalDate: nil, balanceTransaction: id == "po_ok" ? "txn_po" : nil)
+        }
+        s.stripe.payouts = [payout("po_ok", 14_505), payout("po_short", 14_000), payout("po_failed", 14_505, status: .failed),
+                            payout("po_unlinked", 1)]
+        s.stripe.payoutLinks = ["po_ok": ["txn_1", "txn_2", "txn_po"], "po_short": ["txn_1", "txn_2"], "po_failed": ["txn_1", "txn_2"]]
+        let found = s.run().discrepancies
+        #expect(found.map(\.id) == ["payout_mismatch/po_short", "payout_failed/po_failed"])
+        #expect(found[0].expected == 14_505 && found[0].actual == 14_000)
+    }
+}
