@@ -43,14 +43,15 @@ public struct LedgerParser {
         var seen: [String: Int] = [:]
         for record in records.dropFirst() {
             var row = LedgerRow(record: record, position: position, fileName: fileName)
-            if let entry = row.entry() {
-                if let first = seen[entry.entryId.rawValue] {
-                    row.problem("entry_id", "duplicate entry_id '\(entry.entryId)' (first on line \(first))")
+            let entry = row.entry()
+            if let entryId = row.value("entry_id") {
+                if let first = seen[entryId] {
+                    row.problem("entry_id", "duplicate entry_id '\(entryId)' (first on line \(first))")
                 } else {
-                    seen[entry.entryId.rawValue] = record.line
-                    entries.append(entry)
+                    seen[entryId] = record.line
                 }
             }
+            if let entry, row.diagnostics.isEmpty { entries.append(entry) }
             diagnostics += row.diagnostics
             if diagnostics.count >= Self.maxDiagnostics {
                 diagnostics.append(Diagnostic(file: fileName, line: record.line, message: "too many errors; stopped reading"))

@@ -13,7 +13,7 @@ public struct RetryPolicy: Sendable {
         self.maxAttempts = maxAttempts; self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.rateLimitPatience = rateLimitPatience
     }
 
-    public enum Verdict: Equatable { case retry, waitForRateLimit, fail }
+    public enum Verdict: Equatable, Sendable { case retry, waitForRateLimit, fail }
 
     /// What to do about a response status and its Stripe-Should-Retry header.
     public static func verdict(status: Int, shouldRetryHeader: String?) -> Verdict {

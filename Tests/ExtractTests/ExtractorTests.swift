@@ -1,0 +1,80 @@
+import Core
+import Extract
+import Foundation
+import Logging
+import Sandbox
+import Store
+import StripeAPI
+import Testing
+
+@Suite struct ExtractorTests {
+    static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 300, seed: 5))
+
+    static func temporaryStore() throws -> PayreconStore {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path
+        return try PayreconStore(path: path)
+    }
+
+    static func extract(into store: PayreconStore, options: SandboxOptions = SandboxOptions(), full: Bool = true) async throws
+        -> StripeExtractor.Summary {
+        let sandbox = try await RunningSandbox.start(account: account, options: options, logger: Logger(label: "test"))
+        let client = StripeClient(baseURL: sandbox.baseURL, apiKey: try APIKey("sk_test_extract"),
+                                  retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10)),
+                                  requestsPerSecond: 1_000, logger: Logger(label: "test"))
+        defer { Task { await sandbox.stop() } }
+        return try await StripeExtractor(client: client, store: store, logger: Logger(label: "test"))
+            .run(.init(full: full, concurrency: 4), now: Timestamp(seconds: 1_800_000_000))
+    }
+
+    @Test func extractsEveryObjectAndEveryPayoutLink() async throws {
+        let store = try Self.temporaryStore()
+        let summary = try await Self.extract(into: store)
+        let stripe = Self.account.stripe
+        #expect(summary.counts["charges"] == stripe.charges.count)
+        #expect(summary.counts["payouts"] == stripe.payouts.count)
+        #expect(summary.payoutsLinked == stripe.payouts.count)
+        let counts = try store.stripeCounts()
+        #expect(counts["stripe_balance_transaction"] == stripe.balanceTransactions.count)
+        #expect(counts["stripe_refund"] == stripe.refunds.count)
+        #expect(counts["stripe_dispute"] == stripe.disputes.count)
+        #expect(counts["payout_link"] == stripe.payoutLinks.values.map(\.count).reduce(0, +))
+        // What comes back out of the store is what the sandbox served.
+        let loaded = try store.loadStripe(from: Timestamp(seconds: 0), to: Timestamp(seconds: 4_000_000_000))
+        #expect(Set(loaded.balanceTransactions) == Set(stripe.balanceTransactions.map { t in
+            BalanceTransaction(id: t.id, amount: t.amount, currency: t.currency, net: t.net, fee: t.fee, exchangeRate: t.exchangeRate,
+                               created: t.created, availableOn: t.availableOn, status: t.status, type: t.type,
+                               reportingCategory: t.reportingCategory, source: t.source, description: t.description)
+        }))
+        #expect(loaded.payoutLinks.mapValues(Set.init) == stripe.payoutLinks.mapValues(Set.init))
+    }
+
+    @Test func aSecondIncrementalRunAddsNothingNew() async throws {
+        let store = try Self.temporaryStore()
+        _ = try await Self.extract(into: store)
+        let before = try store.stripeCounts()
+        let second = try await Self.extract(into: store, full: false)
+        #expect(try store.stripeCounts() == before)
+        // Incremental: only the lookback window is read again.
+        #expect((second.counts["charges"] ?? 0) < Self.account.stripe.charges.count)
+        #expect(try store.watermarks()["charge"] == Self.account.stripe.charges.map(\.created).max())
+    }
+
+    @Test func faultsAndRateLimitsStillGiveTheWholeAccount() async throws {
+        let store = try Self.temporaryStore()
+        _ = try await Self.extract(into: store, options: SandboxOptions(rateLimit: 200, failRate: 0.15))
+        #expect(try store.stripeCounts()["stripe_charge"] == Self.account.stripe.charges.count)
+    }
+
+    @Test func aFailedExtractionLeavesTheStoreAsItWas() async throws {
+        let store = try Self.temporaryStore()
+        let sandbox = try await RunningSandbox.start(account: Self.account, options: SandboxOptions(failRate: 1), logger: Logger(label: "t"))
+        let client = StripeClient(baseURL: sandbox.baseURL, apiKey: try APIKey("sk_test_x"),
+                                  retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
+                                  requestsPerSecond: 1_000, logger: Logger(label: "t"))
+        await #expect(throws: StripeError.self) {
+            _ = try await StripeExtractor(client: client, store: store, logger: Logger(label: "t")).run(.init(full: true), now: Timestamp(seconds: 0))
+        }
+        await sandbox.stop()
+        #expect(try store.stripeCounts().values.allSatisfy { $0 == 0 })
+    }
+}
