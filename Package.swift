@@ -45,15 +45,17 @@ let package = Package(
         ]),
         .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", .product(name: "Logging", package: "swift-log")]),
 
+        // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
+        .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"]),
         .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox"]),
         .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
-        .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report"]),
+        .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "StripeAPI"]),
         .testTarget(name: "PayreconCLITests", dependencies: [
-            "PayreconCLI", "Core", "Store", "Sandbox", "Extract", "Reconcile", "Report",
+            "PayreconCLI", "Core", "Store", "Sandbox", "Extract", "Reconcile", "Report", "StripeAPI", "TestSupport",
         ]),
     ]
 )

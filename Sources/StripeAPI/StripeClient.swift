@@ -23,7 +23,7 @@ public final class StripeClient: Sendable {
         self.retry = retry
         self.limiter = RateLimiter(requestsPerSecond: requestsPerSecond ?? (apiKey.isTestMode ? 25 : 100))
         self.logger = logger
-        self.http = HTTPClient.shared
+        self.http = stripeHTTPClient
         self.timeout = timeout
     }
 
@@ -98,3 +98,13 @@ public final class StripeClient: Sendable {
         return String(describing: type(of: error)) + ": " + String(describing: error)
     }
 }
+
+/// One HTTP client for the process. Connection establishment is not retried inside the client:
+/// `RetryPolicy` retries it with backoff, so an unreachable API fails in seconds, not after the
+/// request deadline of every attempt.
+private let stripeHTTPClient: HTTPClient = {
+    var configuration = HTTPClient.Configuration()
+    configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+    configuration.connectionPool.retryConnectionEstablishment = false
+    return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+}()

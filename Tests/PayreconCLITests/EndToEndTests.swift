@@ -1,0 +1,94 @@
+import Core
+import Extract
+import Foundation
+import Logging
+@testable import PayreconCLI
+import Report
+import Sandbox
+import Store
+import StripeAPI
+import TestSupport
+import Testing
+
+/// sandbox → extract (over HTTP) → ledger import → reconcile → report, compared with the truth file.
+@Suite(.serialized) struct EndToEndTests {
+    static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 2000, seed: 42))
+
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Runs the chain into a fresh folder; returns the store, the period and the reconcile result.
+    static func runChain(into folder: URL) async throws -> (PayreconStore, ReportingPeriod, [Discrepancy]) {
+        let ledger = folder.appendingPathComponent("ledger.csv")
+        try Data(account.ledgerCSV().utf8).write(to: ledger)
+        let store = try PayreconStore(path: folder.appendingPathComponent("payrecon.sqlite").path)
+        let sandbox = try await RunningSandbox.start(account: account, logger: Logger(label: "test"))
+        do {
+            _ = try await Pipeline.extract(store: store, apiBase: sandbox.baseURL, key: try APIKey("sk_test_e2e"),
+                                           options: .init(full: true), requestsPerSecond: 1_000)
+        } catch { await sandbox.stop(); throw error }
+        await sandbox.stop()
+        #expect(try Pipeline.importLedger(store: store, path: ledger.path, mapping: ColumnMapping(columns: [:])) == account.ledger.count)
+        let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
+        let result = try Pipeline.reconcile(store: store, period: period, feeSchedule: .standard, marginSeconds: 72 * 3_600)
+        return (store, period, result.discrepancies)
+    }
+
+    @Test func findsEveryPlantedDiscrepancyAndNothingElse() async throws {
+        let (store, period, found) = try await Self.runChain(into: try Self.folder())
+        let expected = Set(Self.account.truth.map { "\($0.kind)/\($0.subjectId)" })
+        let actual = Set(found.map(\.id))
+        #expect(actual.subtracting(expected).sorted() == [], "flagged but not planted")
+        #expect(expected.subtracting(actual).sorted() == [], "planted but not found")
+        #expect(found.count == 260)
+        // Everything in the store is open and belongs to the period.
+        let tracked = try store.discrepancies(from: period.start, to: period.end)
+        #expect(tracked.count == 260 && tracked.allSatisfy { $0.status == .open })
+    }
+
+    @Test func reconcilingTwiceGivesTheSameRowsInTheSameOrder() async throws {
+        let (store, period, first) = try await Self.runChain(into: try Self.folder())
+        let second = try Pipeline.reconcile(store: store, period: period, feeSchedule: .standard, marginSeconds: 72 * 3_600)
+        #expect(second.discrepancies == first)
+        // A single day inside the window: the 23:59:59 charge on the last day still matches its 00:00:01 ledger row.
+        let lastDay = try ReportingPeriod(from: Self.account.lastDay, to: Self.account.lastDay)
+        let day = try Pipeline.reconcile(store: store, period: lastDay, feeSchedule: .standard, marginSeconds: 72 * 3_600)
+        #expect(day.discrepancies.allSatisfy { d in Self.account.truth.contains { "\($0.kind)/\($0.subjectId)" == d.id } })
+        #expect(day.matches.contains { $0.occurredAt == lastDay.end.adding(seconds: -1) })
+    }
+
+    @Test func theReportHasItsSheetsHeadersAndCurrencyDecimals() async throws {
+        let folder = try Self.folder()
+        let (store, period, found) = try await Self.runChain(into: folder)
+        let files = try Pipeline.report(store: store, period: period, out: folder.path, formats: [.xlsx, .csv])
+        #expect(files.map(\.lastPathComponent) == ["report.xlsx", "summary.csv", "discrepancies.csv", "matched.csv", "payouts.csv"])
+
+        let workbook = try WorkbookInspection.inspect(folder.appendingPathComponent("report.xlsx").path)
+        #expect(workbook.sheets == ["Summary", "Discrepancies", "Matched", "Payouts"])
+        let discrepancies = try #require(workbook.detail["Discrepancies"])
+        #expect(discrepancies.header == ReportBuilder.discrepancyColumns)
+        #expect(discrepancies.rows == found.count)
+        #expect(workbook.detail["Summary"]?.charts == 1)
+        for name in workbook.sheets {
+            #expect(workbook.detail[name]?.freeze == "A2", "\(name)")
+            #expect(workbook.detail[name]?.autofilter?.hasPrefix("A1:") == true, "\(name)")
+        }
+        // Payouts: column 4 is the currency, column 5 the amount.
+        let payouts = try #require(workbook.detail["Payouts"])
+        let formats = Dictionary(grouping: payouts.cells, by: { $0[4][0].stringValue ?? "" }).mapValues { rows in Set(rows.map { $0[5][1].stringValue ?? "" }) }
+        #expect(formats["JPY"] == ["#,##0"])
+        #expect(formats["KWD"] == ["#,##0.000"])
+        #expect(formats["USD"] == ["#,##0.00"])
+
+        let csv = try String(contentsOf: folder.appendingPathComponent("discrepancies.csv"), encoding: .utf8)
+        let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(lines.first == ReportBuilder.discrepancyColumns.joined(separator: ","))
+        #expect(lines.count == found.count + 1)
+        // Amounts are exact decimals in major units: a KWD row has three decimals, a JPY row none.
+        #expect(lines.contains { $0.contains(",KWD,") && $0.range(of: #",KWD,[0-9.-]*\.[0-9]{3},"#, options: .regularExpression) != nil })
+        #expect(lines.contains { $0.range(of: #",JPY,(,)?[0-9-]+,"#, options: .regularExpression) != nil })
+    }
+}

@@ -1,0 +1,52 @@
+import Core
+import Foundation
+import Store
+import Testing
+
+@Suite struct ReconciliationStoreTests {
+    static func store() throws -> PayreconStore {
+        try PayreconStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path)
+    }
+
+    func missing(_ charge: String, at seconds: Int64 = 1_000) -> Discrepancy {
+        Discrepancy(kind: .missingInLedger, subjectId: charge, orderId: "o1", ledgerEntryId: nil, stripeId: charge, currency: .usd,
+                    expected: nil, actual: 500, occurredAt: Timestamp(seconds: seconds), detail: "test")
+    }
+
+    @Test func discrepanciesOpenCarryOverAndCloseWhenTheCounterpartArrives() throws {
+        let store = try Self.store()
+        let start = Timestamp(seconds: 0), end = Timestamp(seconds: 86_400)
+        try store.saveReconciliation(runId: 1, start: start, end: end, matches: [], discrepancies: [missing("ch_1"), missing("ch_2")],
+                                     at: Timestamp(seconds: 100_000))
+        // The next night ch_1 is still missing, ch_2 found its ledger row.
+        try store.saveReconciliation(runId: 2, start: start, end: end, matches: [], discrepancies: [missing("ch_1")],
+                                     at: Timestamp(seconds: 186_400))
+        let items = try store.discrepancies(from: start, to: end)
+        #expect(items.map(\.discrepancy.id) == ["missing_in_ledger/ch_1", "missing_in_ledger/ch_2"])
+        #expect(items.map(\.status) == [.open, .closed])
+        #expect(items[0].firstSeen == Timestamp(seconds: 100_000))
+        #expect(items[0].lastSeen == Timestamp(seconds: 186_400))
+        #expect(items[0].ageDays(now: Timestamp(seconds: 186_400)) == 1)
+        // Found again: reopened, first_seen kept.
+        try store.saveReconciliation(runId: 3, start: start, end: end, matches: [], discrepancies: [missing("ch_1"), missing("ch_2")],
+                                     at: Timestamp(seconds: 272_800))
+        let again = try store.discrepancies(from: start, to: end)
+        #expect(again.map(\.status) == [.open, .open])
+        #expect(again[1].firstSeen == Timestamp(seconds: 100_000))
+        // Another period's items are not touched.
+        #expect(try store.discrepancies(from: end, to: Timestamp(seconds: 200_000)).isEmpty)
+    }
+
+    @Test func ledgerImportsReplaceEntriesByIdAndLoadByTime() throws {
+        let store = try Self.store()
+        func entry(_ id: String, _ amount: Int64, at: Int64) -> LedgerEntry {
+            LedgerEntry(entryId: LedgerEntryID(id), orderId: "o", kind: .payment, amount: Money(minorUnits: amount, currency: .kwd),
+                        stripeId: nil, createdAt: Timestamp(microseconds: at), supplierId: "s")
+        }
+        try store.importLedger([entry("e1", 1_250, at: 5), entry("e2", 10, at: 1_000_000)], source: "a.csv", at: Timestamp(seconds: 1))
+        try store.importLedger([entry("e1", 1_260, at: 5)], source: "b.csv", at: Timestamp(seconds: 2))
+        #expect(try store.ledgerCount() == 2)
+        let loaded = try store.loadLedger(from: Timestamp(microseconds: 0), to: Timestamp(microseconds: 1_000_000))
+        #expect(loaded == [entry("e1", 1_260, at: 5)])
+    }
+}

@@ -1,0 +1,33 @@
+import Core
+import Foundation
+
+/// Test support shared by the test targets.
+/// Runs scripts/inspect_xlsx.py (openpyxl) on a workbook and decodes what it saw.
+public struct WorkbookInspection: Decodable, Sendable {
+    public struct Sheet: Decodable, Sendable {
+        public let header: [String]
+        public let header_bold: Bool
+        public let rows: Int
+        public let freeze: String?
+        public let autofilter: String?
+        public let charts: Int
+        public let cells: [[[JSONValue]]]
+    }
+    public let sheets: [String]
+    public let detail: [String: Sheet]
+
+    public static func inspect(_ path: String) throws -> WorkbookInspection {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", root.appendingPathComponent("scripts/inspect_xlsx.py").path, path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileReadCorruptFile) }
+        return try JSONDecoder().decode(WorkbookInspection.self, from: data)
+    }
+}
+
