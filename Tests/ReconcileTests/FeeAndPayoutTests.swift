@@ -60,3 +60,12 @@ import Testing
         #expect(found[0].expected == 14_505 && found[0].actual == 14_000)
     }
 }
+
+@Suite struct FeeScheduleFileTests {
+    @Test func theExampleFileIsTheStandardSchedule() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("fixtures/fee-schedule.json")
+        let decoded = try JSONDecoder().decode(FeeSchedule.self, from: Data(contentsOf: url))
+        #expect(decoded == FeeSchedule.standard)
+    }
+}

@@ -50,3 +50,20 @@ import Testing
         #expect(loaded == [entry("e1", 1_260, at: 5)])
     }
 }
+
+@Suite struct ResolutionTests {
+    @Test func aResolvedItemStaysResolvedAndItsHistoryIsKept() throws {
+        let store = try ReconciliationStoreTests.store()
+        let start = Timestamp(seconds: 0), end = Timestamp(seconds: 86_400)
+        let item = Discrepancy(kind: .feeMismatch, subjectId: "txn_1", orderId: nil, ledgerEntryId: nil, stripeId: "txn_1", currency: .usd,
+                               expected: 320, actual: 327, occurredAt: Timestamp(seconds: 10), detail: "fee")
+        try store.saveReconciliation(runId: 1, start: start, end: end, matches: [], discrepancies: [item], at: Timestamp(seconds: 100))
+        let resolved = try store.resolve(id: item.id, note: "Stripe credited the 7 cents", by: "ana", at: Timestamp(seconds: 200))
+        #expect(resolved.status == .resolved && resolved.note == "Stripe credited the 7 cents" && resolved.resolvedBy == "ana")
+        try store.saveReconciliation(runId: 2, start: start, end: end, matches: [], discrepancies: [item], at: Timestamp(seconds: 300))
+        #expect(try store.discrepancy(id: item.id)?.status == .resolved)
+        #expect(try store.history(of: item.id).map { "\($0.status) \($0.actor) \($0.note ?? "")" }
+                == ["open reconcile found", "resolved ana Stripe credited the 7 cents"])
+        #expect(throws: UnknownDiscrepancy.self) { try store.resolve(id: "fee_mismatch/txn_nope", note: "x", by: "y", at: Timestamp(seconds: 1)) }
+    }
+}
