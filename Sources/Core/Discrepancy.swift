@@ -39,7 +39,7 @@ public struct Discrepancy: Hashable, Sendable, Identifiable {
 
 /// A discrepancy as the store tracks it across nights.
 public struct TrackedDiscrepancy: Hashable, Sendable {
-    public enum Status: String, Hashable, Sendable { case open, closed, resolved }
+    public enum Status: String, Hashable, Sendable { case open, pending, closed, resolved }
     public let discrepancy: Discrepancy
     public let status: Status
     public let firstSeen: Timestamp

@@ -25,6 +25,15 @@ public enum DiscrepancyKind: String, Hashable, Sendable, CaseIterable, Comparabl
         }
     }
 
+    /// Whether the other side may simply be late (a ledger booked tomorrow, a refund still settling):
+    /// such findings are pending inside the settlement window. Mismatches and failures are not late.
+    public var canStillArrive: Bool {
+        switch self {
+        case .missingInLedger, .missingInStripe, .refundMissingInLedger, .refundMissingInStripe, .disputeUnrecorded: return true
+        default: return false
+        }
+    }
+
     /// What the one row stands for ("charge", "ledger entry", ...), as DESIGN.md's table says.
     public var subject: String {
         switch self {

@@ -5,6 +5,8 @@ public struct Match: Hashable, Sendable {
         case stripeId = "stripe_id"
         /// The charge's metadata.order_id is the ledger row's order.
         case metadataOrderId = "metadata_order_id"
+        /// A ledger payment without id matched an order-less charge of the same amount and currency close in time.
+        case amountTimeWindow = "amount_time_window"
         /// Ledger refunds without ids matched the order's Stripe refunds by their sum.
         case refundSum = "refund_sum"
         /// Ledger refund without id matched one Stripe refund of the order with the same amount.

@@ -16,12 +16,15 @@ struct ReconcileCommand: AsyncParsableCommand {
     var feeSchedule: String?
     @Option(name: .long, help: "Hours read on each side of the period, so rows across the edge still match.")
     var marginHours: Int = 72
+    @Option(name: .long, help: "Hours during which an item missing its counterpart is pending, not a discrepancy.")
+    var settlementWindowHours: Int = 48
 
     func validate() throws {
         if let failOn, Severity(rawValue: failOn) == nil {
             throw ValidationError("--fail-on must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard marginHours >= 0 else { throw ValidationError("--margin-hours must not be negative") }
+        guard settlementWindowHours >= 0 else { throw ValidationError("--settlement-window-hours must not be negative") }
     }
 
     func run() async throws {
@@ -29,8 +32,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         let open = try await failingWithExitCode2 {
             let db = try PayreconStore(path: store.db)
             let result = try Pipeline.reconcile(store: db, period: period, feeSchedule: try Pipeline.loadFeeSchedule(feeSchedule),
-                                                marginSeconds: Int64(marginHours) * 3_600)
-            print("period \(period): \(result.matches.count) matches, \(result.discrepancies.count) discrepancies")
+                                                marginSeconds: Int64(marginHours) * 3_600,
+                                                settlementWindowSeconds: Int64(settlementWindowHours) * 3_600)
+            print("period \(period): \(result.matches.count) matches, \(result.discrepancies.count) discrepancies, \(result.pending.count) pending")
             for (kind, items) in Dictionary(grouping: result.discrepancies, by: \.kind).sorted(by: { $0.key < $1.key }) {
                 print("  \(kind.rawValue): \(items.count)")
             }

@@ -9,11 +9,19 @@ public struct ReconcileInput: Sendable {
     public var periodStart: Timestamp
     public var periodEnd: Timestamp
     public var feeSchedule: FeeSchedule
+    /// How far apart a ledger row and an order-less charge may be for the amount-and-time rule.
+    public var matchWindowSeconds: Int64
+    /// The reconciliation's "now". An item whose counterpart can still arrive (missing on one side,
+    /// younger than `settlementWindowSeconds`) is pending, not a discrepancy. nil: nothing is pending.
+    public var now: Timestamp?
+    public var settlementWindowSeconds: Int64
 
     public init(stripe: StripeAccountData, ledger: [LedgerEntry], periodStart: Timestamp, periodEnd: Timestamp,
-                feeSchedule: FeeSchedule = .standard) {
+                feeSchedule: FeeSchedule = .standard, matchWindowSeconds: Int64 = 48 * 3_600, now: Timestamp? = nil,
+                settlementWindowSeconds: Int64 = 48 * 3_600) {
         self.stripe = stripe; self.ledger = ledger; self.periodStart = periodStart; self.periodEnd = periodEnd
-        self.feeSchedule = feeSchedule
+        self.feeSchedule = feeSchedule; self.matchWindowSeconds = matchWindowSeconds; self.now = now
+        self.settlementWindowSeconds = settlementWindowSeconds
     }
 
     func inPeriod(_ time: Timestamp) -> Bool { time >= periodStart && time < periodEnd }
@@ -23,6 +31,8 @@ public struct ReconcileInput: Sendable {
 public struct ReconcileResult: Sendable {
     public var matches: [Match]
     public var discrepancies: [Discrepancy]
+    /// Items still inside the settlement window: their counterpart can still arrive.
+    public var pending: [Discrepancy]
     /// Problems that are not discrepancies (a fee with no schedule entry, a link to an unknown transaction).
     public var diagnostics: [String]
 }

@@ -23,6 +23,8 @@ struct ReconciliationPass {
     /// Payment charges (succeeded and captured) per order, oldest first.
     let paymentsByOrder: [OrderID: [Charge]]
     let paymentsByIntent: [String: [Charge]]
+    /// Payment charges without metadata.order_id, by amount and currency, for the time-window rule.
+    let paymentsWithoutOrder: [PaymentKey: [Charge]]
     var matches: [Match] = []
     var discrepancies: [Discrepancy] = []
     var diagnostics: [String] = []
@@ -36,14 +38,23 @@ struct ReconciliationPass {
         let payments = charges.filter(\.isPayment)
         paymentsByOrder = Dictionary(grouping: payments.filter { $0.orderId != nil }, by: { $0.orderId! })
         paymentsByIntent = Dictionary(grouping: payments.filter { $0.paymentIntent != nil }, by: { $0.paymentIntent!.id })
+        paymentsWithoutOrder = Dictionary(grouping: payments.filter { $0.orderId == nil }) { PaymentKey(amount: $0.amount, currency: $0.currency) }
     }
 
     /// The order a charge belongs to, by its metadata.
     func order(ofCharge id: String?) -> OrderID? { id.flatMap { chargesById[ChargeID($0)]?.orderId } }
 
+    var pending: [Discrepancy] = []
+
+    /// Reports a finding of the period: as pending while its counterpart can still arrive.
     mutating func flag(_ discrepancy: Discrepancy) {
         guard input.inPeriod(discrepancy.occurredAt) else { return }
-        discrepancies.append(discrepancy)
+        if discrepancy.kind.canStillArrive, let now = input.now,
+           now.seconds - discrepancy.occurredAt.seconds < input.settlementWindowSeconds {
+            pending.append(discrepancy)
+        } else {
+            discrepancies.append(discrepancy)
+        }
     }
 
     mutating func record(_ match: Match) {
@@ -55,6 +66,12 @@ struct ReconciliationPass {
         ReconcileResult(
             matches: matches.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
             discrepancies: discrepancies.sorted { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) },
+            pending: pending.sorted { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) },
             diagnostics: diagnostics)
     }
+}
+
+struct PaymentKey: Hashable {
+    let amount: Int64
+    let currency: Currency
 }

@@ -18,17 +18,59 @@ extension ReconciliationPass {
                 flag(missingInStripe(entry, why: "no succeeded charge for \(stripeId)"))
             }
         }
+        var unmatched: [LedgerEntry] = []
         for (order, entries) in withoutId.sorted(by: { $0.key < $1.key }) {
-            var candidates = (paymentsByOrder[order] ?? []).filter { !matchedCharges.contains($0.id) }.makeIterator()
+            let candidates = (paymentsByOrder[order] ?? []).filter { !matchedCharges.contains($0.id) }
+            // One order paid by several charges (or booked as several rows) matches as a group when the sums agree.
+            if entries.count != candidates.count, let group = Self.sameTotal(entries, candidates) {
+                pairGroup(entries, group, key: order.rawValue)
+                continue
+            }
+            var remaining = candidates.makeIterator()
             for entry in entries {
-                if let charge = candidates.next() {
+                if let charge = remaining.next() {
                     pair(entry, charge, rule: .metadataOrderId, key: order.rawValue)
                 } else {
-                    flag(missingInStripe(entry, why: "no succeeded charge with metadata.order_id \(order)"))
+                    unmatched.append(entry)
                 }
             }
         }
+        for entry in unmatched {
+            if let charge = chargeInWindow(for: entry) {
+                pair(entry, charge, rule: .amountTimeWindow, key: "\(entry.amount) ±\(input.matchWindowSeconds / 3_600)h")
+            } else {
+                flag(missingInStripe(entry, why: "no succeeded charge with metadata.order_id \(entry.orderId), nor one of \(entry.amount) near its time"))
+            }
+        }
         flagUnmatchedCharges()
+    }
+
+    /// The charges, when rows and charges are all in one currency and add up to the same amount.
+    static func sameTotal(_ entries: [LedgerEntry], _ charges: [Charge]) -> [Charge]? {
+        guard !entries.isEmpty, !charges.isEmpty, let currency = entries.first?.amount.currency,
+              entries.allSatisfy({ $0.amount.currency == currency }), charges.allSatisfy({ $0.currency == currency }),
+              entries.reduce(Int64(0), { $0 + $1.amount.minorUnits }) == charges.reduce(Int64(0), { $0 + $1.amount })
+        else { return nil }
+        return charges
+    }
+
+    /// Last resort for a row without Stripe id whose order has no charge: an unmatched charge without
+    /// order metadata, of the same amount and currency, created within the match window; the nearest in time.
+    private func chargeInWindow(for entry: LedgerEntry) -> Charge? {
+        let window = input.matchWindowSeconds
+        return (paymentsWithoutOrder[PaymentKey(amount: entry.amount.minorUnits, currency: entry.amount.currency)] ?? [])
+            .filter { !matchedCharges.contains($0.id) && abs($0.created - entry.createdAt.seconds) <= window }
+            .min { (abs($0.created - entry.createdAt.seconds), $0.id) < (abs($1.created - entry.createdAt.seconds), $1.id) }
+    }
+
+    private mutating func pairGroup(_ entries: [LedgerEntry], _ charges: [Charge], key: String) {
+        charges.forEach { matchedCharges.insert($0.id) }
+        let currency = charges[0].currency
+        record(Match(rule: .metadataOrderId, key: key, orderId: key, ledgerEntryIds: entries.map(\.entryId.rawValue),
+                     stripeIds: charges.map(\.id.rawValue),
+                     ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + $1.amount.minorUnits }, currency: currency),
+                     stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + $1.amount }, currency: currency),
+                     occurredAt: min(entries.map(\.createdAt).min()!, charges.map(\.createdAt).min()!)))
     }
 
     private func paymentCharge(forStripeId id: String) -> Charge? {

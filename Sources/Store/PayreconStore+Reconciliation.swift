@@ -5,10 +5,11 @@ extension PayreconStore {
     /// Records a reconciliation of `[start, end)` in one transaction:
     /// - matches of the period are replaced by this run's;
     /// - each discrepancy found is opened, or kept open with its first_seen (a resolved one stays resolved);
+    /// - a pending one (its counterpart may still arrive) is kept as 'pending' until it opens or closes;
     /// - an open discrepancy of the period that this run did not find closes: its counterpart arrived.
     /// Every status change is appended to discrepancy_event.
     public func saveReconciliation(runId: Int64, start: Timestamp, end: Timestamp, matches: [Match],
-                                   discrepancies: [Discrepancy], at now: Timestamp) throws(StoreError) {
+                                   discrepancies: [Discrepancy], pending: [Discrepancy] = [], at now: Timestamp) throws(StoreError) {
         try write("save reconciliation") { db in
             let period: StatementArguments = [start.microseconds, end.microseconds]
             try db.execute(sql: "DELETE FROM match WHERE occurred_at >= ? AND occurred_at < ?", arguments: period)
@@ -31,31 +32,33 @@ extension PayreconStore {
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO discrepancy (id, kind, severity, subject_id, order_id, ledger_entry_id, stripe_id, currency,
                   expected_currency, expected_amount, actual_amount, occurred_at, detail, status, first_seen, last_seen, last_run_id)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,'open',?,?,?)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, order_id = excluded.order_id,
                   ledger_entry_id = excluded.ledger_entry_id, stripe_id = excluded.stripe_id, currency = excluded.currency,
                   expected_currency = excluded.expected_currency, expected_amount = excluded.expected_amount,
                   actual_amount = excluded.actual_amount, occurred_at = excluded.occurred_at, detail = excluded.detail,
-                  status = CASE WHEN discrepancy.status = 'resolved' THEN 'resolved' ELSE 'open' END,
+                  status = CASE WHEN discrepancy.status = 'resolved' THEN 'resolved' ELSE excluded.status END,
                   last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
                 """)
             let event = try db.cachedStatement(sql: """
                 INSERT INTO discrepancy_event (discrepancy_id, run_id, at, status, actor, note) VALUES (?, ?, ?, ?, 'reconcile', ?)
                 """)
             var found = Set<String>()
-            for d in discrepancies {
+            let findings = discrepancies.map { ($0, "open") } + pending.map { ($0, "pending") }
+            for (d, status) in findings {
                 found.insert(d.id)
                 try upsert.execute(arguments: [d.id, d.kind.rawValue, d.severity.rawValue, d.subjectId, d.orderId, d.ledgerEntryId,
                                                d.stripeId, d.currency.code, d.expectedCurrency?.code, d.expected, d.actual,
-                                               d.occurredAt.microseconds, d.detail, now.microseconds, now.microseconds, runId])
-                switch previous[d.id] {
-                case nil: try event.execute(arguments: [d.id, runId, now.microseconds, "open", "found"])
-                case "closed": try event.execute(arguments: [d.id, runId, now.microseconds, "open", "reopened: found again"])
+                                               d.occurredAt.microseconds, d.detail, status, now.microseconds, now.microseconds, runId])
+                switch (previous[d.id], status) {
+                case (nil, _): try event.execute(arguments: [d.id, runId, now.microseconds, status, "found"])
+                case ("closed", _): try event.execute(arguments: [d.id, runId, now.microseconds, status, "reopened: found again"])
+                case ("pending", "open"): try event.execute(arguments: [d.id, runId, now.microseconds, "open", "settlement window passed"])
                 default: break
                 }
             }
             let close = try db.cachedStatement(sql: "UPDATE discrepancy SET status = 'closed', last_run_id = ? WHERE id = ?")
-            for (id, status) in previous.sorted(by: { $0.key < $1.key }) where status == "open" && !found.contains(id) {
+            for (id, status) in previous.sorted(by: { $0.key < $1.key }) where (status == "open" || status == "pending") && !found.contains(id) {
                 try close.execute(arguments: [runId, id])
                 try event.execute(arguments: [id, runId, now.microseconds, "closed", "counterpart found"])
             }

@@ -67,3 +67,23 @@ import Testing
         #expect(throws: UnknownDiscrepancy.self) { try store.resolve(id: "fee_mismatch/txn_nope", note: "x", by: "y", at: Timestamp(seconds: 1)) }
     }
 }
+
+@Suite struct PendingStoreTests {
+    @Test func aPendingItemOpensWhenItsWindowPassesOrClosesWhenItsCounterpartArrives() throws {
+        let store = try ReconciliationStoreTests.store()
+        let start = Timestamp(seconds: 0), end = Timestamp(seconds: 86_400)
+        func missing(_ id: String) -> Discrepancy {
+            Discrepancy(kind: .missingInStripe, subjectId: id, orderId: "o", ledgerEntryId: id, stripeId: nil, currency: .usd,
+                        expected: 100, actual: nil, occurredAt: Timestamp(seconds: 50), detail: "late?")
+        }
+        try store.saveReconciliation(runId: 1, start: start, end: end, matches: [], discrepancies: [], pending: [missing("e1"), missing("e2")],
+                                     at: Timestamp(seconds: 100))
+        #expect(try store.discrepancies(from: start, to: end).map(\.status) == [.pending, .pending])
+        try store.saveReconciliation(runId: 2, start: start, end: end, matches: [], discrepancies: [missing("e1")], at: Timestamp(seconds: 200_000))
+        let items = try store.discrepancies(from: start, to: end)
+        #expect(items.map(\.status) == [.open, .closed])
+        #expect(items[0].firstSeen == Timestamp(seconds: 100))
+        #expect(try store.history(of: missing("e1").id).map(\.status) == ["pending", "open"])
+        #expect(try store.history(of: missing("e2").id).map(\.status) == ["pending", "closed"])
+    }
+}
