@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= payrecon-demo
 
-.PHONY: deps test-deps demo test coverage build clean
+.PHONY: deps test-deps demo test coverage build clean bench
 
 deps:
 	@bash scripts/install-deps.sh
@@ -26,3 +26,11 @@ coverage: test-deps
 
 clean:
 	rm -rf .build $(OUT)
+
+# The reconcile-stage benchmark: ORDERS orders (default 1,000,000), release build. Prints load/match/write and peak RSS.
+ORDERS ?= 1000000
+BENCH_DB ?= .build/bench-$(ORDERS).sqlite
+bench: deps
+	$(SWIFT) build -c release --product reconcile-bench
+	@test -f $(BENCH_DB) || .build/release/reconcile-bench prepare --orders $(ORDERS) --db $(BENCH_DB)
+	.build/release/reconcile-bench run --db $(BENCH_DB) --repeat 2

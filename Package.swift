@@ -28,34 +28,40 @@ let package = Package(
         .target(name: "Extract", dependencies: [
             "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
         ]),
-        .target(name: "Reconcile", dependencies: ["Core"]),
+        // Store only at its edge: ReconcileStage loads and saves; the matching itself is pure.
+        .target(name: "Reconcile", dependencies: ["Core", "Store"]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter"]),
         .target(name: "Payments", dependencies: ["Core", "Store", "StripeAPI"]),
+        // The synthetic account itself (no server), so benchmarks can build it without Hummingbird.
+        .target(name: "SandboxData", dependencies: ["Core"]),
         .target(name: "Sandbox", dependencies: [
-            "Core", "StripeAPI",
+            "Core", "StripeAPI", "SandboxData",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .target(name: "PayreconCLI", dependencies: [
-            "Core", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox",
+            "Core", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox", "SandboxData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", .product(name: "Logging", package: "swift-log")]),
+        // `make bench`: builds a large store from the synthetic account, then times the reconcile stage.
+        .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Store", "Reconcile", "SandboxData"],
+                          path: "Benchmarks/ReconcileBenchmark"),
 
         // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"]),
-        .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox"]),
+        .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox", "SandboxData"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "StripeAPI"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "SandboxData", "StripeAPI"]),
         .testTarget(name: "PayreconCLITests", dependencies: [
-            "PayreconCLI", "Core", "Store", "Sandbox", "Extract", "Reconcile", "Report", "StripeAPI", "TestSupport",
+            "PayreconCLI", "Core", "Store", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI", "TestSupport",
         ]),
     ]
 )

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import Report
 import Sandbox
+import SandboxData
 import Store
 import StripeAPI
 

@@ -3,6 +3,7 @@ import Extract
 import Foundation
 import Reconcile
 import Sandbox
+import SandboxData
 import Store
 
 /// What `demo` prints: counts, totals, discrepancies by kind beside what was planted, and the files.

@@ -34,22 +34,12 @@ enum Pipeline {
         return entries.count
     }
 
-    /// Reconciles a period, reading both sides with `margin` around it, and records the outcome.
+    /// Reconciles a period (see ReconcileStage) and records the outcome.
     static func reconcile(store: PayreconStore, period: ReportingPeriod, feeSchedule: FeeSchedule, marginSeconds: Int64,
                           settlementWindowSeconds: Int64 = 48 * 3_600) throws -> ReconcileResult {
-        let run = try store.startRun(stage: "reconcile", parameters: "period=\(period) margin_s=\(marginSeconds)", at: now())
-        let loadStart = period.start.adding(seconds: -marginSeconds)
-        let loadEnd = period.end.adding(seconds: marginSeconds)
-        let input = ReconcileInput(stripe: try store.loadStripe(from: loadStart, to: loadEnd),
-                                   ledger: try store.loadLedger(from: loadStart, to: loadEnd),
-                                   periodStart: period.start, periodEnd: period.end, feeSchedule: feeSchedule,
-                                   now: now(), settlementWindowSeconds: settlementWindowSeconds)
-        let result = Reconciler.reconcile(input)
-        try store.saveReconciliation(runId: run, start: period.start, end: period.end, matches: result.matches,
-                                     discrepancies: result.discrepancies, pending: result.pending, at: now())
-        try store.finishRun(run, status: "succeeded",
-                            summary: "matches=\(result.matches.count) discrepancies=\(result.discrepancies.count) pending=\(result.pending.count)", at: now())
-        return result
+        let options = ReconcileStage.Options(feeSchedule: feeSchedule, marginSeconds: marginSeconds,
+                                             settlementWindowSeconds: settlementWindowSeconds)
+        return try ReconcileStage(store: store).run(period: period, options: options, now: now()).result
     }
 
     static func report(store: PayreconStore, period: ReportingPeriod, out: String, formats: Set<ReportWriter.Format>) throws -> [URL] {

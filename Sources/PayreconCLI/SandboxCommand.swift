@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Sandbox
+import SandboxData
 
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,3 +1,4 @@
+import SandboxData
 import Hummingbird
 import Logging
 import ServiceLifecycle

@@ -1,4 +1,5 @@
 import Core
+import SandboxData
 import Foundation
 import Hummingbird
 import Logging

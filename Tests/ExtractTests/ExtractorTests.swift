@@ -3,6 +3,7 @@ import Extract
 import Foundation
 import Logging
 import Sandbox
+import SandboxData
 import Store
 import StripeAPI
 import Testing

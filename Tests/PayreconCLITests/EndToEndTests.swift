@@ -5,6 +5,7 @@ import Logging
 @testable import PayreconCLI
 import Report
 import Sandbox
+import SandboxData
 import Store
 import StripeAPI
 import TestSupport

@@ -1,5 +1,6 @@
 import Core
 import Sandbox
+import SandboxData
 import Testing
 
 @Suite struct GeneratorTests {

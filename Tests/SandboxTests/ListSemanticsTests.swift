@@ -5,6 +5,7 @@ import FoundationNetworking
 #endif
 import Logging
 import Sandbox
+import SandboxData
 import Testing
 
 /// Stripe's list semantics, checked over HTTP against a running sandbox.

@@ -1,6 +1,7 @@
 import Core
 import Logging
 import Sandbox
+import SandboxData
 import StripeAPI
 import Testing
 

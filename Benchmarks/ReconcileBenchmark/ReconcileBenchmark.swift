@@ -1,0 +1,84 @@
+import Core
+import Foundation
+import Reconcile
+import SandboxData
+import Store
+
+/// The reconcile-stage benchmark of the reconciliation issue: a store with N orders (about N charges,
+/// N balance transactions and N ledger rows), reconciled over the whole 90-day window. Preparing runs
+/// in its own process so that the peak memory reported is the reconcile stage's alone.
+enum ReconcileBenchmark {
+    static func main(_ arguments: [String]) -> Int32 {
+        func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
+        do {
+            switch arguments.first {
+            case "prepare":
+                guard let db = value("--db"), let orders = value("--orders").flatMap(Int.init) else { return usage() }
+                try prepare(orders: orders, seed: value("--seed").flatMap(UInt64.init) ?? 42, db: db)
+            case "run":
+                guard let db = value("--db") else { return usage() }
+                try run(db: db, repeats: value("--repeat").flatMap(Int.init) ?? 1)
+            default:
+                return usage()
+            }
+            return 0
+        } catch {
+            FileHandle.standardError.write(Data("reconcile-bench: \(error)\n".utf8))
+            return 2
+        }
+    }
+
+    static func usage() -> Int32 {
+        FileHandle.standardError.write(Data("usage: reconcile-bench prepare --orders N --db FILE [--seed S] | run --db FILE [--repeat K]\n".utf8))
+        return 64
+    }
+
+    static func prepare(orders: Int, seed: UInt64, db: String) throws {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let account = SandboxGenerator.generate(SandboxConfiguration(orders: orders, seed: seed))
+        let generated = clock.now
+        let store = try PayreconStore(path: db)
+        let now = Timestamp(seconds: Int64(Date().timeIntervalSince1970))
+        try store.saveStripe(account.stripe, at: now)
+        let ledger = try account.ledger.map { row in
+            let currency = try Currency(code: row.currency)
+            return LedgerEntry(entryId: LedgerEntryID(row.entryId), orderId: OrderID(row.orderId), kind: LedgerEntry.Kind(rawValue: row.type)!,
+                               amount: try Money(decimal: row.amount, currency: currency), stripeId: row.stripeId.isEmpty ? nil : row.stripeId,
+                               createdAt: ISO8601Time.parse(row.createdAt)!, supplierId: row.supplierId)
+        }
+        try store.importLedger(ledger, source: "benchmark", at: now)
+        try Data("\(account.firstDay) \(account.lastDay) \(account.truth.count)".utf8).write(to: URL(fileURLWithPath: db + ".window"))
+        print("prepared \(orders) orders: \(account.stripe.charges.count) charges, \(account.stripe.balanceTransactions.count) balance transactions, "
+              + "\(account.stripe.refunds.count) refunds, \(account.ledger.count) ledger rows, \(account.truth.count) planted "
+              + "(generate \(generated - started), store \(generated.duration(to: clock.now)))")
+    }
+
+    static func run(db: String, repeats: Int) throws {
+        let window = try String(contentsOfFile: db + ".window", encoding: .utf8).split(separator: " ").map(String.init)
+        let period = try ReportingPeriod(from: window[0], to: window[1])
+        let store = try PayreconStore(path: db)
+        for round in 1...max(1, repeats) {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let (result, timings) = try ReconcileStage(store: store).run(period: period, options: .init(),
+                                                                         now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
+            let total = started.duration(to: clock.now)
+            print("round \(round): reconcile stage \(seconds(total)) s (load \(seconds(timings.load)) s, match \(seconds(timings.match)) s, "
+                  + "write \(seconds(timings.write)) s); \(result.matches.count) matches, \(result.discrepancies.count) discrepancies "
+                  + "(planted \(window[2])); peak RSS \(peakResidentMiB()) MiB")
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    /// Peak resident set size of this process (Linux reports ru_maxrss in KiB).
+    static func peakResidentMiB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+}
