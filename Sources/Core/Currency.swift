@@ -1,35 +1,33 @@
 /// An ISO 4217 currency with the two exponents that matter to payrecon.
 ///
-/// `exponent` is ISO 4217's minor unit: how many decimals people see.
+/// `exponent` is ISO 4217's minor unit.
 /// `apiExponent` is the minor unit Stripe's API counts in. They differ for the
 /// currencies Stripe keeps as two-decimal for backwards compatibility (ISK), so
 /// every `Money` in payrecon counts in `apiExponent` units: that is what Stripe sends.
 public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible {
-    /// Upper-case ISO code, e.g. "USD".
-    public let code: String
-    /// ISO 4217 minor-unit exponent.
-    public let exponent: Int
-    /// Exponent of the minor unit Stripe's API uses for amounts.
-    public let apiExponent: Int
-    /// Stripe's extra rule for this currency, if any (see `StripeCurrencyRule`).
-    public let stripeRule: StripeCurrencyRule?
+    /// Position in `CurrencyTable.entries`: two bytes per amount instead of a string and a rule,
+    /// which matters when a night holds millions of amounts.
+    let index: UInt16
 
     /// Looks a code up in any case ("usd", "USD"); throws for a code that is not ISO 4217.
     public init(code raw: String) throws(CurrencyError) {
-        let upper = raw.uppercased()
-        guard let iso = CurrencyTable.isoExponents[upper] else { throw CurrencyError(unknownCode: raw) }
-        let rule = CurrencyTable.stripeRules[upper]
-        self.code = upper
-        self.exponent = iso
-        self.apiExponent = rule?.apiExponent ?? CurrencyTable.stripeAPIExponent(code: upper, isoExponent: iso)
-        self.stripeRule = rule
+        guard let index = CurrencyTable.index[raw] ?? CurrencyTable.index[raw.uppercased()] else { throw CurrencyError(unknownCode: raw) }
+        self.index = index
     }
 
+    private var entry: CurrencyTable.Entry { CurrencyTable.entries[Int(index)] }
+    /// Upper-case ISO code, e.g. "USD".
+    public var code: String { entry.code }
+    /// ISO 4217 minor-unit exponent.
+    public var exponent: Int { entry.exponent }
+    /// Exponent of the minor unit Stripe's API uses for amounts.
+    public var apiExponent: Int { entry.apiExponent }
+    /// Stripe's extra rule for this currency, if any (see `StripeCurrencyRule`).
+    public var stripeRule: StripeCurrencyRule? { CurrencyTable.stripeRules[entry.code] }
     /// Decimals people see and may write: ISO's, unless Stripe's API counts fewer (MGA, UGX).
     public var decimals: Int { min(exponent, apiExponent) }
-
     /// Stripe's lower-case code for requests and for comparison with Stripe objects.
-    public var stripeCode: String { code.lowercased() }
+    public var stripeCode: String { entry.stripeCode }
     public var description: String { code }
     public static func < (lhs: Currency, rhs: Currency) -> Bool { lhs.code < rhs.code }
 

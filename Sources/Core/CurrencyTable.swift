@@ -1,5 +1,29 @@
 /// The currency tables: ISO 4217 exponents and Stripe's deviations from them.
 enum CurrencyTable {
+    struct Entry: Sendable {
+        let code: String
+        let stripeCode: String
+        let exponent: Int
+        let apiExponent: Int
+    }
+
+    /// Every currency once, in code order; a `Currency` is an index into it.
+    static let entries: [Entry] = isoExponents.keys.sorted().map { code in
+        let iso = isoExponents[code]!
+        return Entry(code: code, stripeCode: code.lowercased(), exponent: iso,
+                     apiExponent: stripeRules[code]?.apiExponent ?? stripeAPIExponent(code: code, isoExponent: iso))
+    }
+
+    /// Upper- and lower-case codes to their entry.
+    static let index: [String: UInt16] = {
+        var index: [String: UInt16] = [:]
+        for (position, entry) in entries.enumerated() {
+            index[entry.code] = UInt16(position)
+            index[entry.stripeCode] = UInt16(position)
+        }
+        return index
+    }()
+
     /// ISO 4217 active codes and their minor-unit exponents (funds codes included, metals excluded).
     static let isoExponents: [String: Int] = [
         "AED": 2,

@@ -24,13 +24,13 @@ public struct Match: Hashable, Sendable {
     public let ledgerAmount: Money
     public let stripeAmount: Money
     public let occurredAt: Timestamp
+    /// Deterministic id from its members, computed once: matches are sorted by it.
+    public let id: String
 
     public init(rule: Rule, key: String, orderId: String?, ledgerEntryIds: [String], stripeIds: [String],
                 ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
         self.rule = rule; self.key = key; self.orderId = orderId; self.ledgerEntryIds = ledgerEntryIds
         self.stripeIds = stripeIds; self.ledgerAmount = ledgerAmount; self.stripeAmount = stripeAmount; self.occurredAt = occurredAt
+        self.id = "\(rule.rawValue)/" + (ledgerEntryIds + stripeIds).joined(separator: "+")
     }
-
-    /// Deterministic id from its members.
-    public var id: String { "\(rule.rawValue)/" + (ledgerEntryIds + stripeIds).joined(separator: "+") }
 }

@@ -6,23 +6,37 @@ extension AccountBuilder {
     /// funds return to the balance (payout_failure) and go out with the next payout.
     mutating func buildPayouts() {
         let perKind = configuration.plantedPerKind
-        var pending = transactions.sorted { ($0.availableOn ?? $0.created, $0.id) < ($1.availableOn ?? $1.created, $1.id) }
+        // Per currency, oldest available first, with a cursor: each transaction is looked at once.
+        // (available_on is never before created, so "available by then" implies "created by then".)
+        let queues: [Currency: [BalanceTransaction]] = Dictionary(grouping: transactions, by: \.currency).mapValues {
+            $0.sorted { ($0.availableOn ?? $0.created, $0.id) < ($1.availableOn ?? $1.created, $1.id) }
+        }
+        var cursors: [Currency: Int] = [:]
+        var returned: [Currency: [BalanceTransaction]] = [:]
         var payoutNumber = 0
         var day = firstDay
         while day <= lastDay {
             let at = day * 86_400 + 6 * 3_600
             for currency in [Currency.usd, .jpy, .kwd] {
-                let due = pending.filter { $0.currency == currency && ($0.availableOn ?? $0.created) <= at && $0.created <= at }
+                let queue = queues[currency] ?? []
+                var cursor = cursors[currency] ?? 0
+                var due: [BalanceTransaction] = []
+                while cursor < queue.count, (queue[cursor].availableOn ?? queue[cursor].created) <= at {
+                    due.append(queue[cursor])
+                    cursor += 1
+                }
+                let back = returned[currency] ?? []
+                due += back.filter { ($0.availableOn ?? $0.created) <= at }
                 let net = due.reduce(0) { $0 + $1.net }
                 guard net > 0 else { continue }
-                let dueIds = Set(due.map(\.id))
-                pending.removeAll { dueIds.contains($0.id) }
+                cursors[currency] = cursor
+                returned[currency] = back.filter { ($0.availableOn ?? $0.created) > at }
                 payoutNumber += 1
                 // Planting spreads over the window: every 7th payout, alternating kinds, until each has its share.
                 let planted: DiscrepancyKind? = payoutNumber % 7 == 3 && plantedCount(.payoutMismatch) < perKind ? .payoutMismatch
                     : payoutNumber % 7 == 5 && plantedCount(.payoutFailed) < perKind && day < lastDay ? .payoutFailed : nil
-                if let returned = addPayout(currency: currency, due: due, net: net, at: at, planted: planted) {
-                    pending.append(returned)
+                if let failure = addPayout(currency: currency, due: due, net: net, at: at, planted: planted) {
+                    returned[currency, default: []].append(failure)
                 }
             }
             day += 1

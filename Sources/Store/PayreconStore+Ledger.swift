@@ -23,17 +23,17 @@ extension PayreconStore {
         }
     }
 
-    /// Ledger entries booked in [start, end), oldest first.
+    /// Ledger entries booked in [start, end), in no particular order (the reconciler orders what it needs).
     public func loadLedger(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [LedgerEntry] {
         try read("load ledger") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM ledger_entry WHERE created_at >= ? AND created_at < ? ORDER BY created_at, entry_id
-                """, arguments: [start.microseconds, end.microseconds]).map { row in
-                LedgerEntry(entryId: LedgerEntryID(row["entry_id"] as String), orderId: OrderID(row["order_id"] as String),
-                            kind: LedgerEntry.Kind(rawValue: row["type"]) ?? .payment,
-                            amount: Money(minorUnits: row["amount"], currency: try Self.currency(row, "currency")),
-                            stripeId: row["stripe_id"], createdAt: Timestamp(microseconds: row["created_at"]),
-                            supplierId: row["supplier_id"])
+            try Self.fetch(db, sql: """
+                SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry
+                WHERE created_at >= ? AND created_at < ?
+                """, [start.microseconds, end.microseconds]) { row in
+                LedgerEntry(entryId: LedgerEntryID(row[0] as String), orderId: OrderID(row[1] as String),
+                            kind: LedgerEntry.Kind(rawValue: row[2]) ?? .payment,
+                            amount: Money(minorUnits: row[3], currency: try Self.currency(row, 4)),
+                            stripeId: row[5], createdAt: Timestamp(microseconds: row[6]), supplierId: row[7])
             }
         }
     }

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import GRDB
 
 /// A payout with the sum of what it paid out, for the Payouts sheet.
@@ -24,7 +25,8 @@ extension PayreconStore {
     public func payoutSummaries(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [PayoutSummary] {
         try read("load payouts") { db in
             try Row.fetchAll(db, sql: """
-                SELECT p.*, count(t.id) AS link_count, coalesce(sum(t.net), 0) AS linked_net FROM stripe_payout p
+                SELECT \(Columns.payout.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                  count(t.id) AS link_count, coalesce(sum(t.net), 0) AS linked_net FROM stripe_payout p
                 LEFT JOIN payout_link l ON l.payout_id = p.id
                 LEFT JOIN stripe_balance_transaction t ON t.id = l.balance_transaction_id
                   AND t.id IS NOT coalesce(p.balance_transaction, '')
