@@ -205,17 +205,18 @@ enum CurrencyTable {
     /// Stripe's three-decimal currencies: the API counts thousandths.
     static let stripeThreeDecimal: Set<String> = ["BHD", "JOD", "KWD", "OMR", "TND"]
 
+    /// HUF and TWD: charged with two decimals, paid out in whole units only.
+    static let wholeUnitPayouts = StripeCurrencyRule(
+        apiExponent: 2, chargeMultiple: 1, payoutMultiple: 100,
+        explanation: "two-decimal for charges, zero-decimal for payouts: payout amounts must be divisible by 100")
+
     /// Stripe's special cases (https://docs.stripe.com/currencies#special-cases).
     static let stripeRules: [String: StripeCurrencyRule] = [
         "ISK": StripeCurrencyRule(
             apiExponent: 2, chargeMultiple: 100, payoutMultiple: 100,
             explanation: "zero-decimal in ISO 4217, but two-decimal in Stripe's API for backwards compatibility; amounts must be divisible by 100"),
-        "HUF": StripeCurrencyRule(
-            apiExponent: 2, chargeMultiple: 1, payoutMultiple: 100,
-            explanation: "two-decimal for charges, zero-decimal for payouts: payout amounts must be divisible by 100"),
-        "TWD": StripeCurrencyRule(
-            apiExponent: 2, chargeMultiple: 1, payoutMultiple: 100,
-            explanation: "two-decimal for charges, zero-decimal for payouts: payout amounts must be divisible by 100"),
+        "HUF": wholeUnitPayouts,
+        "TWD": wholeUnitPayouts,
         "UGX": StripeCurrencyRule(
             apiExponent: 0, chargeMultiple: 1, payoutMultiple: 1,
             explanation: "on Stripe's zero-decimal list; amounts are whole shillings"),
