@@ -9,7 +9,14 @@ public struct FeeSchedule: Hashable, Sendable, Codable {
         public let percent: String
         /// Fixed part, in minor units of the settlement currency.
         public let fixed: Int64
-        public init(percent: String, fixed: Int64) { self.percent = percent; self.fixed = fixed }
+        /// Added to `percent` when the charge is converted into another settlement currency ("1.0").
+        public let fxSurchargePercent: String?
+
+        public init(percent: String, fixed: Int64, fxSurchargePercent: String? = nil) {
+            self.percent = percent; self.fixed = fixed; self.fxSurchargePercent = fxSurchargePercent
+        }
+
+        enum CodingKeys: String, CodingKey { case percent, fixed, fxSurchargePercent = "fx_surcharge_percent" }
     }
 
     /// Keyed by lower-case presentment currency.
@@ -25,22 +32,25 @@ public struct FeeSchedule: Hashable, Sendable, Codable {
         self.charges = charges; self.refunds = refunds; self.disputes = disputes; self.tolerance = tolerance
     }
 
-    /// Stripe's standard pricing as the sandbox applies it: 2.9% + 30¢ domestic, +1% for conversion
-    /// into USD (EUR), and local schedules for JPY and KWD, which settle in their own currency.
+    /// Stripe's standard pricing as the sandbox applies it: 2.9% + 30¢, +1% when converted (EUR settles
+    /// in USD), and local schedules for JPY and KWD, which settle in their own currency.
     public static let standard = FeeSchedule(
         charges: [
             "usd": ChargeFee(percent: "2.9", fixed: 30),
-            "eur": ChargeFee(percent: "3.9", fixed: 30),
+            "eur": ChargeFee(percent: "2.9", fixed: 30, fxSurchargePercent: "1.0"),
             "jpy": ChargeFee(percent: "3.6", fixed: 0),
             "kwd": ChargeFee(percent: "2.9", fixed: 100),
         ],
         disputes: ["usd": 1500, "jpy": 2000, "kwd": 5000])
 
-    /// Expected fee for a charge settled as `settledAmount` (settlement minor units); nil when the
-    /// schedule has no entry for the presentment currency.
-    public func chargeFee(settledAmount: Int64, presentment: Currency) throws(FeeScheduleError) -> Int64? {
+    /// Expected fee for a charge settled as `settledAmount` in `settlement` (minor units); nil when the
+    /// schedule has no entry for the presentment currency. The FX surcharge applies when the two differ.
+    public func chargeFee(settledAmount: Int64, presentment: Currency, settlement: Currency? = nil) throws(FeeScheduleError) -> Int64? {
         guard let entry = charges[presentment.stripeCode] else { return nil }
-        let ppm = try Self.partsPerMillion(entry.percent, currency: presentment.code)
+        var ppm = try Self.partsPerMillion(entry.percent, currency: presentment.code)
+        if let surcharge = entry.fxSurchargePercent, let settlement, settlement != presentment {
+            ppm += try Self.partsPerMillion(surcharge, currency: presentment.code)
+        }
         // Int128 keeps amount × ppm exact for any Int64 amount; half-up on the magnitude.
         let product = Int128(settledAmount.magnitude) * Int128(ppm)
         let rounded = (product + 500_000) / 1_000_000

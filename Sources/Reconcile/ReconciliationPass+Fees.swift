@@ -11,7 +11,7 @@ extension ReconciliationPass {
             switch transaction.type {
             case .charge, .payment:
                 let presentment = chargesById[ChargeID(source)]?.currency ?? transaction.currency
-                do { expected = try schedule.chargeFee(settledAmount: transaction.amount, presentment: presentment) } catch {
+                do { expected = try schedule.chargeFee(settledAmount: transaction.amount, presentment: presentment, settlement: transaction.currency) } catch {
                     diagnostics.append(error.description)
                     continue
                 }

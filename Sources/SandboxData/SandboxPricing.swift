@@ -2,7 +2,7 @@ import Core
 
 /// The fees the synthetic Stripe charges, written independently of Reconcile's FeeSchedule so that
 /// the reconciler's arithmetic is checked against a second implementation. It equals
-/// `FeeSchedule.standard`: 2.9% + 30 (USD), 3.9% + 30 (EUR converted to USD), 3.6% (JPY),
+/// `FeeSchedule.standard`: 2.9% + 30 (USD), 2.9% + 1% FX + 30 (EUR converted to USD), 3.6% (JPY),
 /// 2.9% + 100 fils (KWD); disputes 15.00 USD, 2000 JPY, 5.000 KWD.
 enum SandboxPricing {
     /// Basis points (1/100 of a percent) and fixed fee in settlement minor units, per presentment currency.

@@ -5,14 +5,17 @@ import Testing
 
 @Suite struct FeeAndPayoutTests {
     @Test func feesRoundHalfUpOnTheSettledAmount() throws {
-        let schedule = FeeSchedule(charges: ["usd": .init(percent: "2.5", fixed: 0), "eur": .init(percent: "3.9", fixed: 30)],
+        let schedule = FeeSchedule(charges: ["usd": .init(percent: "2.5", fixed: 0),
+                                             "eur": .init(percent: "2.9", fixed: 30, fxSurchargePercent: "1.0")],
                                    disputes: [:])
         // 2.5% of 100 = 2.5 → 3; of 98 = 2.45 → 2; of 102 = 2.55 → 3.
         #expect(try schedule.chargeFee(settledAmount: 100, presentment: .usd) == 3)
         #expect(try schedule.chargeFee(settledAmount: 98, presentment: .usd) == 2)
         #expect(try schedule.chargeFee(settledAmount: 102, presentment: .usd) == 3)
-        // EUR presentment settled as 10,843 USD cents: 3.9% = 422.877 → 423, + 30.
-        #expect(try schedule.chargeFee(settledAmount: 10_843, presentment: .eur) == 453)
+        // EUR presentment settled as 10,843 USD cents: 2.9% + 1.0% FX = 422.877 → 423, + 30.
+        #expect(try schedule.chargeFee(settledAmount: 10_843, presentment: .eur, settlement: .usd) == 453)
+        // Settled in EUR itself there is no conversion: 2.9% of 10,000 = 290, + 30.
+        #expect(try schedule.chargeFee(settledAmount: 10_000, presentment: .eur, settlement: .eur) == 320)
         #expect(try schedule.chargeFee(settledAmount: 100, presentment: .jpy) == nil)
         let bad = FeeSchedule(charges: ["usd": .init(percent: "2,9", fixed: 0)], disputes: [:])
         #expect(throws: FeeScheduleError.self) { try bad.chargeFee(settledAmount: 100, presentment: .usd) }
