@@ -23,6 +23,7 @@ public struct Match: Hashable, Sendable {
     public let stripeIds: [String]
     public let ledgerAmount: Money
     public let stripeAmount: Money
+    /// When the Stripe side happened: it decides the reporting period a match belongs to.
     public let occurredAt: Timestamp
     /// Deterministic id from its members, computed once: matches are sorted by it.
     public let id: String

@@ -16,13 +16,13 @@ extension ReconciliationPass {
             if recordedIds.contains(dispute.id.rawValue), let entry = ledgerById[dispute.id.rawValue] {
                 record(Match(rule: .stripeId, key: dispute.id.rawValue, orderId: entry.orderId.rawValue,
                              ledgerEntryIds: [entry.entryId.rawValue], stripeIds: [dispute.id.rawValue], ledgerAmount: entry.amount,
-                             stripeAmount: dispute.money, occurredAt: min(entry.createdAt, dispute.createdAt)))
+                             stripeAmount: dispute.money, occurredAt: dispute.createdAt))
             } else if let order, var entries = recordedOrders[order], !entries.isEmpty {
                 let entry = entries.removeFirst()
                 recordedOrders[order] = entries
                 record(Match(rule: .disputeOrder, key: order.rawValue, orderId: order.rawValue, ledgerEntryIds: [entry.entryId.rawValue],
                              stripeIds: [dispute.id.rawValue], ledgerAmount: entry.amount, stripeAmount: dispute.money,
-                             occurredAt: min(entry.createdAt, dispute.createdAt)))
+                             occurredAt: dispute.createdAt))
             } else {
                 flag(Discrepancy(kind: .disputeUnrecorded, subjectId: dispute.id.rawValue, orderId: order?.rawValue, ledgerEntryId: nil,
                                  stripeId: dispute.id.rawValue, currency: dispute.currency, expected: nil, actual: dispute.amount,

@@ -26,13 +26,13 @@ extension ReconciliationPass {
                 pairGroup(entries, group, key: order.rawValue)
                 continue
             }
-            var remaining = candidates.makeIterator()
+            // A row takes the charge of its own amount if there is one, else the oldest left:
+            // rows of 60 and 40 against charges of 40 and 60 are two matches, not two mismatches.
+            var remaining = candidates
             for entry in entries {
-                if let charge = remaining.next() {
-                    pair(entry, charge, rule: .metadataOrderId, key: order.rawValue)
-                } else {
-                    unmatched.append(entry)
-                }
+                guard !remaining.isEmpty else { unmatched.append(entry); continue }
+                let index = remaining.firstIndex { $0.amount == entry.amount.minorUnits && $0.currency == entry.amount.currency } ?? 0
+                pair(entry, remaining.remove(at: index), rule: .metadataOrderId, key: order.rawValue)
             }
         }
         for entry in unmatched {
@@ -70,7 +70,7 @@ extension ReconciliationPass {
                      stripeIds: charges.map(\.id.rawValue),
                      ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + $1.amount.minorUnits }, currency: currency),
                      stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + $1.amount }, currency: currency),
-                     occurredAt: min(entries.map(\.createdAt).min()!, charges.map(\.createdAt).min()!)))
+                     occurredAt: charges.map(\.createdAt).min()!))
     }
 
     private func paymentCharge(forStripeId id: String) -> Charge? {
@@ -96,7 +96,7 @@ extension ReconciliationPass {
                              detail: "ledger books \(entry.amount), the charge is \(charge.money)"))
         }
         record(Match(rule: rule, key: key, orderId: base.order, ledgerEntryIds: [base.entry], stripeIds: [base.stripe],
-                     ledgerAmount: entry.amount, stripeAmount: charge.money, occurredAt: min(entry.createdAt, charge.createdAt)))
+                     ledgerAmount: entry.amount, stripeAmount: charge.money, occurredAt: charge.createdAt))
     }
 
     private func missingInStripe(_ entry: LedgerEntry, why: String) -> Discrepancy {

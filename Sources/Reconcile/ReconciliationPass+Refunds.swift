@@ -98,7 +98,7 @@ extension ReconciliationPass {
                      stripeIds: refunds.map(\.id.rawValue),
                      ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + $1.amount.minorUnits }, currency: entries[0].amount.currency),
                      stripeAmount: Money(minorUnits: refunds.reduce(0) { $0 + $1.amount }, currency: currency),
-                     occurredAt: min(entries.map(\.createdAt).min()!, refunds.map(\.createdAt).min()!))
+                     occurredAt: refunds.map(\.createdAt).min()!)
     }
 
     /// One over_refund per order whose ledger refunds add up to more than it was paid; the order's

@@ -51,3 +51,24 @@ import Testing
         #expect(result.discrepancies.count == 3)
     }
 }
+
+@Suite struct PairingByAmountTests {
+    @Test func rowsTakeTheChargeOfTheirOwnAmountBeforeTheOldest() {
+        var s = Scenario()
+        s.charge("ch_40", order: "o1", amount: 4_000, at: 3_000, intent: "pi_a")
+        s.charge("ch_60", order: "o1", amount: 6_000, at: 3_500, intent: "pi_b")
+        s.book("p60", order: "o1", "60.00", at: 3_600)
+        s.book("p40", order: "o1", "40.00", at: 3_700)
+        let result = s.run()
+        #expect(result.discrepancies.isEmpty)
+        #expect(Set(result.matches.map { "\($0.ledgerEntryIds[0])=\($0.stripeIds[0])" }) == ["p60=ch_60", "p40=ch_40"])
+    }
+
+    @Test func aMatchBelongsToThePeriodOfItsStripeSide() {
+        var s = Scenario()
+        // Ledger row booked two seconds before the period, its charge one second into it.
+        s.charge("ch_1", order: "o1", amount: 1_000, at: 1)
+        s.book("p1", order: "o1", "10.00", at: -2)
+        #expect(s.run().matches.map(\.stripeIds) == [["ch_1"]])
+    }
+}
