@@ -26,11 +26,7 @@ public struct ReportingPeriod: Hashable, Sendable, CustomStringConvertible {
     public func contains(_ time: Timestamp) -> Bool { time >= start && time < end }
 
     /// The local calendar day of an instant, for showing dates in the report's zone.
-    public func localDay(of time: Timestamp) -> String {
-        let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time.seconds))))
-        let local = time.seconds + offset
-        return ISO8601Time.formatDay(local >= 0 ? local / 86_400 : (local - 86_399) / 86_400)
-    }
+    public func localDay(of time: Timestamp) -> String { String(localTime(of: time).prefix(10)) }
 
     public var description: String { "\(firstDay)..\(lastDay) \(timeZone.identifier)" }
 
