@@ -6,6 +6,8 @@ public struct ReportingPeriod: Hashable, Sendable, CustomStringConvertible {
     public let firstDay: String
     public let lastDay: String
     public let timeZone: TimeZone
+    /// The zone as the user named it (Foundation on Linux reports "UTC" as "GMT").
+    public let timeZoneName: String
     /// First instant of `firstDay` in `timeZone`.
     public let start: Timestamp
     /// First instant after `lastDay` in `timeZone`.
@@ -19,6 +21,7 @@ public struct ReportingPeriod: Hashable, Sendable, CustomStringConvertible {
         self.firstDay = from
         self.lastDay = to
         self.timeZone = zone
+        self.timeZoneName = zoneName
         self.start = Self.midnight(days: fromDay, in: zone)
         self.end = Self.midnight(days: toDay + 1, in: zone)
     }
@@ -28,7 +31,7 @@ public struct ReportingPeriod: Hashable, Sendable, CustomStringConvertible {
     /// The local calendar day of an instant, for showing dates in the report's zone.
     public func localDay(of time: Timestamp) -> String { String(localTime(of: time).prefix(10)) }
 
-    public var description: String { "\(firstDay)..\(lastDay) \(timeZone.identifier)" }
+    public var description: String { "\(firstDay)..\(lastDay) \(timeZoneName)" }
 
     /// Local midnight as UTC: the zone's offset is read at the guess and re-read once, which
     /// settles days whose midnight falls next to a DST change.

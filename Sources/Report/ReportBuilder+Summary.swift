@@ -9,7 +9,7 @@ extension ReportBuilder {
     func summary(discrepancies: [TrackedDiscrepancy], matches: [Match]) throws(StoreError) -> ReportTable {
         var table = ReportTable(name: "Summary", fileName: "summary.csv", columns: Self.summaryColumns)
         table.rows.append([.text("Period"), .text("\(period.firstDay) to \(period.lastDay)"), .empty, .empty, .empty, .empty, .empty,
-                           .text("time zone \(period.timeZone.identifier); generated \(localTime(now))")])
+                           .text("time zone \(period.timeZoneName); generated \(localTime(now))")])
         for total in try store.categoryTotals(from: period.start, to: period.end) {
             let note = total.category == "fee" ? "account fees without a source (Radar, billing): not checked against the schedule" : ""
             table.rows.append([.text("Balance"), .text(total.category), .text(total.currency.code), .integer(Int64(total.count)),

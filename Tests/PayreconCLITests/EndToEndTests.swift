@@ -84,6 +84,8 @@ import Testing
         #expect(formats["KWD"] == ["#,##0.000"])
         #expect(formats["USD"] == ["#,##0.00"])
 
+        let summary = try String(contentsOf: folder.appendingPathComponent("summary.csv"), encoding: .utf8)
+        #expect(summary.contains("time zone UTC;"))
         let csv = try String(contentsOf: folder.appendingPathComponent("discrepancies.csv"), encoding: .utf8)
         let lines = csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.first == ReportBuilder.discrepancyColumns.joined(separator: ","))
