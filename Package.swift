@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // Already built through AsyncHTTPClient (swift-certificates); named for HMAC-SHA256 of webhook signatures.
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // Already resolved through Hummingbird; named so the sandbox can shut its server down gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
@@ -24,6 +26,7 @@ let package = Package(
             "Core",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "Extract", dependencies: [
             "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
@@ -55,7 +58,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "StoreTests", dependencies: ["Core", "Store"]),
-        .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox", "SandboxData"]),
+        .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox", "SandboxData", "TestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),

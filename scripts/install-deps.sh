@@ -20,6 +20,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  # openpyxl reads report.xlsx the way an accountant's tools would.
+  # openpyxl reads report.xlsx the way an accountant's tools would; Stripe's own SDK makes reference
+  # webhook signatures.
   python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
+  python3 -c "import stripe" 2>/dev/null || python3 -m pip install -q stripe
 fi
