@@ -76,3 +76,12 @@ import Testing
         #expect(throws: DecodingError.self) { try decode("refund", as: Refund.self) { $0["currency"] = "zzz" } }
     }
 }
+
+extension StripeFixtureTests {
+    @Test func paymentIntent() throws {
+        let intent = try decode("payment_intent", as: PaymentIntent.self)
+        #expect(intent.id == "pi_1PgafyB7WZ01zgkWSjxsAJo3" && intent.money == Money(minorUnits: 1099, currency: .usd))
+        #expect(intent.clientSecret?.hasPrefix("pi_1PgafyB7WZ01zgkWSjxsAJo3_secret_") == true)
+        #expect(intent.latestCharge == nil)
+    }
+}
