@@ -31,12 +31,7 @@ public enum DecimalAmount {
     public static func format(_ minorUnits: Int64, currency: Currency) -> String {
         let magnitude = minorUnits.magnitude
         let apiScale = pow10(currency.apiExponent)
-        let shown: Int
-        if currency.decimals < currency.apiExponent, magnitude % pow10(currency.apiExponent - currency.decimals) == 0 {
-            shown = currency.decimals
-        } else {
-            shown = currency.apiExponent
-        }
+        let shown = shownDecimals(minorUnits, currency: currency)
         let whole = magnitude / apiScale
         var text = String(whole)
         if shown > 0 {
@@ -45,6 +40,13 @@ public enum DecimalAmount {
             text += "." + String(repeating: "0", count: shown - digits.count) + digits
         }
         return minorUnits < 0 ? "-" + text : text
+    }
+
+    /// How many decimals `format` writes for this amount: the currency's, or the API's when the amount
+    /// has a fraction the currency does not show. Spreadsheet number formats use the same count.
+    public static func shownDecimals(_ minorUnits: Int64, currency: Currency) -> Int {
+        let hidden = currency.apiExponent - currency.decimals
+        return hidden > 0 && minorUnits.magnitude % pow10(hidden) != 0 ? currency.apiExponent : currency.decimals
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

@@ -23,6 +23,8 @@ struct ReconciliationPass {
     /// Payment charges (succeeded and captured) per order, oldest first.
     let paymentsByOrder: [OrderID: [Charge]]
     let paymentsByIntent: [String: [Charge]]
+    /// Payment charges (succeeded and captured), oldest first.
+    let payments: [Charge]
     /// Payment charges without metadata.order_id, by amount and currency, for the time-window rule.
     let paymentsWithoutOrder: [PaymentKey: [Charge]]
     var matches: [Match] = []
@@ -36,9 +38,19 @@ struct ReconciliationPass {
         let charges = input.stripe.charges.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         chargesById = Dictionary(charges.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         let payments = charges.filter(\.isPayment)
+        self.payments = payments
         paymentsByOrder = Dictionary(grouping: payments.filter { $0.orderId != nil }, by: { $0.orderId! })
         paymentsByIntent = Dictionary(grouping: payments.filter { $0.paymentIntent != nil }, by: { $0.paymentIntent!.id })
         paymentsWithoutOrder = Dictionary(grouping: payments.filter { $0.orderId == nil }) { PaymentKey(amount: $0.amount, currency: $0.currency) }
+    }
+
+    /// True when the ledger rows and the Stripe amounts are all in one currency and add up to the same
+    /// total: the group rule for payments and refunds alike.
+    static func totalsAgree(_ entries: [LedgerEntry], _ amounts: [Money]) -> Bool {
+        guard let currency = entries.first?.amount.currency, !amounts.isEmpty,
+              entries.allSatisfy({ $0.amount.currency == currency }), amounts.allSatisfy({ $0.currency == currency })
+        else { return false }
+        return entries.reduce(Int64(0)) { $0 + $1.amount.minorUnits } == amounts.reduce(Int64(0)) { $0 + $1.minorUnits }
     }
 
     /// The order a charge belongs to, by its metadata.

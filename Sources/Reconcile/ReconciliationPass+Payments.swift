@@ -22,8 +22,8 @@ extension ReconciliationPass {
         for (order, entries) in withoutId.sorted(by: { $0.key < $1.key }) {
             let candidates = (paymentsByOrder[order] ?? []).filter { !matchedCharges.contains($0.id) }
             // One order paid by several charges (or booked as several rows) matches as a group when the sums agree.
-            if entries.count != candidates.count, let group = Self.sameTotal(entries, candidates) {
-                pairGroup(entries, group, key: order.rawValue)
+            if entries.count != candidates.count, Self.totalsAgree(entries, candidates.map(\.money)) {
+                pairGroup(entries, candidates, key: order.rawValue)
                 continue
             }
             // A row takes the charge of its own amount if there is one, else the oldest left:
@@ -43,15 +43,6 @@ extension ReconciliationPass {
             }
         }
         flagUnmatchedCharges()
-    }
-
-    /// The charges, when rows and charges are all in one currency and add up to the same amount.
-    static func sameTotal(_ entries: [LedgerEntry], _ charges: [Charge]) -> [Charge]? {
-        guard !entries.isEmpty, !charges.isEmpty, let currency = entries.first?.amount.currency,
-              entries.allSatisfy({ $0.amount.currency == currency }), charges.allSatisfy({ $0.currency == currency }),
-              entries.reduce(Int64(0), { $0 + $1.amount.minorUnits }) == charges.reduce(Int64(0), { $0 + $1.amount })
-        else { return nil }
-        return charges
     }
 
     /// Last resort for a row without Stripe id whose order has no charge: an unmatched charge without
@@ -106,7 +97,6 @@ extension ReconciliationPass {
     }
 
     private mutating func flagUnmatchedCharges() {
-        let payments = input.stripe.charges.filter(\.isPayment).sorted { ($0.created, $0.id) < ($1.created, $1.id) }
         // Payment intents already accounted for in each order: a second charge on another intent is a duplicate.
         var accounted: [OrderID: Set<String>] = [:]
         for charge in payments where matchedCharges.contains(charge.id) {

@@ -37,9 +37,9 @@ extension ReconciliationPass {
             var open = (refundsByOrder[order] ?? []).filter { !matched.contains($0.id) }
             var rows = entries
             // 1. All rows against all refunds of the order, by sum.
-            if let group = sumMatch(rows, open) {
+            if Self.totalsAgree(rows, open.map(\.money)) {
                 record(refundMatch(.refundSum, key: order.rawValue, entries: rows, refunds: open))
-                group.forEach { matched.insert($0) }
+                open.forEach { matched.insert($0.id) }
                 continue
             }
             // 2. One to one by equal amount, oldest first.
@@ -55,9 +55,9 @@ extension ReconciliationPass {
             }
             rows = unpaired
             // 3. What is left, by sum again.
-            if let group = sumMatch(rows, open) {
+            if Self.totalsAgree(rows, open.map(\.money)) {
                 record(refundMatch(.refundSum, key: order.rawValue, entries: rows, refunds: open))
-                group.forEach { matched.insert($0) }
+                open.forEach { matched.insert($0.id) }
                 rows = []
             }
             leftover[order, default: []].append(contentsOf: rows)
@@ -82,14 +82,6 @@ extension ReconciliationPass {
     /// The refund's order: its charge's metadata, else its own metadata, else its id (an orphan).
     func refundOrder(_ refund: Refund) -> OrderID {
         order(ofCharge: refund.charge?.id) ?? refund.metadata?["order_id"].map { OrderID($0) } ?? OrderID(refund.id.rawValue)
-    }
-
-    private func sumMatch(_ rows: [LedgerEntry], _ refunds: [Refund]) -> [RefundID]? {
-        guard !rows.isEmpty, !refunds.isEmpty, let currency = rows.first?.amount.currency,
-              rows.allSatisfy({ $0.amount.currency == currency }), refunds.allSatisfy({ $0.currency == currency }),
-              rows.reduce(Int64(0), { $0 + $1.amount.minorUnits }) == refunds.reduce(Int64(0), { $0 + $1.amount })
-        else { return nil }
-        return refunds.map(\.id)
     }
 
     private func refundMatch(_ rule: Match.Rule, key: String, entries: [LedgerEntry], refunds: [Refund]) -> Match {

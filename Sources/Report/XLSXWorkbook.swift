@@ -37,7 +37,7 @@ public final class XLSXWorkbook {
                 case let .integer(value): worksheet_write_number(sheet, r, c, Double(value), nil)
                 case let .money(minor, currency):
                     // The one place money becomes a Double: a spreadsheet number, shown with exact decimals.
-                    let decimals = Self.decimals(minor, currency)
+                    let decimals = DecimalAmount.shownDecimals(minor, currency: currency)
                     worksheet_write_number(sheet, r, c, Double(minor) / pow(10, Double(currency.apiExponent)), moneyFormat(decimals))
                 case .empty: break
                 }
@@ -75,12 +75,6 @@ public final class XLSXWorkbook {
         format_set_num_format(format, decimals == 0 ? "#,##0" : "#,##0." + String(repeating: "0", count: decimals))
         moneyFormats[decimals] = format
         return format
-    }
-
-    /// The currency's decimals, or the API's when the amount has a fraction the currency does not show.
-    private static func decimals(_ minor: Int64, _ currency: Currency) -> Int {
-        let shown = DecimalAmount.format(minor, currency: currency)
-        return shown.split(separator: ".").dropFirst().first?.count ?? 0
     }
 
     private static func width(_ table: ReportTable, _ column: Int) -> Double {
