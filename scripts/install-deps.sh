@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what payrecon needs on Debian when it is missing: the C libraries it links, the font
-# invoices use, and the Python test tools. Uses sudo when not root.
+# invoices use, pdftotext (tests read invoices with it), and the Python test tools. Uses sudo when not root.
 set -euo pipefail
 
-apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev fonts-dejavu-core pkg-config python3 python3-pip)
+apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev fonts-dejavu-core poppler-utils pkg-config python3 python3-pip)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -24,4 +24,7 @@ if [ "${1:-}" = "--test" ]; then
   # webhook signatures.
   python3 -c "import openpyxl" 2>/dev/null || python3 -m pip install -q openpyxl
   python3 -c "import stripe" 2>/dev/null || python3 -m pip install -q stripe
+  # localstripe emulates Stripe for the payment flow; aiosmtpd is the SMTP sink invoices are mailed to.
+  python3 -c "import localstripe" 2>/dev/null || python3 -m pip install -q localstripe
+  python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd
 fi

@@ -15,9 +15,12 @@ public final class StripeClient: Sendable {
     let logger: Logger
     let http: HTTPClient
     let timeout: TimeAmount
+    /// Shared by every request of this client: after repeated failures it fails calls at once.
+    public let breaker: CircuitBreaker
 
     public init(baseURL: String = "https://api.stripe.com", apiKey: APIKey, retry: RetryPolicy = RetryPolicy(),
-                requestsPerSecond: Double? = nil, timeout: TimeAmount = .seconds(60), logger: Logger) {
+                requestsPerSecond: Double? = nil, timeout: TimeAmount = .seconds(60),
+                breaker: CircuitBreaker = CircuitBreaker(), logger: Logger) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.retry = retry
@@ -25,11 +28,23 @@ public final class StripeClient: Sendable {
         self.logger = logger
         self.http = stripeHTTPClient
         self.timeout = timeout
+        self.breaker = breaker
     }
 
     /// GETs `path` with `query` and decodes the body, retrying as `RetryPolicy` says.
     public func get<T: Decodable>(_ path: String, query: [(String, String)] = [], as type: T.Type = T.self) async throws -> T {
-        let data = try await send(path: path, query: query)
+        try Self.decode(try await send(.GET, path: path, query: query), path: path)
+    }
+
+    /// POSTs a form to `path` with an `Idempotency-Key` that every retry reuses, so a retried
+    /// create never creates twice. Derive the key from what the call is about (a quote, a refund
+    /// request), not from the moment.
+    public func post<T: Decodable>(_ path: String, form: [(String, String)], idempotencyKey: String,
+                                   as type: T.Type = T.self) async throws -> T {
+        try Self.decode(try await send(.POST, path: path, form: form, idempotencyKey: idempotencyKey), path: path)
+    }
+
+    static func decode<T: Decodable>(_ data: Data, path: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
@@ -38,8 +53,28 @@ public final class StripeClient: Sendable {
         }
     }
 
-    func send(path: String, query: [(String, String)]) async throws -> Data {
+    /// One logical call: the breaker decides whether to try at all, and learns how the call ended
+    /// (a Stripe answer such as a card decline is the API working, not failing).
+    func send(_ method: HTTPMethod, path: String, query: [(String, String)] = [], form: [(String, String)]? = nil,
+              idempotencyKey: String? = nil) async throws -> Data {
+        try await breaker.admit(path: path)
+        do {
+            let data = try await attempt(method, path: path, query: query, form: form, idempotencyKey: idempotencyKey)
+            await breaker.record(success: true)
+            return data
+        } catch let error as StripeError {
+            await breaker.record(success: !(error.status == 0 || error.status >= 500 || error.status == 429))
+            throw error
+        } catch {
+            await breaker.abandon()
+            throw error
+        }
+    }
+
+    func attempt(_ method: HTTPMethod, path: String, query: [(String, String)], form: [(String, String)]?,
+                 idempotencyKey: String?) async throws -> Data {
         let url = baseURL + path + FormEncoding.query(query)
+        let body = form.map { FormEncoding.body($0) }
         var generator = SystemRandomNumberGenerator()
         var attempt = 0
         let started = ContinuousClock.now
@@ -47,8 +82,13 @@ public final class StripeClient: Sendable {
             attempt += 1
             await limiter.acquire()
             var request = HTTPClientRequest(url: url)
-            request.method = .GET
+            request.method = method
             request.headers.add(name: "Authorization", value: "Bearer \(apiKey.secret)")
+            if let body {
+                request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+                request.body = .bytes(ByteBuffer(string: body))
+            }
+            if let idempotencyKey { request.headers.add(name: "Idempotency-Key", value: idempotencyKey) }
             request.headers.add(name: "Stripe-Version", value: StripeVersion.pinned)
             request.headers.add(name: "User-Agent", value: "payrecon/0.1")
             let outcome: (status: Int, body: Data, headers: HTTPHeaders)
