@@ -35,7 +35,18 @@ let package = Package(
         .target(name: "Reconcile", dependencies: ["Core", "Store"]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter"]),
-        .target(name: "Payments", dependencies: ["Core", "Store", "StripeAPI"]),
+        .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // The payments companion: quotes → PaymentIntents, refunds, the webhook inbox, invoices (libharu),
+        // email (libcurl SMTP), supplier notifications, and the Hummingbird app that serves them.
+        .target(name: "Payments", dependencies: [
+            "Core", "Store", "StripeAPI", "CHaru", "CCurl",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // The synthetic account itself (no server), so benchmarks can build it without Hummingbird.
         .target(name: "SandboxData", dependencies: ["Core"]),
         .target(name: "Sandbox", dependencies: [
@@ -62,6 +73,7 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
+        .testTarget(name: "PaymentsTests", dependencies: ["Core", "Store", "StripeAPI", "Payments", "Reconcile", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "SandboxData", "StripeAPI"]),
         .testTarget(name: "PayreconCLITests", dependencies: [
             "PayreconCLI", "Core", "Store", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI", "TestSupport",

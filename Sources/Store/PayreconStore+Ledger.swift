@@ -29,13 +29,16 @@ extension PayreconStore {
             try Self.fetch(db, sql: """
                 SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry
                 WHERE created_at >= ? AND created_at < ?
-                """, [start.microseconds, end.microseconds]) { row in
-                LedgerEntry(entryId: LedgerEntryID(row[0] as String), orderId: OrderID(row[1] as String),
-                            kind: LedgerEntry.Kind(rawValue: row[2]) ?? .payment,
-                            amount: Money(minorUnits: row[3], currency: try Self.currency(row, 4)),
-                            stripeId: row[5], createdAt: Timestamp(microseconds: row[6]), supplierId: row[7])
-            }
+                """, [start.microseconds, end.microseconds], Self.ledgerEntry)
         }
+    }
+
+    /// Maps `entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id` by position.
+    static func ledgerEntry(_ row: Row) throws -> LedgerEntry {
+        LedgerEntry(entryId: LedgerEntryID(row[0] as String), orderId: OrderID(row[1] as String),
+                    kind: LedgerEntry.Kind(rawValue: row[2]) ?? .payment,
+                    amount: Money(minorUnits: row[3], currency: try Self.currency(row, 4)),
+                    stripeId: row[5], createdAt: Timestamp(microseconds: row[6]), supplierId: row[7])
     }
 
     public func ledgerCount() throws(StoreError) -> Int {

@@ -1,0 +1,85 @@
+import Core
+import Foundation
+import GRDB
+
+/// How processing an inbox event ended.
+public enum WebhookDisposition: String, Sendable {
+    /// Done; never processed again.
+    case processed
+    /// Its subject is not here yet (a refund before its order): tried again later.
+    case deferred
+    /// Acknowledged and kept, nothing to do (an event type payrecon does not handle).
+    case ignored
+}
+
+/// One inbox row, for status pages and tests.
+public struct WebhookEventRecord: Hashable, Sendable {
+    public let eventId: EventID
+    public let type: String
+    public let status: String
+    public let deliveries: Int
+    public let attempts: Int
+    public let error: String?
+}
+
+extension PayreconStore {
+    /// Stores a verified event in the inbox before it is acknowledged. Returns false when the id
+    /// is there already (a redelivery), which only counts the delivery.
+    @discardableResult
+    public func receiveWebhookEvent(id: EventID, type: String, created: Int64, payload: Data, at now: Timestamp) throws(StoreError) -> Bool {
+        try write("store webhook event") { db in
+            try db.execute(sql: """
+                INSERT INTO webhook_event (event_id, type, created, payload, received_at, deliveries, status, attempts)
+                VALUES (?, ?, ?, ?, ?, 1, 'received', 0)
+                ON CONFLICT(event_id) DO UPDATE SET deliveries = deliveries + 1
+                """, arguments: [id.rawValue, type, created, payload, now.microseconds])
+            return try Int.fetchOne(db, sql: "SELECT deliveries FROM webhook_event WHERE event_id = ?", arguments: [id.rawValue]) == 1
+        }
+    }
+
+    /// Events still to process (received or deferred, tried fewer than `maxAttempts` times),
+    /// oldest Stripe time first so that a payment precedes its refund when both are waiting.
+    public func webhookEventsToProcess(limit: Int, maxAttempts: Int) throws(StoreError) -> [EventID] {
+        try read("list webhook events") { db in
+            try String.fetchAll(db, sql: """
+                SELECT event_id FROM webhook_event WHERE status IN ('received', 'deferred') AND attempts < ?
+                ORDER BY created, received_at, event_id LIMIT ?
+                """, arguments: [maxAttempts, limit]).map { EventID($0) }
+        }
+    }
+
+    /// Processes one inbox event exactly once: in one write transaction it checks the event is not
+    /// done yet, runs `body`, and marks the outcome. If `body` throws, nothing it wrote stays;
+    /// the attempt and the error are recorded instead. Returns nil when another worker did it already.
+    public func processWebhookEvent(_ id: EventID, at now: Timestamp,
+                                    _ body: (PaymentsTransaction, Data) throws -> WebhookDisposition) throws(StoreError) -> WebhookDisposition? {
+        do {
+            return try queue.write { db -> WebhookDisposition? in
+                guard let row = try Row.fetchOne(db, sql: "SELECT status, payload FROM webhook_event WHERE event_id = ?",
+                                                 arguments: [id.rawValue]),
+                      ["received", "deferred"].contains(row["status"] as String) else { return nil }
+                let disposition = try body(PaymentsTransaction(db: db, now: now), row["payload"])
+                try db.execute(sql: """
+                    UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL,
+                    processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?
+                    """, arguments: [disposition.rawValue, disposition.rawValue, now.microseconds, id.rawValue])
+                return disposition
+            }
+        } catch {
+            let failure = StoreError(operation: "process webhook event \(id)", underlying: error)
+            try write("record webhook failure") { db in
+                try db.execute(sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ? WHERE event_id = ?",
+                               arguments: [CardNumberMask.mask(String(describing: error)), id.rawValue])
+            }
+            throw failure
+        }
+    }
+
+    public func webhookEvents() throws(StoreError) -> [WebhookEventRecord] {
+        try read("read webhook events") { db in
+            try Row.fetchAll(db, sql: "SELECT event_id, type, status, deliveries, attempts, error FROM webhook_event ORDER BY created, event_id")
+                .map { WebhookEventRecord(eventId: EventID($0["event_id"] as String), type: $0["type"], status: $0["status"],
+                                          deliveries: $0["deliveries"], attempts: $0["attempts"], error: $0["error"]) }
+        }
+    }
+}
