@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "Payments", dependencies: [
             "Core", "Store", "StripeAPI", "CHaru", "CCurl",
             .product(name: "Hummingbird", package: "hummingbird"),
+            // NIOSSL is already built for AsyncHTTPClient: native TLS costs no new package.
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
@@ -59,8 +62,9 @@ let package = Package(
             "Core", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox", "SandboxData",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", "Payments", .product(name: "Logging", package: "swift-log")]),
         // `make bench`: builds a large store from the synthetic account, then times the reconcile stage.
         .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Store", "Reconcile", "SandboxData"],
                           path: "Benchmarks/ReconcileBenchmark"),
@@ -76,7 +80,7 @@ let package = Package(
         .testTarget(name: "PaymentsTests", dependencies: ["Core", "Store", "StripeAPI", "Payments", "Reconcile", "TestSupport"]),
         .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "SandboxData", "StripeAPI"]),
         .testTarget(name: "PayreconCLITests", dependencies: [
-            "PayreconCLI", "Core", "Store", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI", "TestSupport",
+            "PayreconCLI", "Core", "Store", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI", "Payments", "TestSupport",
         ]),
     ]
 )

@@ -12,7 +12,7 @@ func failingWithExitCode2<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as ValidationError {
         throw error
     } catch {
-        FileHandle.standardError.write(Data("payrecon: error: \(String(describing: error))\n".utf8))
+        FileHandle.standardError.write(Data("payrecon: error: \(CardNumberMask.mask(String(describing: error)))\n".utf8))
         throw ExitCode(2)
     }
 }

@@ -8,7 +8,7 @@ public struct PayreconCommand: AsyncParsableCommand {
         abstract: "Reconciles a Stripe account against the marketplace's order ledger.",
         version: "0.1.0",
         subcommands: [DemoCommand.self, SandboxCommand.self, ExtractCommand.self, LedgerCommand.self, ReconcileCommand.self,
-                      ReportCommand.self, ResolveCommand.self])
+                      ReportCommand.self, ResolveCommand.self, ServeCommand.self])
 
     public init() {}
 }

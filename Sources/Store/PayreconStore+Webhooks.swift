@@ -12,6 +12,12 @@ public enum WebhookDisposition: String, Sendable {
     case ignored
 }
 
+/// An inbox event waiting to be processed, with its raw payload.
+public struct PendingWebhookEvent: Hashable, Sendable {
+    public let id: EventID
+    public let payload: Data
+}
+
 /// One inbox row, for status pages and tests.
 public struct WebhookEventRecord: Hashable, Sendable {
     public let eventId: EventID
@@ -39,12 +45,12 @@ extension PayreconStore {
 
     /// Events still to process (received or deferred, tried fewer than `maxAttempts` times),
     /// oldest Stripe time first so that a payment precedes its refund when both are waiting.
-    public func webhookEventsToProcess(limit: Int, maxAttempts: Int) throws(StoreError) -> [EventID] {
+    public func webhookEventsToProcess(limit: Int, maxAttempts: Int) throws(StoreError) -> [PendingWebhookEvent] {
         try read("list webhook events") { db in
-            try String.fetchAll(db, sql: """
-                SELECT event_id FROM webhook_event WHERE status IN ('received', 'deferred') AND attempts < ?
+            try Row.fetchAll(db, sql: """
+                SELECT event_id, payload FROM webhook_event WHERE status IN ('received', 'deferred') AND attempts < ?
                 ORDER BY created, received_at, event_id LIMIT ?
-                """, arguments: [maxAttempts, limit]).map { EventID($0) }
+                """, arguments: [maxAttempts, limit]).map { PendingWebhookEvent(id: EventID($0["event_id"] as String), payload: $0["payload"]) }
         }
     }
 

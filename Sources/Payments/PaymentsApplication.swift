@@ -1,0 +1,109 @@
+import Core
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+
+/// `payrecon serve`: the HTTP face of `PaymentsService` for the marketplace backend and Stripe.
+/// Shared by the command and the tests (`buildApplication`), so both run the same server.
+public enum PaymentsApplication {
+    /// `onRunning` receives the bound port (configure port 0 for a free one).
+    public static func buildApplication(service: PaymentsService, secrets: PaymentsSecrets, logger: Logger,
+                                        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let configuration = service.configuration
+        let router = Router()
+        router.add(middleware: SecurityMiddleware(https: configuration.https, logger: logger))
+        let limit = configuration.maxBodyBytes
+
+        router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#))) }
+
+        // Stripe authenticates by signature only; the backend's token does not apply here.
+        router.post("/webhooks/stripe") { request, _ -> Response in
+            try await respond {
+                let body = try await collect(request, limit: limit)
+                return try service.receiveWebhook(body: body, signatureHeader: request.headers[.init("Stripe-Signature")!])
+            }
+        }
+
+        let backend = router.group().add(middleware: BearerAuthMiddleware(token: secrets.apiToken))
+        backend.post("/quotes/:id/payment-intent") { request, context -> Response in
+            try await respond {
+                let body: QuoteRequest = try decodeJSON(try await collect(request, limit: limit))
+                return try await service.paymentIntent(quoteId: context.parameters.get("id") ?? "", request: body)
+            }
+        }
+        backend.post("/orders/:id/refunds") { request, context -> Response in
+            try await respond {
+                let body: RefundRequestBody = try decodeJSON(try await collect(request, limit: limit))
+                return try await service.refund(orderId: OrderID(context.parameters.get("id") ?? ""), body: body,
+                                                requestKey: request.headers[.init("Idempotency-Key")!] ?? "")
+            }
+        }
+        backend.get("/orders/:id") { _, context -> Response in
+            try await respond { try service.orderStatus(OrderID(context.parameters.get("id") ?? "")) }
+        }
+
+        let server: HTTPServerBuilder
+        if configuration.https.mode == .tls, let certificate = configuration.https.certificate, let key = configuration.https.privateKey {
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        } else {
+            server = .http1()
+        }
+        return Application(router: router, server: server,
+                           configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port),
+                                                serverName: "payrecon"),
+                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.listen.port) },
+                           logger: logger)
+    }
+
+    /// Runs a handler and turns its value or its `PaymentsError` into a JSON response.
+    static func respond(_ body: () async throws -> some Encodable) async throws -> Response {
+        do {
+            return json(try await body(), status: .ok)
+        } catch let error as PaymentsError {
+            var response = json(ErrorBody(error: .init(code: error.code, message: error.message)), status: .init(code: error.status))
+            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":{"code":"internal_error","message":"unencodable"}}"#.utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// The raw body, refused with 413 beyond `limit` bytes (checked before reading when Content-Length says so).
+    static func collect(_ request: Request, limit: Int) async throws -> Data {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge(limit) }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge(limit)
+        }
+    }
+
+    static func tooLarge(_ limit: Int) -> PaymentsError {
+        PaymentsError(status: 413, code: "body_too_large", message: "request body: at most \(limit) bytes")
+    }
+
+    static func decodeJSON<T: Decodable>(_ data: Data) throws(PaymentsError) -> T {
+        do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
+            throw PaymentsError(status: 400, code: "invalid_json", message: PaymentsConfiguration.describe(error))
+        } catch {
+            throw PaymentsError(status: 400, code: "invalid_json", message: "the body is not JSON")
+        }
+    }
+}
+
+struct ErrorBody: Encodable {
+    struct Detail: Encodable { let code: String; let message: String }
+    let error: Detail
+}

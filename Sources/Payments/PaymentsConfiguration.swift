@@ -1,0 +1,171 @@
+import Foundation
+
+/// `payrecon serve --config FILE`: what the payments companion needs, as JSON. Secrets are not
+/// in this file: they come from the environment or from files it names (`PaymentsSecrets`).
+public struct PaymentsConfiguration: Sendable, Codable {
+    public struct Listen: Sendable, Codable {
+        public var host: String = "127.0.0.1"
+        public var port: Int = 8443
+        public init(host: String = "127.0.0.1", port: Int = 8443) { self.host = host; self.port = port }
+    }
+
+    /// How HTTPS is enforced: served natively with a certificate, or behind a TLS-terminating
+    /// proxy that says so in X-Forwarded-Proto (anything else is refused).
+    public struct HTTPS: Sendable, Codable {
+        public enum Mode: String, Sendable, Codable { case tls, proxy }
+        public var mode: Mode
+        public var certificate: String?
+        public var privateKey: String?
+        public var hstsMaxAgeSeconds: Int = 31_536_000
+        public init(mode: Mode, certificate: String? = nil, privateKey: String? = nil) {
+            self.mode = mode; self.certificate = certificate; self.privateKey = privateKey
+        }
+        enum CodingKeys: String, CodingKey {
+            case mode, certificate, privateKey = "private_key", hstsMaxAgeSeconds = "hsts_max_age_seconds"
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            mode = try c.decode(Mode.self, forKey: .mode)
+            certificate = try c.decodeIfPresent(String.self, forKey: .certificate)
+            privateKey = try c.decodeIfPresent(String.self, forKey: .privateKey)
+            hstsMaxAgeSeconds = try c.decodeIfPresent(Int.self, forKey: .hstsMaxAgeSeconds) ?? 31_536_000
+        }
+    }
+
+    public struct Stripe: Sendable, Codable {
+        public var apiBase: String = "https://api.stripe.com"
+        /// nil: `automatic_payment_methods[enabled]=true` (cards, wallets, bank methods, as the
+        /// Dashboard allows). A list sends `payment_method_types[]` instead (emulators that lack
+        /// automatic payment methods, or a deliberately narrower choice).
+        public var paymentMethodTypes: [String]?
+        public var breakerFailureThreshold: Int = 5
+        public var breakerCooldownSeconds: Int = 30
+        public init(apiBase: String = "https://api.stripe.com", paymentMethodTypes: [String]? = nil) {
+            self.apiBase = apiBase; self.paymentMethodTypes = paymentMethodTypes
+        }
+        enum CodingKeys: String, CodingKey {
+            case apiBase = "api_base", paymentMethodTypes = "payment_method_types"
+            case breakerFailureThreshold = "breaker_failure_threshold", breakerCooldownSeconds = "breaker_cooldown_seconds"
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            apiBase = try c.decodeIfPresent(String.self, forKey: .apiBase) ?? "https://api.stripe.com"
+            paymentMethodTypes = try c.decodeIfPresent([String].self, forKey: .paymentMethodTypes)
+            breakerFailureThreshold = try c.decodeIfPresent(Int.self, forKey: .breakerFailureThreshold) ?? 5
+            breakerCooldownSeconds = try c.decodeIfPresent(Int.self, forKey: .breakerCooldownSeconds) ?? 30
+        }
+    }
+
+    public struct Email: Sendable, Codable {
+        public var smtpURL: String
+        public var from: String
+        public var username: String?
+        public var requireTLS: Bool = false
+        public init(smtpURL: String, from: String, username: String? = nil, requireTLS: Bool = false) {
+            self.smtpURL = smtpURL; self.from = from; self.username = username; self.requireTLS = requireTLS
+        }
+        enum CodingKeys: String, CodingKey { case smtpURL = "smtp_url", from, username, requireTLS = "require_tls" }
+    }
+
+    /// Outbox retries: exponential backoff from `baseDelayMilliseconds`, capped, up to `maxAttempts`.
+    public struct Outbox: Sendable, Codable {
+        public var maxAttempts: Int = 10
+        public var baseDelayMilliseconds: Int = 1_000
+        public var maxDelayMilliseconds: Int = 900_000
+        public var pollMilliseconds: Int = 500
+        public init(maxAttempts: Int = 10, baseDelayMilliseconds: Int = 1_000, maxDelayMilliseconds: Int = 900_000, pollMilliseconds: Int = 500) {
+            self.maxAttempts = maxAttempts; self.baseDelayMilliseconds = baseDelayMilliseconds
+            self.maxDelayMilliseconds = maxDelayMilliseconds; self.pollMilliseconds = pollMilliseconds
+        }
+        enum CodingKeys: String, CodingKey {
+            case maxAttempts = "max_attempts", baseDelayMilliseconds = "base_delay_ms", maxDelayMilliseconds = "max_delay_ms"
+            case pollMilliseconds = "poll_ms"
+        }
+    }
+
+    public var listen: Listen
+    public var database: String
+    public var documentsDirectory: String
+    /// Invoice dates are shown in this zone.
+    public var timeZone: String
+    public var https: HTTPS
+    public var maxBodyBytes: Int
+    public var stripe: Stripe
+    public var seller: Seller
+    public var email: Email
+    public var supplierNotificationURL: String
+    public var outbox: Outbox
+
+    public init(listen: Listen = Listen(), database: String, documentsDirectory: String, timeZone: String = "UTC", https: HTTPS,
+                maxBodyBytes: Int = 65_536, stripe: Stripe, seller: Seller, email: Email, supplierNotificationURL: String,
+                outbox: Outbox = Outbox()) {
+        self.listen = listen; self.database = database; self.documentsDirectory = documentsDirectory; self.timeZone = timeZone
+        self.https = https; self.maxBodyBytes = maxBodyBytes; self.stripe = stripe; self.seller = seller; self.email = email
+        self.supplierNotificationURL = supplierNotificationURL; self.outbox = outbox
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case listen, database, https, stripe, seller, email, outbox
+        case documentsDirectory = "documents_directory", timeZone = "time_zone", maxBodyBytes = "max_body_bytes"
+        case supplierNotificationURL = "supplier_notification_url"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        listen = try c.decodeIfPresent(Listen.self, forKey: .listen) ?? Listen()
+        database = try c.decode(String.self, forKey: .database)
+        documentsDirectory = try c.decode(String.self, forKey: .documentsDirectory)
+        timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
+        https = try c.decode(HTTPS.self, forKey: .https)
+        maxBodyBytes = try c.decodeIfPresent(Int.self, forKey: .maxBodyBytes) ?? 65_536
+        stripe = try c.decodeIfPresent(Stripe.self, forKey: .stripe) ?? Stripe()
+        seller = try c.decode(Seller.self, forKey: .seller)
+        email = try c.decode(Email.self, forKey: .email)
+        supplierNotificationURL = try c.decode(String.self, forKey: .supplierNotificationURL)
+        outbox = try c.decodeIfPresent(Outbox.self, forKey: .outbox) ?? Outbox()
+    }
+
+    /// Reads and checks a configuration file; errors name the file and the field.
+    public static func load(path: String) throws(PaymentsConfigurationError) -> PaymentsConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw PaymentsConfigurationError(description: "\(path): cannot read the configuration file")
+        }
+        let configuration: PaymentsConfiguration
+        do {
+            configuration = try JSONDecoder().decode(PaymentsConfiguration.self, from: data)
+        } catch let error as DecodingError {
+            throw PaymentsConfigurationError(description: "\(path): \(Self.describe(error))")
+        } catch {
+            throw PaymentsConfigurationError(description: "\(path): \(error)")
+        }
+        try configuration.validate(path: path)
+        return configuration
+    }
+
+    func validate(path: String) throws(PaymentsConfigurationError) {
+        if https.mode == .tls, https.certificate == nil || https.privateKey == nil {
+            throw PaymentsConfigurationError(description: "\(path): https: mode tls needs certificate and private_key (PEM files)")
+        }
+        guard TimeZone(identifier: timeZone) != nil else {
+            throw PaymentsConfigurationError(description: "\(path): time_zone: '\(timeZone)' is not an IANA time zone")
+        }
+        guard maxBodyBytes > 0 else { throw PaymentsConfigurationError(description: "\(path): max_body_bytes: expected a positive number") }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case let .keyNotFound(key, context):
+            return "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")): missing"
+        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): expected \(type)"
+        case let .dataCorrupted(context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
+        @unknown default:
+            return "invalid configuration"
+        }
+    }
+}
+
+public struct PaymentsConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let description: String
+}

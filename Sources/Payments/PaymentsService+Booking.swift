@@ -1,0 +1,119 @@
+import Core
+import Crypto
+import Foundation
+import Store
+
+/// What a paid order and a confirmed refund write, inside the transaction of the event or request
+/// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.
+extension PaymentsService {
+    /// Books the order of a quote whose PaymentIntent succeeded. Returns false if it exists already.
+    func bookOrder(_ intent: PaymentIntent, charge: Charge?, stored: StoredQuote, in tx: PaymentsTransaction) throws -> Bool {
+        guard try tx.order(forPaymentIntent: intent.id) == nil else { return false }
+        let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
+        let number = try tx.nextDocumentNumber(.invoice)
+        let paidAt = charge.map { Timestamp(seconds: $0.created) } ?? tx.now
+        let document = try InvoiceDocument.invoice(number: number, issueDate: localDay(tx.now), seller: configuration.seller, quote: quote,
+                                                   orderId: stored.orderId, paymentIntent: intent.id)
+        let record = try writeDocument(document, kind: .invoice, orderId: stored.orderId, refund: nil, at: tx.now)
+        try tx.insertOrder(OrderRecord(orderId: stored.orderId, quoteId: quote.id, paymentIntentId: intent.id, chargeId: charge?.id,
+                                       amount: stored.total, cardBrand: charge?.paymentMethodDetails?.card?.brand,
+                                       cardLast4: charge?.paymentMethodDetails?.card?.last4, paidAt: paidAt, invoiceNumber: number,
+                                       createdAt: tx.now))
+        try tx.recordDocument(record)
+        // The ledger books what was invoiced; if Stripe took another amount, the nightly run says so.
+        try tx.appendLedger(LedgerEntry(entryId: LedgerEntryID("pay-\(stored.orderId.rawValue)"), orderId: stored.orderId, kind: .payment,
+                                        amount: stored.total, stripeId: intent.id.rawValue, createdAt: paidAt, supplierId: quote.supplier.id))
+        if let charge { try tx.upsertStripe(StripeAccountData(charges: [charge])) }
+        try enqueueEmail(document, path: record.path, to: quote.buyer, in: tx)
+        try enqueueNotification(event: "order.paid", orderId: stored.orderId, quote: quote, amount: stored.total, document: number, in: tx)
+        logger.info("Order booked", metadata: ["order.id": "\(stored.orderId)", "invoice": "\(number)"])
+        return true
+    }
+
+    /// Records a refund Stripe confirmed (succeeded): ledger refund, credit note, email and
+    /// notification, once per refund id however often it is reported.
+    func bookRefund(_ refund: Refund, order: OrderRecord, in tx: PaymentsTransaction) throws {
+        try tx.upsertStripe(StripeAccountData(refunds: [refund]))
+        try tx.updateRefundRequest(refund: refund.id, status: .succeeded)
+        guard let stored = try tx.quote(forPaymentIntent: order.paymentIntentId) else { return }
+        let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
+        let booked = try tx.appendLedger(LedgerEntry(entryId: LedgerEntryID("ref-\(refund.id.rawValue)"), orderId: order.orderId, kind: .refund,
+                                                     amount: refund.money, stripeId: refund.id.rawValue, createdAt: refund.createdAt,
+                                                     supplierId: quote.supplier.id))
+        guard booked else { return }
+        let number = try tx.nextDocumentNumber(.creditNote)
+        let reason = refund.metadata?["reason"] ?? refund.reason
+        let document = InvoiceDocument.creditNote(number: number, issueDate: localDay(tx.now), seller: configuration.seller, quote: quote,
+                                                  orderId: order.orderId, refund: refund.id, amount: refund.money,
+                                                  invoiceNumber: order.invoiceNumber, reason: reason.map(CardNumberMask.mask))
+        let record = try writeDocument(document, kind: .creditNote, orderId: order.orderId, refund: refund.id, at: tx.now)
+        try tx.recordDocument(record)
+        try enqueueEmail(document, path: record.path, to: quote.buyer, in: tx)
+        try enqueueNotification(event: "order.refunded", orderId: order.orderId, quote: quote, amount: refund.money, document: number, in: tx)
+        logger.info("Refund booked", metadata: ["order.id": "\(order.orderId)", "stripe.refund": "\(refund.id)", "credit_note": "\(number)"])
+    }
+
+    /// Renders and writes the PDF (to a temporary name, then renamed, so no reader sees half a file).
+    func writeDocument(_ document: InvoiceDocument, kind: DocumentRecord.Kind, orderId: OrderID, refund: RefundID?,
+                       at now: Timestamp) throws -> DocumentRecord {
+        let bytes = try renderer.render(document)
+        let path = URL(fileURLWithPath: configuration.documentsDirectory).appendingPathComponent("\(document.number).pdf").path
+        let temporary = path + ".tmp"
+        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return DocumentRecord(number: document.number, kind: kind, orderId: orderId, refundId: refund, total: document.total,
+                              path: path, sha256: digest, createdAt: now)
+    }
+
+    func enqueueEmail(_ document: InvoiceDocument, path: String, to buyer: Quote.Party, in tx: PaymentsTransaction) throws {
+        guard let address = buyer.email else { return }
+        let body = """
+            Hello \(buyer.name),
+
+            please find attached \(document.title.lowercased()) \(document.number) for order \(document.orderId.rawValue): \
+            \(document.total.decimalString) \(document.total.currency.code).
+
+            \(configuration.seller.name)
+            """
+        let message = EmailMessage(from: configuration.email.from, to: address,
+                                   subject: "\(document.title) \(document.number) – order \(document.orderId.rawValue)", body: body,
+                                   attachments: [EmailMessage.Attachment(filename: "\(document.number).pdf", contentType: "application/pdf", path: path)],
+                                   messageId: "\(document.number).\(document.orderId.rawValue)@payrecon")
+        try tx.enqueue(.email, key: "email:\(document.number)", orderId: document.orderId, payload: Array(try JSONEncoder().encode(message)))
+    }
+
+    func enqueueNotification(event: String, orderId: OrderID, quote: Quote, amount: Money, document: String, in tx: PaymentsTransaction) throws {
+        let notification = SupplierNotification(event: event, orderId: orderId.rawValue, quoteId: quote.id, supplierId: quote.supplier.id,
+                                                amount: amount.decimalString, currency: amount.currency.code, document: document,
+                                                occurredAt: tx.now.iso8601)
+        try tx.enqueue(.supplierNotification, key: "notify:\(event):\(document)", orderId: orderId,
+                       payload: Array(try Self.canonicalEncoder.encode(notification)))
+    }
+
+    /// A day in the configured time zone, for dates printed on documents.
+    func localDay(_ time: Timestamp) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: configuration.timeZone) ?? TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(time.seconds)))
+        return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
+    }
+}
+
+/// The JSON a supplier's notification service receives.
+public struct SupplierNotification: Hashable, Sendable, Codable {
+    public let event: String
+    public let orderId: String
+    public let quoteId: String
+    public let supplierId: String
+    public let amount: String
+    public let currency: String
+    public let document: String
+    public let occurredAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case event, amount, currency, document
+        case orderId = "order_id", quoteId = "quote_id", supplierId = "supplier_id", occurredAt = "occurred_at"
+    }
+}

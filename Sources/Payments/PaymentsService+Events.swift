@@ -1,0 +1,133 @@
+import Core
+import Foundation
+import Store
+import StripeAPI
+
+extension PaymentsService {
+    /// Inbox events are retried this many times before they stay failed for a person to look at.
+    static let maxEventAttempts = 20
+
+    /// Processes every event waiting in the inbox; returns how many were processed (not deferred).
+    /// Safe to run from several tasks: the store processes each event id once.
+    @discardableResult
+    public func processPendingEvents() async -> Int {
+        var done = 0
+        let pending: [PendingWebhookEvent]
+        do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts) } catch {
+            logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
+            return 0
+        }
+        for event in pending where await process(event) == .processed { done += 1 }
+        return done
+    }
+
+    /// One event: what needs the network (fetching a charge) happens first, then one transaction.
+    func process(_ pending: PendingWebhookEvent) async -> WebhookDisposition? {
+        do {
+            let event = try JSONDecoder().decode(StripeEvent.self, from: pending.payload)
+            let charge = try await chargeToBook(event)
+            let disposition = try store.processWebhookEvent(pending.id, at: clock()) { tx, _ in
+                try self.apply(event, charge: charge, in: tx)
+            }
+            if let disposition {
+                logger.debug("Webhook processed", metadata: ["stripe.event": "\(event.id)", "type": "\(event.type)", "outcome": "\(disposition.rawValue)"])
+            }
+            return disposition
+        } catch {
+            logger.error("Webhook processing failed; will retry", metadata: ["stripe.event": "\(pending.id)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// The charge of a succeeded PaymentIntent: inside the event when expanded (older API
+    /// versions, localstripe), otherwise fetched.
+    func chargeToBook(_ event: StripeEvent) async throws -> Charge? {
+        guard event.type == "payment_intent.succeeded", case let .object(fields) = event.data.object,
+              let latest = fields["latest_charge"] else { return nil }
+        switch latest {
+        case .object: return try Self.decode(Charge.self, latest)
+        case let .string(id): return try await stripe.get("/v1/charges/\(id)")
+        default: return nil
+        }
+    }
+
+    func apply(_ event: StripeEvent, charge: Charge?, in tx: PaymentsTransaction) throws -> WebhookDisposition {
+        let object = event.data.object
+        switch event.type {
+        case "payment_intent.succeeded":
+            let intent = try Self.decode(PaymentIntent.self, object)
+            guard let stored = try tx.quote(forPaymentIntent: intent.id) else { return .ignored }
+            _ = try bookOrder(intent, charge: charge, stored: stored, in: tx)
+            return .processed
+        case "payment_intent.payment_failed":
+            let intent = try Self.decode(PaymentIntent.self, object)
+            let failure = try? Self.decode(PaymentFailure.self, object).lastPaymentError
+            try tx.recordPaymentFailure(eventId: event.id, paymentIntent: intent.id, code: failure?.code,
+                                        message: failure?.message.map(CardNumberMask.mask))
+            return .processed
+        case "charge.refunded":
+            let charge = try Self.decode(Charge.self, object)
+            guard let order = try order(paymentIntent: charge.paymentIntent?.id, charge: charge.id.rawValue, in: tx) else {
+                return try isOurs(charge.paymentIntent?.id, in: tx) ? .deferred : .ignored
+            }
+            let refunds = (try? Self.decode(RefundList.self, object).refunds?.data) ?? []
+            for refund in refunds where refund.status == .succeeded { try bookRefund(refund, order: order, in: tx) }
+            return .processed
+        case "refund.created", "refund.updated", "charge.refund.updated":
+            let refund = try Self.decode(Refund.self, object)
+            guard let order = try order(paymentIntent: refund.paymentIntent?.id, charge: refund.charge?.id, in: tx) else {
+                return try isOurs(refund.paymentIntent?.id, in: tx) ? .deferred : .ignored
+            }
+            switch refund.status {
+            case .succeeded?: try bookRefund(refund, order: order, in: tx)
+            case .failed?, .canceled?:
+                try tx.upsertStripe(StripeAccountData(refunds: [refund]))
+                try tx.updateRefundRequest(refund: refund.id, status: .failed)
+            default: try tx.upsertStripe(StripeAccountData(refunds: [refund]))
+            }
+            return .processed
+        case let type where type.hasPrefix("charge.dispute."):
+            let dispute = try Self.decode(Dispute.self, object)
+            guard let order = try order(paymentIntent: dispute.paymentIntent?.id, charge: dispute.charge?.id, in: tx) else {
+                return try isOurs(dispute.paymentIntent?.id, in: tx) ? .deferred : .ignored
+            }
+            try tx.upsertStripe(StripeAccountData(disputes: [dispute]))
+            try tx.appendLedger(LedgerEntry(entryId: LedgerEntryID("dsp-\(dispute.id.rawValue)"), orderId: order.orderId, kind: .dispute,
+                                            amount: dispute.money, stripeId: dispute.id.rawValue, createdAt: dispute.createdAt, supplierId: nil))
+            return .processed
+        case let type where type.hasPrefix("payout."):
+            try tx.upsertStripe(StripeAccountData(payouts: [try Self.decode(Payout.self, object)]))
+            return .processed
+        default:
+            return .ignored
+        }
+    }
+
+    func order(paymentIntent: String?, charge: String?, in tx: PaymentsTransaction) throws -> OrderRecord? {
+        if let paymentIntent, let order = try tx.order(forPaymentIntent: PaymentIntentID(paymentIntent)) { return order }
+        if let charge { return try tx.order(forCharge: ChargeID(charge)) }
+        return nil
+    }
+
+    /// An event about a PaymentIntent payrecon made, whose order is not booked yet (events arrive out of order).
+    func isOurs(_ paymentIntent: String?, in tx: PaymentsTransaction) throws -> Bool {
+        guard let paymentIntent else { return false }
+        return try tx.quote(forPaymentIntent: PaymentIntentID(paymentIntent)) != nil
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue) throws -> T {
+        try JSONDecoder().decode(T.self, from: try JSONEncoder().encode(value))
+    }
+}
+
+/// `last_payment_error` of a failed PaymentIntent (code and message only: never the payment method).
+struct PaymentFailure: Decodable {
+    struct Detail: Decodable { let code: String?; let message: String? }
+    let lastPaymentError: Detail?
+    enum CodingKeys: String, CodingKey { case lastPaymentError = "last_payment_error" }
+}
+
+/// The refunds a `charge.refunded` event lists on its charge.
+struct RefundList: Decodable {
+    let refunds: StripeList<Refund>?
+}

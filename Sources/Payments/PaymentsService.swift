@@ -1,0 +1,120 @@
+import Core
+import Foundation
+import Logging
+import Store
+import StripeAPI
+
+/// The payments companion: pays approved quotes, refunds orders, and turns Stripe's webhooks into
+/// orders, invoices, ledger entries, emails and supplier notifications. The HTTP layer
+/// (`PaymentsApplication`) and the background workers (`PaymentsWorkers`) call into it.
+public final class PaymentsService: Sendable {
+    public let store: PayreconStore
+    public let configuration: PaymentsConfiguration
+    let stripe: StripeClient
+    let secrets: PaymentsSecrets
+    let renderer: InvoiceRenderer
+    let logger: Logger
+    let quoteLocks = KeyedLock()
+    /// Rung when an event enters the inbox, so the processor does not wait for its next poll.
+    let doorbell = Doorbell()
+    let clock: @Sendable () -> Timestamp
+
+    public init(configuration: PaymentsConfiguration, secrets: PaymentsSecrets, store: PayreconStore, logger: Logger,
+                renderer: InvoiceRenderer = InvoiceRenderer(), retry: RetryPolicy = RetryPolicy(rateLimitPatience: .seconds(10)),
+                clock: @escaping @Sendable () -> Timestamp = PaymentsService.systemNow) throws {
+        self.configuration = configuration
+        self.secrets = secrets
+        self.store = store
+        self.logger = logger
+        self.renderer = renderer
+        self.clock = clock
+        let breaker = CircuitBreaker(failureThreshold: configuration.stripe.breakerFailureThreshold,
+                                     cooldown: .seconds(configuration.stripe.breakerCooldownSeconds))
+        stripe = StripeClient(baseURL: configuration.stripe.apiBase, apiKey: secrets.apiKey, retry: retry, timeout: .seconds(20),
+                              breaker: breaker, logger: logger)
+        try FileManager.default.createDirectory(atPath: configuration.documentsDirectory, withIntermediateDirectories: true)
+    }
+
+    @Sendable public static func systemNow() -> Timestamp { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000)) }
+
+    /// Maps errors from Stripe and the store to what the backend is told.
+    func answer(for error: any Error, doing what: String) -> PaymentsError {
+        switch error {
+        case let error as PaymentsError:
+            return error
+        case let error as CircuitOpenError:
+            return PaymentsError(status: 503, code: "stripe_unavailable",
+                                 message: "Stripe is failing; payrecon stopped calling it for now. Retry later.",
+                                 retryAfterSeconds: error.retryAfterSeconds)
+        case let error as StripeError where error.status == 0 || error.status >= 500 || error.status == 429:
+            logger.error("Stripe unavailable", metadata: ["operation": "\(what)", "error": "\(error)"])
+            return PaymentsError(status: 503, code: "stripe_unavailable", message: "Stripe did not answer; retry later.", retryAfterSeconds: 5)
+        case let error as StripeError:
+            return PaymentsError(status: 502, code: error.code ?? "stripe_error", message: "Stripe refused to \(what): \(error.message)")
+        default:
+            logger.error("Request failed", metadata: ["operation": "\(what)", "error": "\(error)"])
+            return PaymentsError(status: 500, code: "internal_error", message: "could not \(what); see the server log")
+        }
+    }
+}
+
+/// Serialises work per key (a quote id) inside the process: two concurrent requests for the same
+/// quote make one PaymentIntent, not two.
+actor KeyedLock {
+    private var busy: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    func run<T: Sendable>(_ key: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        if busy[key] != nil {
+            await withCheckedContinuation { busy[key, default: []].append($0) }
+        } else {
+            busy[key] = []
+        }
+        defer { release(key) }
+        return try await body()
+    }
+
+    private func release(_ key: String) {
+        if var waiters = busy[key], !waiters.isEmpty {
+            let next = waiters.removeFirst()
+            busy[key] = waiters
+            next.resume()
+        } else {
+            busy[key] = nil
+        }
+    }
+}
+
+/// A wake-up for a background loop: `ring()` any number of times; `wait` returns at the first
+/// ring since the last wait, or after the timeout.
+actor Doorbell {
+    private var rung = false
+    private var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
+    private var nextId = 0
+
+    nonisolated func ring() { Task { await self.press() } }
+
+    private func press() {
+        if let waiter {
+            self.waiter = nil
+            waiter.continuation.resume()
+        } else {
+            rung = true
+        }
+    }
+
+    func wait(timeout: Duration) async {
+        if rung { rung = false; return }
+        nextId += 1
+        let id = nextId
+        await withCheckedContinuation { continuation in
+            waiter = (id, continuation)
+            Task { try? await Task.sleep(for: timeout); self.expire(id) }
+        }
+    }
+
+    private func expire(_ id: Int) {
+        guard let waiter, waiter.id == id else { return }
+        self.waiter = nil
+        waiter.continuation.resume()
+    }
+}

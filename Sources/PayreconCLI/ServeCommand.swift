@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Payments
+import ServiceLifecycle
+import Store
+
+/// `payrecon serve --config FILE`: the payments companion over HTTPS. Secrets come from the
+/// environment (see PaymentsSecrets), never from argv.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the payments companion: payment intents for approved quotes, refunds, Stripe webhooks.",
+        discussion: """
+            Secrets from the environment (or NAME_FILE naming a file): STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET \
+            (several comma-separated during a rotation), PAYRECON_API_TOKEN, SMTP_PASSWORD (optional).
+            """)
+
+    @Option(name: .long, help: "The JSON configuration file (see fixtures/payments-config.example.json).")
+    var config: String
+
+    func run() async throws {
+        try await failingWithExitCode2 {
+            let configuration = try PaymentsConfiguration.load(path: config)
+            let secrets = try PaymentsSecrets.fromEnvironment()
+            let logger = Logger(label: "payrecon.serve")
+            let store = try PayreconStore(path: configuration.database)
+            let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
+            let app = try PaymentsApplication.buildApplication(service: service, secrets: secrets, logger: logger) { port in
+                let scheme = configuration.https.mode == .tls ? "https" : "http (behind an HTTPS proxy)"
+                FileHandle.standardOutput.write(Data("serve: listening on \(configuration.listen.host):\(port), \(scheme)\n".utf8))
+            }
+            let group = ServiceGroup(configuration: .init(services: [app, PaymentsWorkers(service: service)],
+                                                          gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+        }
+    }
+}
