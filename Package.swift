@@ -77,7 +77,13 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
-        .testTarget(name: "PaymentsTests", dependencies: ["Core", "Store", "StripeAPI", "Payments", "Reconcile", "TestSupport"]),
+        .testTarget(name: "PaymentsTests", dependencies: [
+            "Core", "Store", "StripeAPI", "Payments", "Reconcile", "TestSupport",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "SandboxData", "StripeAPI"]),
         .testTarget(name: "PayreconCLITests", dependencies: [
             "PayreconCLI", "Core", "Store", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI", "Payments", "TestSupport",

@@ -8,8 +8,9 @@ public final class HelperProcess: @unchecked Sendable {
     private let process: Process
     private let stdin: Pipe
 
-    public init(script: String, arguments: [String] = []) throws {
+    public init(script: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         process = Process()
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", packageRoot.appendingPathComponent("scripts/\(script)").path] + arguments
         stdin = Pipe()
