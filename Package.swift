@@ -68,6 +68,13 @@ let package = Package(
         // `make bench`: builds a large store from the synthetic account, then times the reconcile stage.
         .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Store", "Reconcile", "SandboxData"],
                           path: "Benchmarks/ReconcileBenchmark"),
+        // `make bench-webhooks`: signed events posted concurrently to the webhook endpoint; events/s and p99.
+        .executableTarget(name: "webhook-bench", dependencies: [
+            "Core", "Store", "StripeAPI", "Payments",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/WebhookBenchmark"),
 
         // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),

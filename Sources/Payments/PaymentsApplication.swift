@@ -23,7 +23,7 @@ public enum PaymentsApplication {
         router.post("/webhooks/stripe") { request, _ -> Response in
             try await respond {
                 let body = try await collect(request, limit: limit)
-                return try service.receiveWebhook(body: body, signatureHeader: request.headers[.init("Stripe-Signature")!])
+                return try await service.receiveWebhook(body: body, signatureHeader: request.headers[.init("Stripe-Signature")!])
             }
         }
 

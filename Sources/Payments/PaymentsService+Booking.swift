@@ -6,15 +6,39 @@ import Store
 /// What a paid order and a confirmed refund write, inside the transaction of the event or request
 /// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.
 extension PaymentsService {
-    /// Books the order of a quote whose PaymentIntent succeeded. Returns false if it exists already.
-    func bookOrder(_ intent: PaymentIntent, charge: Charge?, stored: StoredQuote, in tx: PaymentsTransaction) throws -> Bool {
-        guard try tx.order(forPaymentIntent: intent.id) == nil else { return false }
+    /// Renders the invoice a succeeded PaymentIntent will need, before its transaction, under the
+    /// number the sequence will most likely give: rendering takes milliseconds, and the write lock
+    /// (which webhook acknowledgements also wait for) should not be held that long. nil when there
+    /// is nothing to book.
+    func prepareInvoice(_ intent: PaymentIntent, at now: Timestamp) throws -> PreparedInvoice? {
+        let ready = try store.readPayments(at: now) { tx -> PreparedInvoice? in
+            guard try tx.order(forPaymentIntent: intent.id) == nil, let stored = try tx.quote(forPaymentIntent: intent.id) else { return nil }
+            return PreparedInvoice(number: try tx.peekNextDocumentNumber(.invoice), quote: stored, document: nil, pdf: nil)
+        }
+        guard let ready else { return nil }
+        let (_, document) = try invoiceDocument(number: ready.number, stored: ready.quote, intent: intent.id, at: now)
+        return PreparedInvoice(number: ready.number, quote: ready.quote, document: document, pdf: try renderer.render(document))
+    }
+
+    func invoiceDocument(number: String, stored: StoredQuote, intent: PaymentIntentID, at now: Timestamp) throws -> (Quote, InvoiceDocument) {
         let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
+        return (quote, try InvoiceDocument.invoice(number: number, issueDate: localDay(now), seller: configuration.seller, quote: quote,
+                                                   orderId: stored.orderId, paymentIntent: intent))
+    }
+
+    /// Books the order of a quote whose PaymentIntent succeeded. Returns false if it exists already.
+    /// The number is taken here, in the transaction; the prepared PDF is used when it carries that
+    /// number, and rendered again otherwise.
+    func bookOrder(_ intent: PaymentIntent, charge: Charge?, stored: StoredQuote, prepared: PreparedInvoice?,
+                   in tx: PaymentsTransaction) throws -> Bool {
+        guard try tx.order(forPaymentIntent: intent.id) == nil else { return false }
         let number = try tx.nextDocumentNumber(.invoice)
         let paidAt = charge.map { Timestamp(seconds: $0.created) } ?? tx.now
-        let document = try InvoiceDocument.invoice(number: number, issueDate: localDay(tx.now), seller: configuration.seller, quote: quote,
-                                                   orderId: stored.orderId, paymentIntent: intent.id)
-        let record = try writeDocument(document, kind: .invoice, orderId: stored.orderId, refund: nil, at: tx.now)
+        // The file is written here, under the number just taken, so two preparations that guessed
+        // the same number can never leave one order's invoice under another's number.
+        let (quote, document) = try invoiceDocument(number: number, stored: stored, intent: intent.id, at: tx.now)
+        let pdf = try prepared.flatMap { $0.number == number && $0.document == document ? $0.pdf : nil } ?? renderer.render(document)
+        let record = try saveDocument(pdf, document, kind: .invoice, orderId: stored.orderId, refund: nil, at: tx.now)
         try tx.insertOrder(OrderRecord(orderId: stored.orderId, quoteId: quote.id, paymentIntentId: intent.id, chargeId: charge?.id,
                                        amount: stored.total, cardBrand: charge?.paymentMethodDetails?.card?.brand,
                                        cardLast4: charge?.paymentMethodDetails?.card?.last4, paidAt: paidAt, invoiceNumber: number,
@@ -24,7 +48,7 @@ extension PaymentsService {
         try tx.appendLedger(LedgerEntry(entryId: LedgerEntryID("pay-\(stored.orderId.rawValue)"), orderId: stored.orderId, kind: .payment,
                                         amount: stored.total, stripeId: intent.id.rawValue, createdAt: paidAt, supplierId: quote.supplier.id))
         if let charge { try tx.upsertStripe(StripeAccountData(charges: [charge])) }
-        try enqueueEmail(document, path: record.path, to: quote.buyer, in: tx)
+        try enqueueEmail(title: "Invoice", number: number, orderId: stored.orderId, total: stored.total, path: record.path, to: quote.buyer, in: tx)
         try enqueueNotification(event: "order.paid", orderId: stored.orderId, quote: quote, amount: stored.total, document: number, in: tx)
         logger.info("Order booked", metadata: ["order.id": "\(stored.orderId)", "invoice": "\(number)"])
         return true
@@ -46,17 +70,17 @@ extension PaymentsService {
         let document = InvoiceDocument.creditNote(number: number, issueDate: localDay(tx.now), seller: configuration.seller, quote: quote,
                                                   orderId: order.orderId, refund: refund.id, amount: refund.money,
                                                   invoiceNumber: order.invoiceNumber, reason: reason.map(CardNumberMask.mask))
-        let record = try writeDocument(document, kind: .creditNote, orderId: order.orderId, refund: refund.id, at: tx.now)
+        let record = try saveDocument(try renderer.render(document), document, kind: .creditNote, orderId: order.orderId, refund: refund.id, at: tx.now)
         try tx.recordDocument(record)
-        try enqueueEmail(document, path: record.path, to: quote.buyer, in: tx)
+        try enqueueEmail(title: document.title, number: number, orderId: order.orderId, total: document.total, path: record.path,
+                         to: quote.buyer, in: tx)
         try enqueueNotification(event: "order.refunded", orderId: order.orderId, quote: quote, amount: refund.money, document: number, in: tx)
         logger.info("Refund booked", metadata: ["order.id": "\(order.orderId)", "stripe.refund": "\(refund.id)", "credit_note": "\(number)"])
     }
 
-    /// Renders and writes the PDF (to a temporary name, then renamed, so no reader sees half a file).
-    func writeDocument(_ document: InvoiceDocument, kind: DocumentRecord.Kind, orderId: OrderID, refund: RefundID?,
-                       at now: Timestamp) throws -> DocumentRecord {
-        let bytes = try renderer.render(document)
+    /// Writes the PDF (to a temporary name, then renamed, so no reader sees half a file).
+    func saveDocument(_ bytes: [UInt8], _ document: InvoiceDocument, kind: DocumentRecord.Kind, orderId: OrderID, refund: RefundID?,
+                      at now: Timestamp) throws -> DocumentRecord {
         let path = URL(fileURLWithPath: configuration.documentsDirectory).appendingPathComponent("\(document.number).pdf").path
         let temporary = path + ".tmp"
         try Data(bytes).write(to: URL(fileURLWithPath: temporary))
@@ -67,21 +91,21 @@ extension PaymentsService {
                               path: path, sha256: digest, createdAt: now)
     }
 
-    func enqueueEmail(_ document: InvoiceDocument, path: String, to buyer: Quote.Party, in tx: PaymentsTransaction) throws {
+    func enqueueEmail(title: String, number: String, orderId: OrderID, total: Money, path: String, to buyer: Quote.Party,
+                      in tx: PaymentsTransaction) throws {
         guard let address = buyer.email else { return }
         let body = """
             Hello \(buyer.name),
 
-            please find attached \(document.title.lowercased()) \(document.number) for order \(document.orderId.rawValue): \
-            \(document.total.decimalString) \(document.total.currency.code).
+            please find attached \(title.lowercased()) \(number) for order \(orderId.rawValue): \(total.decimalString) \(total.currency.code).
 
             \(configuration.seller.name)
             """
-        let message = EmailMessage(from: configuration.email.from, to: address,
-                                   subject: "\(document.title) \(document.number) – order \(document.orderId.rawValue)", body: body,
-                                   attachments: [EmailMessage.Attachment(filename: "\(document.number).pdf", contentType: "application/pdf", path: path)],
-                                   messageId: "\(document.number).\(document.orderId.rawValue)@payrecon")
-        try tx.enqueue(.email, key: "email:\(document.number)", orderId: document.orderId, payload: Array(try JSONEncoder().encode(message)))
+        let message = EmailMessage(from: configuration.email.from, to: address, subject: "\(title) \(number) – order \(orderId.rawValue)",
+                                   body: body,
+                                   attachments: [EmailMessage.Attachment(filename: "\(number).pdf", contentType: "application/pdf", path: path)],
+                                   messageId: "\(number).\(orderId.rawValue)@payrecon")
+        try tx.enqueue(.email, key: "email:\(number)", orderId: orderId, payload: Array(try JSONEncoder().encode(message)))
     }
 
     func enqueueNotification(event: String, orderId: OrderID, quote: Quote, amount: Money, document: String, in tx: PaymentsTransaction) throws {
@@ -99,6 +123,14 @@ extension PaymentsService {
         let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(time.seconds)))
         return String(format: "%04d-%02d-%02d", parts.year ?? 0, parts.month ?? 0, parts.day ?? 0)
     }
+}
+
+/// An invoice rendered ahead of its transaction, under the number it expects to get.
+struct PreparedInvoice: Sendable {
+    let number: String
+    let quote: StoredQuote
+    let document: InvoiceDocument?
+    let pdf: [UInt8]?
 }
 
 /// The JSON a supplier's notification service receives.

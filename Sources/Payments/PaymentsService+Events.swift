@@ -26,8 +26,12 @@ extension PaymentsService {
         do {
             let event = try JSONDecoder().decode(StripeEvent.self, from: pending.payload)
             let charge = try await chargeToBook(event)
+            var prepared: PreparedInvoice?
+            if event.type == "payment_intent.succeeded" {
+                prepared = try prepareInvoice(try Self.decode(PaymentIntent.self, event.data.object), at: clock())
+            }
             let disposition = try store.processWebhookEvent(pending.id, at: clock()) { tx, _ in
-                try self.apply(event, charge: charge, in: tx)
+                try self.apply(event, charge: charge, prepared: prepared, in: tx)
             }
             if let disposition {
                 logger.debug("Webhook processed", metadata: ["stripe.event": "\(event.id)", "type": "\(event.type)", "outcome": "\(disposition.rawValue)"])
@@ -51,13 +55,13 @@ extension PaymentsService {
         }
     }
 
-    func apply(_ event: StripeEvent, charge: Charge?, in tx: PaymentsTransaction) throws -> WebhookDisposition {
+    func apply(_ event: StripeEvent, charge: Charge?, prepared: PreparedInvoice?, in tx: PaymentsTransaction) throws -> WebhookDisposition {
         let object = event.data.object
         switch event.type {
         case "payment_intent.succeeded":
             let intent = try Self.decode(PaymentIntent.self, object)
             guard let stored = try tx.quote(forPaymentIntent: intent.id) else { return .ignored }
-            _ = try bookOrder(intent, charge: charge, stored: stored, in: tx)
+            _ = try bookOrder(intent, charge: charge, stored: stored, prepared: prepared, in: tx)
             return .processed
         case "payment_intent.payment_failed":
             let intent = try Self.decode(PaymentIntent.self, object)

@@ -13,7 +13,7 @@ extension PaymentsService {
     /// `POST /webhooks/stripe`: checks the signature over the raw body, stores the event in the
     /// inbox by its id and only then acknowledges it. Processing happens after the answer, once
     /// per event id however often Stripe delivers it.
-    public func receiveWebhook(body: Data, signatureHeader: String?) throws(PaymentsError) -> WebhookReceipt {
+    public func receiveWebhook(body: Data, signatureHeader: String?) async throws(PaymentsError) -> WebhookReceipt {
         let now = clock()
         do {
             _ = try WebhookSignature.verify(payload: body, header: signatureHeader, secrets: secrets.webhookSecrets, now: now.seconds)
@@ -27,8 +27,8 @@ extension PaymentsService {
         }
         guard envelope.id.hasPrefix("evt_") else { throw .invalid("id", "a Stripe event id (evt_…)") }
         do {
-            let new = try store.receiveWebhookEvent(id: EventID(envelope.id), type: envelope.type, created: envelope.created,
-                                                    payload: body, at: now)
+            let new = try await inbox.store(IncomingWebhookEvent(id: EventID(envelope.id), type: envelope.type,
+                                                                 created: envelope.created, payload: body))
             if new { doorbell.ring() }
             return WebhookReceipt(received: true, duplicate: !new)
         } catch {

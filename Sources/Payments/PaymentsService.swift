@@ -17,6 +17,7 @@ public final class PaymentsService: Sendable {
     let quoteLocks = KeyedLock()
     /// Rung when an event enters the inbox, so the processor does not wait for its next poll.
     let doorbell = Doorbell()
+    let inbox: InboxWriter
     let clock: @Sendable () -> Timestamp
 
     public init(configuration: PaymentsConfiguration, secrets: PaymentsSecrets, store: PayreconStore, logger: Logger,
@@ -28,6 +29,7 @@ public final class PaymentsService: Sendable {
         self.logger = logger
         self.renderer = renderer
         self.clock = clock
+        inbox = InboxWriter(store: store, clock: clock)
         let breaker = CircuitBreaker(failureThreshold: configuration.stripe.breakerFailureThreshold,
                                      cooldown: .seconds(configuration.stripe.breakerCooldownSeconds))
         stripe = StripeClient(baseURL: configuration.stripe.apiBase, apiKey: secrets.apiKey, retry: retry, timeout: .seconds(20),

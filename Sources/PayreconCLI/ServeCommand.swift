@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
             let configuration = try PaymentsConfiguration.load(path: config)
             let secrets = try PaymentsSecrets.fromEnvironment()
             let logger = Logger(label: "payrecon.serve")
-            let store = try PayreconStore(path: configuration.database)
+            let store = try PayreconStore(path: configuration.database, durability: .full)
             let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
             let app = try PaymentsApplication.buildApplication(service: service, secrets: secrets, logger: logger) { port in
                 let scheme = configuration.https.mode == .tls ? "https" : "http (behind an HTTPS proxy)"

@@ -33,7 +33,17 @@ public struct PaymentsTransaction {
             INSERT INTO document_sequence (kind, last) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET last = last + 1
             """, arguments: [kind.rawValue])
         let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 1
-        let digits = String(last)
+        return Self.format(kind, last)
+    }
+
+    /// The number `nextDocumentNumber` would give now (for rendering before the transaction).
+    public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
+        let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
+        return Self.format(kind, last + 1)
+    }
+
+    static func format(_ kind: DocumentRecord.Kind, _ sequence: Int64) -> String {
+        let digits = String(sequence)
         return kind.prefix + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
@@ -99,6 +109,11 @@ public struct PaymentsTransaction {
 extension PayreconStore {
     /// The ledger_import row that every entry written by the payments module belongs to.
     static let paymentsLedgerImportId: Int64 = 0
+
+    /// Runs `body` on a read-only snapshot (work prepared before a write transaction).
+    public func readPayments<T>(at now: Timestamp, _ body: (PaymentsTransaction) throws -> T) throws -> T {
+        try queue.read { db in try body(PaymentsTransaction(db: db, now: now)) }
+    }
 
     /// Runs `body` in one write transaction of the payments module.
     public func withPaymentsTransaction<T>(at now: Timestamp, _ body: (PaymentsTransaction) throws -> T) throws -> T {

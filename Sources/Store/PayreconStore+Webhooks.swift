@@ -12,6 +12,17 @@ public enum WebhookDisposition: String, Sendable {
     case ignored
 }
 
+/// A verified event on its way into the inbox.
+public struct IncomingWebhookEvent: Hashable, Sendable {
+    public let id: EventID
+    public let type: String
+    public let created: Int64
+    public let payload: Data
+    public init(id: EventID, type: String, created: Int64, payload: Data) {
+        self.id = id; self.type = type; self.created = created; self.payload = payload
+    }
+}
+
 /// An inbox event waiting to be processed, with its raw payload.
 public struct PendingWebhookEvent: Hashable, Sendable {
     public let id: EventID
@@ -29,17 +40,20 @@ public struct WebhookEventRecord: Hashable, Sendable {
 }
 
 extension PayreconStore {
-    /// Stores a verified event in the inbox before it is acknowledged. Returns false when the id
-    /// is there already (a redelivery), which only counts the delivery.
-    @discardableResult
-    public func receiveWebhookEvent(id: EventID, type: String, created: Int64, payload: Data, at now: Timestamp) throws(StoreError) -> Bool {
-        try write("store webhook event") { db in
-            try db.execute(sql: """
+    /// Stores verified events in the inbox, all in one transaction (one fsync for a whole group of
+    /// concurrent deliveries), before they are acknowledged. For each event: false when its id was
+    /// there already (a redelivery), which only counts the delivery.
+    public func receiveWebhookEvents(_ events: [IncomingWebhookEvent], at now: Timestamp) throws(StoreError) -> [Bool] {
+        try write("store webhook events") { db in
+            let upsert = try db.cachedStatement(sql: """
                 INSERT INTO webhook_event (event_id, type, created, payload, received_at, deliveries, status, attempts)
                 VALUES (?, ?, ?, ?, ?, 1, 'received', 0)
                 ON CONFLICT(event_id) DO UPDATE SET deliveries = deliveries + 1
-                """, arguments: [id.rawValue, type, created, payload, now.microseconds])
-            return try Int.fetchOne(db, sql: "SELECT deliveries FROM webhook_event WHERE event_id = ?", arguments: [id.rawValue]) == 1
+                RETURNING deliveries
+                """)
+            return try events.map { event in
+                try Int.fetchOne(upsert, arguments: [event.id.rawValue, event.type, event.created, event.payload, now.microseconds]) == 1
+            }
         }
     }
 

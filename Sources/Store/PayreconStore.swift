@@ -9,15 +9,20 @@ public final class PayreconStore: Sendable {
     let queue: DatabaseQueue
     public let path: String
 
-    public init(path: String) throws(StoreError) {
+    /// How far a commit is durable. `.normal` (WAL, synchronous=NORMAL) survives a crash of the
+    /// process: enough for nightly stages, which can be re-run. `.full` also survives a power loss:
+    /// for the payments inbox, whose acknowledgements tell Stripe it may forget an event.
+    public enum Durability: String, Sendable { case normal = "NORMAL", full = "FULL" }
+
+    public init(path: String, durability: Durability = .normal) throws(StoreError) {
         self.path = path
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
             configuration.prepareDatabase { db in
-                // WAL lets reports read while a stage writes; NORMAL is durable at each commit in WAL mode.
+                // WAL lets reports read while a stage writes.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Schema.migrator.migrate(queue)

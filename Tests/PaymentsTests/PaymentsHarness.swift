@@ -65,7 +65,7 @@ final class PaymentsHarness: @unchecked Sendable {
         let secrets = PaymentsSecrets(apiKey: try APIKey(Self.apiKey), webhookSecrets: ["whsec_test_old_secret", Self.webhookSecret],
                                       apiToken: Self.token)
         let logger = Logger(label: "payments-test") { _ in logHandler ?? SwiftLogNoOpLogHandler() }
-        store = try PayreconStore(path: configuration.database)
+        store = try PayreconStore(path: configuration.database, durability: .full)
         service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger,
                                       retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), rateLimitPatience: .seconds(1)))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

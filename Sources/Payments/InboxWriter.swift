@@ -1,0 +1,56 @@
+import Core
+import Dispatch
+import Store
+
+/// Group commit for the webhook inbox. Every delivery must be durable (synchronous=FULL) before
+/// it is acknowledged, and an fsync per delivery would cap the endpoint at the disk's flush rate.
+/// Deliveries that arrive while a commit is in flight wait for the next one, which writes them all
+/// in one transaction: one flush for the whole group, and nobody is acknowledged early.
+actor InboxWriter {
+    private let store: PayreconStore
+    private let clock: @Sendable () -> Timestamp
+    private var waiting: [(IncomingWebhookEvent, CheckedContinuation<Bool, any Error>)] = []
+    private var committing = false
+    /// SQLite blocks while it flushes: keep that off the cooperative thread pool.
+    private let queue = DispatchQueue(label: "payrecon.inbox-writer")
+
+    init(store: PayreconStore, clock: @escaping @Sendable () -> Timestamp) {
+        self.store = store
+        self.clock = clock
+    }
+
+    /// Returns once the event is committed: true if it is new, false for a redelivery.
+    func store(_ event: IncomingWebhookEvent) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            waiting.append((event, continuation))
+            if !committing {
+                committing = true
+                Task { await self.commitWaiting() }
+            }
+        }
+    }
+
+    private func commitWaiting() async {
+        while !waiting.isEmpty {
+            let group = waiting
+            waiting = []
+            let outcome = await commit(group.map(\.0))
+            for (index, (_, continuation)) in group.enumerated() {
+                switch outcome {
+                case let .success(fresh): continuation.resume(returning: fresh[index])
+                case let .failure(error): continuation.resume(throwing: error)
+                }
+            }
+        }
+        committing = false
+    }
+
+    private nonisolated func commit(_ events: [IncomingWebhookEvent]) async -> Result<[Bool], StoreError> {
+        let store = self.store, now = clock()
+        return await withCheckedContinuation { continuation in
+            queue.async {
+                continuation.resume(returning: Result { () throws(StoreError) -> [Bool] in try store.receiveWebhookEvents(events, at: now) })
+            }
+        }
+    }
+}
