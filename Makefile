@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= payrecon-demo
 
-.PHONY: deps test-deps demo test coverage build clean bench
+.PHONY: deps test-deps demo test coverage build clean bench bench-webhooks
 
 deps:
 	@bash scripts/install-deps.sh
@@ -34,3 +34,12 @@ bench: deps
 	$(SWIFT) build -c release --product reconcile-bench
 	@test -f $(BENCH_DB) || .build/release/reconcile-bench prepare --orders $(ORDERS) --db $(BENCH_DB)
 	.build/release/reconcile-bench run --db $(BENCH_DB) --repeat 2
+
+# The webhook endpoint benchmark: EVENTS signed payment_intent.succeeded events, CONCURRENCY in flight,
+# release build. Prints acknowledged events/s and latency percentiles; the second run books real orders.
+EVENTS ?= 20000
+CONCURRENCY ?= 32
+bench-webhooks: deps
+	$(SWIFT) build -c release --product webhook-bench
+	.build/release/webhook-bench --events $(EVENTS) --concurrency $(CONCURRENCY)
+	.build/release/webhook-bench --events 2000 --concurrency $(CONCURRENCY) --book

@@ -7,6 +7,11 @@ public struct PaymentsConfiguration: Sendable, Codable {
         public var host: String = "127.0.0.1"
         public var port: Int = 8443
         public init(host: String = "127.0.0.1", port: Int = 8443) { self.host = host; self.port = port }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            host = try c.decodeIfPresent(String.self, forKey: .host) ?? "127.0.0.1"
+            port = try c.decodeIfPresent(Int.self, forKey: .port) ?? 8443
+        }
     }
 
     /// How HTTPS is enforced: served natively with a certificate, or behind a TLS-terminating
@@ -65,6 +70,13 @@ public struct PaymentsConfiguration: Sendable, Codable {
             self.smtpURL = smtpURL; self.from = from; self.username = username; self.requireTLS = requireTLS
         }
         enum CodingKeys: String, CodingKey { case smtpURL = "smtp_url", from, username, requireTLS = "require_tls" }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            smtpURL = try c.decode(String.self, forKey: .smtpURL)
+            from = try c.decode(String.self, forKey: .from)
+            username = try c.decodeIfPresent(String.self, forKey: .username)
+            requireTLS = try c.decodeIfPresent(Bool.self, forKey: .requireTLS) ?? false
+        }
     }
 
     /// Outbox retries: exponential backoff from `baseDelayMilliseconds`, capped, up to `maxAttempts`.
@@ -80,6 +92,13 @@ public struct PaymentsConfiguration: Sendable, Codable {
         enum CodingKeys: String, CodingKey {
             case maxAttempts = "max_attempts", baseDelayMilliseconds = "base_delay_ms", maxDelayMilliseconds = "max_delay_ms"
             case pollMilliseconds = "poll_ms"
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            maxAttempts = try c.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? 10
+            baseDelayMilliseconds = try c.decodeIfPresent(Int.self, forKey: .baseDelayMilliseconds) ?? 1_000
+            maxDelayMilliseconds = try c.decodeIfPresent(Int.self, forKey: .maxDelayMilliseconds) ?? 900_000
+            pollMilliseconds = try c.decodeIfPresent(Int.self, forKey: .pollMilliseconds) ?? 500
         }
     }
 
