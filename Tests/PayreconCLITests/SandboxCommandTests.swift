@@ -10,21 +10,10 @@ import Testing
     @Test func servesTheAccountItWroteAndStopsOnSIGTERM() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-sbx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PayreconBinary.path)
-        process.arguments = ["sandbox", "--port", "0", "--orders", "120", "--seed", "4", "--ledger-out", folder.path + "/ledger.csv",
-                             "--truth-out", folder.path + "/truth.json"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, port) = try PayreconBinary.startServer(["sandbox", "--port", "0", "--orders", "120", "--seed", "4",
+                                                              "--ledger-out", folder.path + "/ledger.csv", "--truth-out", folder.path + "/truth.json"])
         // Never leave the server behind: it would hold the test runner's pipes open.
         defer { if process.isRunning { process.terminate() } }
-        var banner = ""
-        while !banner.contains("listening on"), process.isRunning {
-            banner += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        let port = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/payouts?limit=3")!)
         request.setValue("Bearer sk_test_cli", forHTTPHeaderField: "Authorization")
         let (data, response) = try await URLSession.shared.data(for: request)

@@ -26,20 +26,8 @@ import Testing
     @Test func servesBehindAProxyAndStopsOnSIGTERM() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PayreconBinary.path)
-        process.arguments = ["serve", "--config", try Self.configuration(in: folder)]
-        process.environment = ProcessInfo.processInfo.environment.merging(Self.secrets) { $1 }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, port) = try PayreconBinary.startServer(["serve", "--config", try Self.configuration(in: folder)], environment: Self.secrets)
         defer { if process.isRunning { process.terminate() } }
-        var banner = ""
-        while !banner.contains("listening on"), process.isRunning {
-            banner += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-        }
-        let port = try #require(banner.firstMatch(of: /127\.0\.0\.1:(\d+)/)?.1)
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/health")!)
         request.setValue("https", forHTTPHeaderField: "X-Forwarded-Proto")
         let (_, response) = try await URLSession.shared.data(for: request)

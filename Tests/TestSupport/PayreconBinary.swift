@@ -34,4 +34,32 @@ public enum PayreconBinary {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                        stderr: String(decoding: errData, as: UTF8.self))
     }
+
+    /// Starts a long-running command (`sandbox`, `serve`) and waits for its "listening on
+    /// 127.0.0.1:PORT" line. The caller terminates the process.
+    public static func startServer(_ arguments: [String], environment: [String: String] = [:]) throws -> (process: Process, port: Int) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        // Nobody reads stderr; a full pipe would block the server.
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var banner = ""
+        while !banner.contains("listening on"), process.isRunning {
+            banner += String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        guard let port = banner.firstMatch(of: /127\.0\.0\.1:(\d+)/).flatMap({ Int($0.1) }) else {
+            if process.isRunning { process.terminate() }
+            throw ServerStartError(banner: banner)
+        }
+        return (process, port)
+    }
+}
+
+public struct ServerStartError: Error, CustomStringConvertible {
+    public let banner: String
+    public var description: String { "the server did not announce a port; it printed \(banner.debugDescription)" }
 }

@@ -16,15 +16,7 @@ public enum StripeSDK {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("payload-\(UUID().uuidString).json")
         try payload.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", packageRoot.appendingPathComponent("scripts/stripe_signature.py").path, command, file.path, secret, value]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try CommandOutput.run(["python3", packageRoot.appendingPathComponent("scripts/stripe_signature.py").path, command, file.path,
+                                      secret, value]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
