@@ -52,4 +52,12 @@ extension PayreconStore {
                 """, [id.rawValue], Self.ledgerEntry)
         }
     }
+
+    /// Failed payment attempts recorded for a PaymentIntent: (code, message), oldest first.
+    public func paymentFailures(paymentIntent id: PaymentIntentID) throws(StoreError) -> [(code: String?, message: String?)] {
+        try read("read payment failures") { db in
+            try Row.fetchAll(db, sql: "SELECT code, message FROM payment_failure WHERE payment_intent_id = ? ORDER BY at, event_id",
+                             arguments: [id.rawValue]).map { (code: $0["code"], message: $0["message"]) }
+        }
+    }
 }

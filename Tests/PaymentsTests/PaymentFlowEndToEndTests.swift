@@ -112,7 +112,17 @@ import Testing
         #expect(noteText.contains("20.00 EUR"))
         #expect(try await harness.eventually { harness.files(in: harness.mailDirectory, suffix: ".eml").count == 2 })
 
-        // 7. The nightly reconciliation over this store finds nothing wrong with these orders.
+        // 7. A declined card (localstripe declines at charge time only its 4000000000000341 card): Stripe's payment_intent.payment_failed is recorded, and no order is booked.
+        let declinedQuote = try await harness.backend("POST", "/quotes/Q-1002/payment-intent", json: PaymentsHarness.quoteJSON)
+        let declinedId = try #require(declinedQuote.json["payment_intent_id"] as? String)
+        let _: PaymentIntent = try await stripe.post("/v1/payment_intents/\(declinedId)", form: [("payment_method", "pm_card_chargeCustomerFail")],
+                                                     idempotencyKey: "buyer-attach-2")
+        _ = try? await stripe.post("/v1/payment_intents/\(declinedId)/confirm", form: [], idempotencyKey: "buyer-confirm-2", as: PaymentIntent.self)
+        #expect(try await harness.eventually { !(try harness.store.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).isEmpty) })
+        #expect(try harness.store.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).first?.code == "card_declined")
+        #expect(try harness.store.order("ord_Q-1002") == nil)
+
+        // 8. The nightly reconciliation over this store finds nothing wrong with these orders.
         let now = PaymentsService.systemNow()
         let today = ISO8601Time.format(now).prefix(10)
         let period = try ReportingPeriod(from: String(today), to: String(today))

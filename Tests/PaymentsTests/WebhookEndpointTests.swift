@@ -126,4 +126,37 @@ import Testing
             #expect(try harness.store.ledgerEntries(order: "ord_Q-1001").count == 2)
         }
     }
+
+    @Test func disputesPayoutsAndUnknownEventsAreRecordedForTheNightlyRun() async throws {
+        try await Self.withHarness { harness in
+            try Self.registerQuote(harness, intent: "pi_disputed")
+            let now = Int64(Date().timeIntervalSince1970)
+            let sign = { (payload: Data) in "t=\(now),v1=" + (try StripeSDK.signature(payload: payload, secret: PaymentsHarness.webhookSecret, timestamp: now)) }
+            let events = [
+                Self.succeededEvent(id: "evt_d1", intent: "pi_disputed", created: now - 100),
+                Data("""
+                    {"id": "evt_d2", "object": "event", "type": "charge.dispute.created", "created": \(now - 50),
+                     "data": {"object": {"id": "dp_1", "object": "dispute", "amount": 7731, "currency": "eur", "status": "needs_response",
+                       "reason": "fraudulent", "charge": "ch_disputed", "payment_intent": "pi_disputed", "created": \(now - 50)}}}
+                    """.utf8),
+                Data("""
+                    {"id": "evt_d3", "object": "event", "type": "payout.paid", "created": \(now - 40),
+                     "data": {"object": {"id": "po_1", "object": "payout", "amount": 5000, "currency": "eur", "status": "paid",
+                       "created": \(now - 40), "arrival_date": \(now)}}}
+                    """.utf8),
+                Data(#"{"id": "evt_d4", "object": "event", "type": "customer.created", "created": 1, "data": {"object": {"id": "cus_1"}}}"#.utf8),
+            ]
+            for event in events { #expect(try await harness.deliver(event, signature: try sign(event)).status == 200) }
+            #expect(try await harness.eventually { try harness.store.webhookEvents().allSatisfy { $0.status != "received" } })
+            #expect(try harness.store.webhookEvents().map(\.status) == ["ignored", "processed", "processed", "processed"])
+            let ledger = try harness.store.ledgerEntries(order: "ord_Q-1001")
+            #expect(ledger.map(\.kind) == [.payment, .dispute])
+            #expect(ledger.last?.stripeId == "dp_1")
+            #expect(ledger.last?.amount.minorUnits == 7731)
+            let counts = try harness.store.stripeCounts()
+            #expect(counts["stripe_dispute"] == 1)
+            #expect(counts["stripe_payout"] == 1)
+            #expect(counts["stripe_charge"] == 1)
+        }
+    }
 }
