@@ -4,8 +4,9 @@ import Store
 import StripeAPI
 
 extension PaymentsService {
-    /// Inbox events are retried this many times before they stay failed for a person to look at.
-    static let maxEventAttempts = 20
+    /// Inbox events are retried this many times (with backoff up to ten minutes, so about five
+    /// hours) before they stay failed for a person to look at.
+    static let maxEventAttempts = 40
 
     /// Processes every event waiting in the inbox; returns how many were processed (not deferred).
     /// Safe to run from several tasks: the store processes each event id once.
@@ -13,7 +14,7 @@ extension PaymentsService {
     public func processPendingEvents() async -> Int {
         var done = 0
         let pending: [PendingWebhookEvent]
-        do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts) } catch {
+        do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts, at: clock()) } catch {
             logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
             return 0
         }

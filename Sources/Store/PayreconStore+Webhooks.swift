@@ -57,15 +57,24 @@ extension PayreconStore {
         }
     }
 
-    /// Events still to process (received or deferred, tried fewer than `maxAttempts` times),
+    /// Events to process now (received or deferred, due, tried fewer than `maxAttempts` times),
     /// oldest Stripe time first so that a payment precedes its refund when both are waiting.
-    public func webhookEventsToProcess(limit: Int, maxAttempts: Int) throws(StoreError) -> [PendingWebhookEvent] {
+    /// Without `now`, due or not (tests, and the benchmark's drain check).
+    public func webhookEventsToProcess(limit: Int, maxAttempts: Int, at now: Timestamp? = nil) throws(StoreError) -> [PendingWebhookEvent] {
         try read("list webhook events") { db in
             try Row.fetchAll(db, sql: """
                 SELECT event_id, payload FROM webhook_event WHERE status IN ('received', 'deferred') AND attempts < ?
-                ORDER BY created, received_at, event_id LIMIT ?
-                """, arguments: [maxAttempts, limit]).map { PendingWebhookEvent(id: EventID($0["event_id"] as String), payload: $0["payload"]) }
+                AND next_attempt_at <= ? ORDER BY created, received_at, event_id LIMIT ?
+                """, arguments: [maxAttempts, now?.microseconds ?? Int64.max, limit])
+                .map { PendingWebhookEvent(id: EventID($0["event_id"] as String), payload: $0["payload"]) }
         }
+    }
+
+    /// When a failed or deferred event is tried again: a deferred one soon (its order may arrive
+    /// any moment), a failed one after 2^attempts seconds, at most ten minutes, so an outage of
+    /// Stripe or the disk is waited out rather than burning through the attempts.
+    static func retryDelay(attempts: Int, deferred: Bool) -> Int64 {
+        deferred ? 1_000_000 : min(600, Int64(1) << Int64(min(attempts, 10))) * 1_000_000
     }
 
     /// Processes one inbox event exactly once: in one write transaction it checks the event is not
@@ -80,16 +89,19 @@ extension PayreconStore {
                       ["received", "deferred"].contains(row["status"] as String) else { return nil }
                 let disposition = try body(PaymentsTransaction(db: db, now: now), row["payload"])
                 try db.execute(sql: """
-                    UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL,
+                    UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL, next_attempt_at = ?,
                     processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?
-                    """, arguments: [disposition.rawValue, disposition.rawValue, now.microseconds, id.rawValue])
+                    """, arguments: [disposition.rawValue, now.microseconds + Self.retryDelay(attempts: 0, deferred: true),
+                                     disposition.rawValue, now.microseconds, id.rawValue])
                 return disposition
             }
         } catch {
             let failure = StoreError(operation: "process webhook event \(id)", underlying: error)
             try write("record webhook failure") { db in
-                try db.execute(sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ? WHERE event_id = ?",
-                               arguments: [CardNumberMask.mask(String(describing: error)), id.rawValue])
+                let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM webhook_event WHERE event_id = ?", arguments: [id.rawValue]) ?? 0
+                try db.execute(sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE event_id = ?",
+                               arguments: [CardNumberMask.mask(String(describing: error)),
+                                           now.microseconds + Self.retryDelay(attempts: attempts + 1, deferred: false), id.rawValue])
             }
             throw failure
         }

@@ -104,8 +104,8 @@ enum Schema {
                 CREATE TABLE webhook_event (
                     event_id TEXT PRIMARY KEY, type TEXT NOT NULL, created INTEGER NOT NULL, payload BLOB NOT NULL,
                     received_at INTEGER NOT NULL, deliveries INTEGER NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL,
-                    processed_at INTEGER, error TEXT);
-                CREATE INDEX webhook_event_status ON webhook_event(status, created);
+                    next_attempt_at INTEGER NOT NULL DEFAULT 0, processed_at INTEGER, error TEXT);
+                CREATE INDEX webhook_event_status ON webhook_event(status, next_attempt_at);
                 -- Emails and supplier notifications waiting to go out, with their delivery state.
                 CREATE TABLE outbox (
                     id INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, dedupe_key TEXT NOT NULL UNIQUE,
