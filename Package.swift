@@ -21,7 +21,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "Core"),
-        .target(name: "Store", dependencies: ["Core", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Store", dependencies: [
+            "Core", .product(name: "GRDB", package: "GRDB.swift"),
+            // The SQLite C API for the few hot loops that bypass GRDB's per-row arguments (MatchWriter).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         .target(name: "StripeAPI", dependencies: [
             "Core",
             .product(name: "Logging", package: "swift-log"),

@@ -12,7 +12,7 @@ public struct PaymentsWorkers: Service {
     public func run() async throws {
         let poll = Duration.milliseconds(service.configuration.outbox.pollMilliseconds)
         // On shutdown the loops are cancelled; the inbox and outbox keep whatever is not done yet.
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while !Task.isCancelled {

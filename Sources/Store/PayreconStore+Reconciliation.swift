@@ -3,7 +3,8 @@ import GRDB
 
 extension PayreconStore {
     /// Records a reconciliation of `[start, end)` in one transaction:
-    /// - matches of the period are replaced by this run's;
+    /// - matches of the period are replaced by this run's (rows that did not change are left as they
+    ///   are, with the run that first recorded them);
     /// - each discrepancy found is opened, or kept open with its first_seen (a resolved one stays resolved);
     /// - a pending one (its counterpart may still arrive) is kept as 'pending' until it opens or closes;
     /// - an open discrepancy of the period that this run did not find closes: its counterpart arrived.
@@ -12,17 +13,7 @@ extension PayreconStore {
                                    discrepancies: [Discrepancy], pending: [Discrepancy] = [], at now: Timestamp) throws(StoreError) {
         try write("save reconciliation") { db in
             let period: StatementArguments = [start.microseconds, end.microseconds]
-            try db.execute(sql: "DELETE FROM match WHERE occurred_at >= ? AND occurred_at < ?", arguments: period)
-            let insertMatch = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency,
-                ledger_amount, stripe_currency, stripe_amount, occurred_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-                """)
-            for m in matches {
-                try insertMatch.execute(arguments: [m.id, runId, m.rule.rawValue, m.key, m.orderId,
-                                                    m.ledgerEntryIds.joined(separator: " "), m.stripeIds.joined(separator: " "),
-                                                    m.ledgerAmount.currency.code, m.ledgerAmount.minorUnits,
-                                                    m.stripeAmount.currency.code, m.stripeAmount.minorUnits, m.occurredAt.microseconds])
-            }
+            _ = try MatchWriter(db: db).replaceMatches(of: start, end, with: matches, runId: runId)
 
             var previous: [String: String] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, status FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ?",

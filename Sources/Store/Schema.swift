@@ -114,6 +114,10 @@ enum Schema {
                 CREATE INDEX outbox_due ON outbox(status, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v3-match-content-hash") { db in
+            // Lets a run skip the matches that did not change since the last run of the period.
+            try db.execute(sql: "ALTER TABLE match ADD COLUMN content_hash INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

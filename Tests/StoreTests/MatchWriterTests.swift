@@ -1,0 +1,59 @@
+import Core
+import Foundation
+import GRDB
+@testable import Store
+import Testing
+
+@Suite struct MatchWriterTests {
+    static let usd = try! Currency(code: "USD")
+
+    static func match(_ number: Int, amount: Int64 = 1000, at seconds: Int64 = 1_790_000_000) -> Match {
+        Match(rule: .stripeId, key: "pi_\(number)", orderId: "ord_\(number)", ledgerEntryIds: ["L\(number)"], stripeIds: ["ch_\(number)"],
+              ledgerAmount: Money(minorUnits: amount, currency: usd), stripeAmount: Money(minorUnits: amount, currency: usd),
+              occurredAt: Timestamp(seconds: seconds + Int64(number)))
+    }
+
+    @Test func onlyWhatChangedIsWrittenAndWhatVanishedIsRemoved() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("matches-\(UUID().uuidString).sqlite").path
+        let store = try PayreconStore(path: path)
+        let start = Timestamp(seconds: 1_789_999_000), end = Timestamp(seconds: 1_790_100_000)
+        for _ in 1...5 { _ = try store.startRun(stage: "reconcile", parameters: "test", at: start) }
+        let first = (0..<50).map { Self.match($0) }
+        func save(_ matches: [Match], run: Int64) throws -> MatchWriter.Counts {
+            try store.queue.write { db in try MatchWriter(db: db).replaceMatches(of: start, end, with: matches, runId: run) }
+        }
+        #expect(try save(first, run: 1) == .init(written: 50, unchanged: 0, removed: 0))
+        #expect(try save(first, run: 2) == .init(written: 0, unchanged: 50, removed: 0))
+        var second = first
+        second[7] = Self.match(7, amount: 999)
+        second.removeLast()
+        #expect(try save(second, run: 3) == .init(written: 1, unchanged: 48, removed: 1))
+        // What is stored reads back as what was saved, unchanged rows keeping the run that recorded them.
+        #expect(try store.matches(from: start, to: end) == second.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) })
+        let runs = try store.queue.read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM match ORDER BY run_id") }
+        #expect(runs == [1, 3])
+        // A match outside the period is never touched.
+        let outside = Self.match(1000, at: 1_800_000_000)
+        try store.queue.write { db in _ = try MatchWriter(db: db).replaceMatches(of: Timestamp(seconds: 1_800_000_000),
+                                                                                 Timestamp(seconds: 1_800_100_000), with: [outside], runId: 4) }
+        #expect(try save(second, run: 5) == .init(written: 0, unchanged: 49, removed: 0))
+        #expect(try store.matches(from: Timestamp(seconds: 1_800_000_000), to: Timestamp(seconds: 1_800_100_000)) == [outside])
+    }
+
+    @Test func theHashSeesEveryField() {
+        let base = Self.match(1)
+        let variants = [
+            Match(rule: .metadataOrderId, key: base.key, orderId: base.orderId, ledgerEntryIds: base.ledgerEntryIds, stripeIds: base.stripeIds,
+                  ledgerAmount: base.ledgerAmount, stripeAmount: base.stripeAmount, occurredAt: base.occurredAt),
+            Match(rule: base.rule, key: base.key, orderId: nil, ledgerEntryIds: base.ledgerEntryIds, stripeIds: base.stripeIds,
+                  ledgerAmount: base.ledgerAmount, stripeAmount: base.stripeAmount, occurredAt: base.occurredAt),
+            Match(rule: base.rule, key: base.key, orderId: base.orderId, ledgerEntryIds: base.ledgerEntryIds, stripeIds: base.stripeIds,
+                  ledgerAmount: base.ledgerAmount, stripeAmount: Money(minorUnits: 1000, currency: try! Currency(code: "EUR")),
+                  occurredAt: base.occurredAt),
+            Match(rule: base.rule, key: base.key, orderId: base.orderId, ledgerEntryIds: base.ledgerEntryIds, stripeIds: base.stripeIds,
+                  ledgerAmount: base.ledgerAmount, stripeAmount: base.stripeAmount, occurredAt: base.occurredAt.adding(seconds: 1)),
+        ]
+        for variant in variants { #expect(MatchWriter.contentHash(variant) != MatchWriter.contentHash(base)) }
+        #expect(MatchWriter.contentHash(base) == MatchWriter.contentHash(Self.match(1)))
+    }
+}
