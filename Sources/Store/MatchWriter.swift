@@ -21,7 +21,8 @@ struct MatchWriter {
             ledger_amount, stripe_currency, stripe_amount, occurred_at, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
             """)
         defer { insert.finalize() }
-        for m in matches {
+        // In id order, so the primary-key B-tree grows at its end instead of splitting pages all over.
+        for m in matches.sorted(by: { $0.id < $1.id }) {
             let hash = Self.contentHash(m)
             if previous.removeValue(forKey: m.id) == hash { counts.unchanged += 1; continue }
             insert.bind(1, m.id); insert.bind(2, runId); insert.bind(3, m.rule.rawValue); insert.bind(4, m.key)
@@ -61,7 +62,10 @@ struct MatchWriter {
             for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
             hash = (hash ^ 0x1f) &* 0x100_0000_01b3
         }
-        func mix(_ value: Int64) { mix(String(value)) }
+        func mix(_ value: Int64) {
+            var bits = UInt64(bitPattern: value)
+            for _ in 0..<8 { hash = (hash ^ (bits & 0xff)) &* 0x100_0000_01b3; bits >>= 8 }
+        }
         mix(m.rule.rawValue); mix(m.key); mix(m.orderId ?? "\u{0}")
         m.ledgerEntryIds.forEach(mix); mix("|"); m.stripeIds.forEach(mix)
         mix(m.ledgerAmount.currency.code); mix(m.ledgerAmount.minorUnits)
