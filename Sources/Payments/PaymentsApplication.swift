@@ -21,7 +21,7 @@ public enum PaymentsApplication {
 
         // Stripe authenticates by signature only; the backend's token does not apply here.
         router.post("/webhooks/stripe") { request, _ -> Response in
-            try await respond {
+            try await respond(logger) {
                 let body = try await collect(request, limit: limit)
                 return try await service.receiveWebhook(body: body, signatureHeader: request.headers[.init("Stripe-Signature")!])
             }
@@ -29,20 +29,20 @@ public enum PaymentsApplication {
 
         let backend = router.group().add(middleware: BearerAuthMiddleware(token: secrets.apiToken))
         backend.post("/quotes/:id/payment-intent") { request, context -> Response in
-            try await respond {
+            try await respond(logger) {
                 let body: QuoteRequest = try decodeJSON(try await collect(request, limit: limit))
                 return try await service.paymentIntent(quoteId: context.parameters.get("id") ?? "", request: body)
             }
         }
         backend.post("/orders/:id/refunds") { request, context -> Response in
-            try await respond {
+            try await respond(logger) {
                 let body: RefundRequestBody = try decodeJSON(try await collect(request, limit: limit))
                 return try await service.refund(orderId: OrderID(context.parameters.get("id") ?? ""), body: body,
                                                 requestKey: request.headers[.init("Idempotency-Key")!] ?? "")
             }
         }
         backend.get("/orders/:id") { _, context -> Response in
-            try await respond { try service.orderStatus(OrderID(context.parameters.get("id") ?? "")) }
+            try await respond(logger) { try service.orderStatus(OrderID(context.parameters.get("id") ?? "")) }
         }
 
         let server: HTTPServerBuilder
@@ -62,13 +62,20 @@ public enum PaymentsApplication {
     }
 
     /// Runs a handler and turns its value or its `PaymentsError` into a JSON response.
-    static func respond(_ body: () async throws -> some Encodable) async throws -> Response {
+    static func respond(_ logger: Logger, _ body: () async throws -> some Encodable) async throws -> Response {
         do {
             return json(try await body(), status: .ok)
         } catch let error as PaymentsError {
             var response = json(ErrorBody(error: .init(code: error.code, message: error.message)), status: .init(code: error.status))
             if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
             return response
+        } catch let error as HTTPError {
+            throw error
+        } catch {
+            // Anything else is a bug or an outage: a JSON 500 without details (they are in the log).
+            logger.error("Request failed", metadata: ["error": "\(error)"])
+            return json(ErrorBody(error: .init(code: "internal_error", message: "the request failed; see the server log")),
+                        status: .internalServerError)
         }
     }
 

@@ -35,12 +35,13 @@ extension PaymentsService {
             guard let order = try store.order(orderId) else {
                 throw PaymentsError(status: 404, code: "unknown_order", message: "no paid order \(orderId.rawValue)")
             }
-            var amount: Int64?
-            if let text = body.amount {
-                do { amount = try DecimalAmount.parse(text, currency: order.amount.currency) } catch {
+            let amount = try body.amount.map { text throws(PaymentsError) -> Int64 in
+                let minor: Int64
+                do { minor = try DecimalAmount.parse(text, currency: order.amount.currency) } catch {
                     throw PaymentsError.invalid("amount", "\(error)")
                 }
-                guard amount! > 0 else { throw PaymentsError.invalid("amount", "above zero") }
+                guard minor > 0 else { throw PaymentsError.invalid("amount", "above zero") }
+                return minor
             }
             let request: RefundRequestRecord
             switch try store.reserveRefund(requestKey: requestKey, order: orderId, amount: amount, reason: reason, at: clock()) {
