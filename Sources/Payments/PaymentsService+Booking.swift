@@ -10,10 +10,11 @@ extension PaymentsService {
     /// number the sequence will most likely give: rendering takes milliseconds, and the write lock
     /// (which webhook acknowledgements also wait for) should not be held that long. nil when there
     /// is nothing to book.
-    func prepareInvoice(_ intent: PaymentIntent, at now: Timestamp) throws -> PreparedInvoice? {
+    /// `ahead`: invoices of the same group that will be numbered before this one.
+    func prepareInvoice(_ intent: PaymentIntent, ahead: Int = 0, at now: Timestamp) throws -> PreparedInvoice? {
         let ready = try store.readPayments(at: now) { tx -> PreparedInvoice? in
             guard try tx.order(forPaymentIntent: intent.id) == nil, let stored = try tx.quote(forPaymentIntent: intent.id) else { return nil }
-            return PreparedInvoice(number: try tx.peekNextDocumentNumber(.invoice), quote: stored, document: nil, pdf: nil)
+            return PreparedInvoice(number: try tx.peekNextDocumentNumber(.invoice, ahead: ahead), quote: stored, document: nil, pdf: nil)
         }
         guard let ready else { return nil }
         let (_, document) = try invoiceDocument(number: ready.number, stored: ready.quote, intent: intent.id, at: now)

@@ -8,39 +8,68 @@ extension PaymentsService {
     /// hours) before they stay failed for a person to look at.
     static let maxEventAttempts = 40
 
+    /// Events processed per write transaction: one flush for the group.
+    static let eventsPerTransaction = 50
+
     /// Processes every event waiting in the inbox; returns how many were processed (not deferred).
     /// Safe to run from several tasks: the store processes each event id once.
     @discardableResult
     public func processPendingEvents() async -> Int {
-        var done = 0
         let pending: [PendingWebhookEvent]
         do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts, at: clock()) } catch {
             logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
             return 0
         }
-        for event in pending where await process(event) == .processed { done += 1 }
+        var done = 0
+        var start = 0
+        while start < pending.count {
+            let group = pending[start..<min(start + Self.eventsPerTransaction, pending.count)]
+            done += await process(group)
+            start += Self.eventsPerTransaction
+        }
         return done
     }
 
-    /// One event: what needs the network (fetching a charge) happens first, then one transaction.
-    func process(_ pending: PendingWebhookEvent) async -> WebhookDisposition? {
+    /// One group: what needs the network or much CPU (fetching a charge, rendering an invoice under
+    /// the number it will most likely get) happens first, then one transaction for the group.
+    func process(_ group: ArraySlice<PendingWebhookEvent>) async -> Int {
+        var ready: [EventID: PreparedEvent] = [:]
+        var invoicesAhead = 0
+        for pending in group {
+            do {
+                let event = try JSONDecoder().decode(StripeEvent.self, from: pending.payload)
+                let charge = try await chargeToBook(event)
+                var invoice: PreparedInvoice?
+                if event.type == "payment_intent.succeeded" {
+                    invoice = try prepareInvoice(try Self.decode(PaymentIntent.self, event.data.object), ahead: invoicesAhead, at: clock())
+                    if invoice != nil { invoicesAhead += 1 }
+                }
+                ready[pending.id] = PreparedEvent(event: event, charge: charge, invoice: invoice)
+            } catch {
+                logger.error("Webhook preparation failed; will retry", metadata: ["stripe.event": "\(pending.id)", "error": "\(error)"])
+                try? store.recordWebhookFailure(pending.id, reason: String(describing: error), at: clock())
+            }
+        }
+        let ids = group.map(\.id).filter { ready[$0] != nil }
+        guard !ids.isEmpty else { return 0 }
         do {
-            let event = try JSONDecoder().decode(StripeEvent.self, from: pending.payload)
-            let charge = try await chargeToBook(event)
-            var prepared: PreparedInvoice?
-            if event.type == "payment_intent.succeeded" {
-                prepared = try prepareInvoice(try Self.decode(PaymentIntent.self, event.data.object), at: clock())
+            let outcomes = try store.processWebhookEvents(ids, at: clock()) { tx, id, _ in
+                guard let prepared = ready[id] else { return .ignored }
+                return try self.apply(prepared.event, charge: prepared.charge, prepared: prepared.invoice, in: tx)
             }
-            let disposition = try store.processWebhookEvent(pending.id, at: clock()) { tx, _ in
-                try self.apply(event, charge: charge, prepared: prepared, in: tx)
+            var processed = 0
+            for id in ids {
+                switch outcomes[id] {
+                case .done(.processed)?: processed += 1
+                case let .failed(reason)?:
+                    logger.error("Webhook processing failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(reason)"])
+                default: break
+                }
             }
-            if let disposition {
-                logger.debug("Webhook processed", metadata: ["stripe.event": "\(event.id)", "type": "\(event.type)", "outcome": "\(disposition.rawValue)"])
-            }
-            return disposition
+            return processed
         } catch {
-            logger.error("Webhook processing failed; will retry", metadata: ["stripe.event": "\(pending.id)", "error": "\(error)"])
-            return nil
+            logger.error("Webhook processing failed; will retry", metadata: ["error": "\(error)"])
+            return 0
         }
     }
 
@@ -123,6 +152,13 @@ extension PaymentsService {
     static func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue) throws -> T {
         try JSONDecoder().decode(T.self, from: try JSONEncoder().encode(value))
     }
+}
+
+/// An event with what its transaction needs, made ready outside it.
+struct PreparedEvent: Sendable {
+    let event: StripeEvent
+    let charge: Charge?
+    let invoice: PreparedInvoice?
 }
 
 /// `last_payment_error` of a failed PaymentIntent (code and message only: never the payment method).

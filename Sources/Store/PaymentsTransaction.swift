@@ -36,10 +36,10 @@ public struct PaymentsTransaction {
         return Self.format(kind, last)
     }
 
-    /// The number `nextDocumentNumber` would give now (for rendering before the transaction).
-    public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
+    /// The number `nextDocumentNumber` would give after `ahead` more (for rendering before the transaction).
+    public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind, ahead: Int = 0) throws -> String {
         let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
-        return Self.format(kind, last + 1)
+        return Self.format(kind, last + 1 + Int64(ahead))
     }
 
     static func format(_ kind: DocumentRecord.Kind, _ sequence: Int64) -> String {

@@ -23,6 +23,15 @@ public struct IncomingWebhookEvent: Hashable, Sendable {
     }
 }
 
+/// What became of one event of a processing group.
+public enum WebhookOutcome: Hashable, Sendable {
+    case done(WebhookDisposition)
+    /// Not waiting any more: another worker processed it.
+    case skipped
+    /// Its handler failed; the error is recorded on the event, which is tried again later.
+    case failed(String)
+}
+
 /// An inbox event waiting to be processed, with its raw payload.
 public struct PendingWebhookEvent: Hashable, Sendable {
     public let id: EventID
@@ -77,34 +86,61 @@ extension PayreconStore {
         deferred ? 1_000_000 : min(600, Int64(1) << Int64(min(attempts, 10))) * 1_000_000
     }
 
-    /// Processes one inbox event exactly once: in one write transaction it checks the event is not
-    /// done yet, runs `body`, and marks the outcome. If `body` throws, nothing it wrote stays;
-    /// the attempt and the error are recorded instead. Returns nil when another worker did it already.
+    /// Processes one inbox event exactly once (see `processWebhookEvents`). Returns nil when it is
+    /// not waiting any more (another worker did it); throws when `body` failed.
     public func processWebhookEvent(_ id: EventID, at now: Timestamp,
                                     _ body: (PaymentsTransaction, Data) throws -> WebhookDisposition) throws(StoreError) -> WebhookDisposition? {
-        do {
-            return try queue.write { db -> WebhookDisposition? in
+        switch try processWebhookEvents([id], at: now, { tx, _, payload in try body(tx, payload) })[id] {
+        case let .done(disposition)?: return disposition
+        case let .failed(reason)?: throw StoreError(operation: "process webhook event \(id)", reason: reason)
+        case .skipped?, nil: return nil
+        }
+    }
+
+    /// Processes inbox events exactly once, several in one write transaction (one flush for the
+    /// group). Each event runs in its own savepoint: it checks the event is still waiting, runs `body`,
+    /// and marks the outcome. If `body` throws, nothing it wrote stays, and the attempt, the error and
+    /// the time of the next try are recorded instead; the other events of the group are unaffected.
+    public func processWebhookEvents(_ ids: [EventID], at now: Timestamp,
+                                     _ body: (PaymentsTransaction, EventID, Data) throws -> WebhookDisposition)
+        throws(StoreError) -> [EventID: WebhookOutcome] {
+        try write("process webhook events") { db in
+            var outcomes: [EventID: WebhookOutcome] = [:]
+            for id in ids {
                 guard let row = try Row.fetchOne(db, sql: "SELECT status, payload FROM webhook_event WHERE event_id = ?",
                                                  arguments: [id.rawValue]),
-                      ["received", "deferred"].contains(row["status"] as String) else { return nil }
-                let disposition = try body(PaymentsTransaction(db: db, now: now), row["payload"])
-                try db.execute(sql: """
-                    UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL, next_attempt_at = ?,
-                    processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?
-                    """, arguments: [disposition.rawValue, now.microseconds + Self.retryDelay(attempts: 0, deferred: true),
-                                     disposition.rawValue, now.microseconds, id.rawValue])
-                return disposition
+                      ["received", "deferred"].contains(row["status"] as String) else { outcomes[id] = .skipped; continue }
+                do {
+                    var disposition = WebhookDisposition.ignored
+                    try db.inSavepoint {
+                        disposition = try body(PaymentsTransaction(db: db, now: now), id, row["payload"])
+                        try db.execute(sql: """
+                            UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL, next_attempt_at = ?,
+                            processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?
+                            """, arguments: [disposition.rawValue, now.microseconds + Self.retryDelay(attempts: 0, deferred: true),
+                                             disposition.rawValue, now.microseconds, id.rawValue])
+                        return .commit
+                    }
+                    outcomes[id] = .done(disposition)
+                } catch {
+                    let reason = CardNumberMask.mask(String(describing: error))
+                    try Self.recordWebhookFailure(db, id, reason: reason, at: now)
+                    outcomes[id] = .failed(reason)
+                }
             }
-        } catch {
-            let failure = StoreError(operation: "process webhook event \(id)", underlying: error)
-            try write("record webhook failure") { db in
-                let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM webhook_event WHERE event_id = ?", arguments: [id.rawValue]) ?? 0
-                try db.execute(sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE event_id = ?",
-                               arguments: [CardNumberMask.mask(String(describing: error)),
-                                           now.microseconds + Self.retryDelay(attempts: attempts + 1, deferred: false), id.rawValue])
-            }
-            throw failure
+            return outcomes
         }
+    }
+
+    /// An attempt that failed before it reached the store (a Stripe call while preparing it).
+    public func recordWebhookFailure(_ id: EventID, reason: String, at now: Timestamp) throws(StoreError) {
+        try write("record webhook failure") { db in try Self.recordWebhookFailure(db, id, reason: CardNumberMask.mask(reason), at: now) }
+    }
+
+    static func recordWebhookFailure(_ db: Database, _ id: EventID, reason: String, at now: Timestamp) throws {
+        let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM webhook_event WHERE event_id = ?", arguments: [id.rawValue]) ?? 0
+        try db.execute(sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE event_id = ?",
+                       arguments: [reason, now.microseconds + Self.retryDelay(attempts: attempts + 1, deferred: false), id.rawValue])
     }
 
     public func webhookEvents() throws(StoreError) -> [WebhookEventRecord] {
