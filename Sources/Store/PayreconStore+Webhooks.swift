@@ -101,6 +101,7 @@ extension PayreconStore {
     /// group). Each event runs in its own savepoint: it checks the event is still waiting, runs `body`,
     /// and marks the outcome. If `body` throws, nothing it wrote stays, and the attempt, the error and
     /// the time of the next try are recorded instead; the other events of the group are unaffected.
+    /// Keep groups small: the write lock is also what webhook acknowledgements wait for.
     public func processWebhookEvents(_ ids: [EventID], at now: Timestamp,
                                      _ body: (PaymentsTransaction, EventID, Data) throws -> WebhookDisposition)
         throws(StoreError) -> [EventID: WebhookOutcome] {
