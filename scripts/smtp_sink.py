@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """A local SMTP sink for tests (aiosmtpd): every message received is written to DIR as
-<n>.eml. Prints `PORT <n>` once it listens on 127.0.0.1; stops when stdin closes."""
+<n>.eml. Prints `PORT <n>` once it listens on 127.0.0.1; stops when stdin closes.
+  smtp_sink.py DIR [CERT KEY]   with a certificate: offers STARTTLS and refuses mail without it."""
 import os
 import signal
 import socket
+import ssl
 import sys
 
 signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -30,7 +32,12 @@ probe = socket.socket()
 probe.bind(("127.0.0.1", 0))
 port = probe.getsockname()[1]
 probe.close()
-controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+tls = {}
+if len(sys.argv) > 3:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(sys.argv[2], sys.argv[3])
+    tls = {"tls_context": context, "require_starttls": True}
+controller = Controller(Sink(), hostname="127.0.0.1", port=port, **tls)
 controller.start()
 print("PORT", port, flush=True)
 sys.stdin.read()

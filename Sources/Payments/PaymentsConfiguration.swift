@@ -66,16 +66,19 @@ public struct PaymentsConfiguration: Sendable, Codable {
         public var from: String
         public var username: String?
         public var requireTLS: Bool = false
-        public init(smtpURL: String, from: String, username: String? = nil, requireTLS: Bool = false) {
-            self.smtpURL = smtpURL; self.from = from; self.username = username; self.requireTLS = requireTLS
+        /// Certificate authorities to trust for the SMTP server instead of the system's (PEM).
+        public var caFile: String?
+        public init(smtpURL: String, from: String, username: String? = nil, requireTLS: Bool = false, caFile: String? = nil) {
+            self.smtpURL = smtpURL; self.from = from; self.username = username; self.requireTLS = requireTLS; self.caFile = caFile
         }
-        enum CodingKeys: String, CodingKey { case smtpURL = "smtp_url", from, username, requireTLS = "require_tls" }
+        enum CodingKeys: String, CodingKey { case smtpURL = "smtp_url", from, username, requireTLS = "require_tls", caFile = "ca_file" }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             smtpURL = try c.decode(String.self, forKey: .smtpURL)
             from = try c.decode(String.self, forKey: .from)
             username = try c.decodeIfPresent(String.self, forKey: .username)
             requireTLS = try c.decodeIfPresent(Bool.self, forKey: .requireTLS) ?? false
+            caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
         }
     }
 

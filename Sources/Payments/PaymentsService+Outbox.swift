@@ -47,7 +47,8 @@ extension PaymentsService {
     func sendEmail(_ item: OutboxItem) async throws {
         let message = try JSONDecoder().decode(EmailMessage.self, from: Data(item.payload))
         let mailer = SMTPMailer(url: configuration.email.smtpURL, username: configuration.email.username,
-                                password: secrets.smtpPassword, requireTLS: configuration.email.requireTLS)
+                                password: secrets.smtpPassword, requireTLS: configuration.email.requireTLS,
+                                caFile: configuration.email.caFile)
         // libcurl blocks: keep it off the cooperative pool.
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             DispatchQueue.global().async {

@@ -8,10 +8,14 @@ public struct SMTPMailer: Sendable {
     public let username: String?
     let password: String?
     public let requireTLS: Bool
+    /// PEM bundle of the certificate authorities to trust instead of the system's (a private CA).
+    public let caFile: String?
     public let timeoutSeconds: Int
 
-    public init(url: String, username: String? = nil, password: String? = nil, requireTLS: Bool = false, timeoutSeconds: Int = 30) {
-        self.url = url; self.username = username; self.password = password; self.requireTLS = requireTLS; self.timeoutSeconds = timeoutSeconds
+    public init(url: String, username: String? = nil, password: String? = nil, requireTLS: Bool = false, caFile: String? = nil,
+                timeoutSeconds: Int = 30) {
+        self.url = url; self.username = username; self.password = password; self.requireTLS = requireTLS; self.caFile = caFile
+        self.timeoutSeconds = timeoutSeconds
     }
 
     /// Sends `message` to its recipient. Blocking: call it off the request path (the outbox worker does).
@@ -34,6 +38,7 @@ public struct SMTPMailer: Sendable {
             payrecon_curl_set_long(curl, CURLOPT_TIMEOUT, timeoutSeconds)
             payrecon_curl_set_long(curl, CURLOPT_NOSIGNAL, 1)
             payrecon_curl_set_pointer(curl, CURLOPT_ERRORBUFFER, buffer.baseAddress)
+            if let caFile { payrecon_curl_set_string(curl, CURLOPT_CAINFO, caFile) }
             if let username { payrecon_curl_set_string(curl, CURLOPT_USERNAME, username) }
             if let password { payrecon_curl_set_string(curl, CURLOPT_PASSWORD, password) }
             payrecon_curl_set_read_function(curl) { target, size, count, context in

@@ -67,7 +67,7 @@ import Testing
             #expect(invoiceText.contains(expected), "invoice lacks \(expected)")
         }
 
-        // 4. The invoice reaches the buyer's mailbox with the PDF attached.
+        // 4. The invoice reaches the buyer's mailbox with the PDF attached (over STARTTLS: the sink refuses plain mail).
         #expect(try await harness.eventually { !harness.files(in: harness.mailDirectory, suffix: ".eml").isEmpty })
         let mail = try String(contentsOf: try #require(harness.files(in: harness.mailDirectory, suffix: ".eml").first), encoding: .utf8)
         #expect(mail.contains("X-Envelope-To: zoe@buyer.example"))

@@ -49,7 +49,8 @@ final class PaymentsHarness: @unchecked Sendable {
         }
         localstripe = withLocalstripe ? try HelperProcess(script: "localstripe_server.py",
                                                           environment: certificate.map { ["SSL_CERT_FILE": $0] } ?? [:]) : nil
-        smtp = try HelperProcess(script: "smtp_sink.py", arguments: [directory.appendingPathComponent("mail").path])
+        // With TLS, the SMTP sink offers STARTTLS with the same certificate and refuses mail without it.
+        smtp = try HelperProcess(script: "smtp_sink.py", arguments: [directory.appendingPathComponent("mail").path] + [certificate, key].compactMap { $0 })
         receiver = try HelperProcess(script: "http_receiver.py",
                                      arguments: [directory.appendingPathComponent("notifications").path, String(failingNotifications)])
         var stripe = PaymentsConfiguration.Stripe(apiBase: localstripe?.baseURL ?? "http://127.0.0.1:9", paymentMethodTypes: ["card"])
@@ -59,7 +60,8 @@ final class PaymentsHarness: @unchecked Sendable {
             documentsDirectory: directory.appendingPathComponent("documents").path, timeZone: "Europe/Berlin",
             https: tls ? .init(mode: .tls, certificate: certificate, privateKey: key) : .init(mode: .proxy), maxBodyBytes: 16_384,
             stripe: stripe, seller: Seller(name: "Marketplace GmbH", address: ["Hauptstraße 1", "10115 Berlin"], taxId: "DE123456789"),
-            email: .init(smtpURL: "smtp://127.0.0.1:\(smtp.port)", from: "Marketplace Invoices <invoices@marketplace.example>"),
+            email: .init(smtpURL: "smtp://127.0.0.1:\(smtp.port)", from: "Marketplace Invoices <invoices@marketplace.example>",
+                         requireTLS: tls, caFile: certificate),
             supplierNotificationURL: "\(receiver.baseURL)/suppliers/notify",
             outbox: .init(maxAttempts: 5, baseDelayMilliseconds: 50, maxDelayMilliseconds: 200, pollMilliseconds: 50))
         let secrets = PaymentsSecrets(apiKey: try APIKey(Self.apiKey), webhookSecrets: ["whsec_test_old_secret", Self.webhookSecret],
