@@ -77,7 +77,6 @@ let package = Package(
             "Core", "Store", "StripeAPI", "Payments",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Benchmarks/WebhookBenchmark"),
 
         // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
@@ -93,7 +92,6 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "SandboxData", "StripeAPI"]),
         .testTarget(name: "PayreconCLITests", dependencies: [

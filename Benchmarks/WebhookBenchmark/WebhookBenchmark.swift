@@ -4,7 +4,6 @@ import Foundation
 import Logging
 import NIOCore
 import Payments
-import ServiceLifecycle
 import Store
 import StripeAPI
 
@@ -44,15 +43,8 @@ enum WebhookBenchmark {
         let store = try PayreconStore(path: configuration.database, durability: .full)
         let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
         if book { try registerQuotes(events, store: store) }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try PaymentsApplication.buildApplication(service: service, secrets: secrets, logger: logger) { port in
-            continuation.yield(port); continuation.finish()
-        }
-        let group = ServiceGroup(configuration: .init(services: [app, PaymentsWorkers(service: service)], logger: logger))
-        let server = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw BenchError(message: "server did not start") }
-        let url = "http://127.0.0.1:\(port)/webhooks/stripe"
+        let server = try await RunningPaymentsServer.start(service: service, secrets: secrets, logger: logger)
+        let url = "http://127.0.0.1:\(server.port)/webhooks/stripe"
 
         // Signed ahead of time: the client's work should not be what is measured.
         let now = Int64(Date().timeIntervalSince1970)
@@ -100,8 +92,7 @@ enum WebhookBenchmark {
         print("  processed in the background: \(processed) events; backlog drained \(drainStart.duration(to: clock.now)) after the last ack")
         print("  peak RSS: \(peakResidentMiB()) MiB")
         try await client.shutdown()
-        await group.triggerGracefulShutdown()
-        _ = await server.result
+        await server.stop()
     }
 
     static func post(_ client: HTTPClient, _ url: String, body: Data, signature: String) async throws -> Int {

@@ -87,7 +87,7 @@ extension PaymentsService {
         try Data(bytes).write(to: URL(fileURLWithPath: temporary))
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
-        let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: bytes))
         return DocumentRecord(number: document.number, kind: kind, orderId: orderId, refundId: refund, total: document.total,
                               path: path, sha256: digest, createdAt: now)
     }

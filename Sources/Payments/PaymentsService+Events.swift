@@ -38,14 +38,16 @@ extension PaymentsService {
         var invoicesAhead = 0
         for pending in group {
             do {
-                let event = try JSONDecoder().decode(StripeEvent.self, from: pending.payload)
-                let charge = try await chargeToBook(event)
-                var invoice: PreparedInvoice?
-                if event.type == "payment_intent.succeeded" {
-                    invoice = try prepareInvoice(try Self.decode(PaymentIntent.self, event.data.object), ahead: invoicesAhead, at: clock())
+                let envelope = try JSONDecoder().decode(EventEnvelope.self, from: pending.payload)
+                var intent: PaymentIntent?, charge: Charge?, invoice: PreparedInvoice?
+                if envelope.type == "payment_intent.succeeded" {
+                    let succeeded = try Self.object(SucceededIntent.self, in: pending.payload)
+                    intent = succeeded.intent
+                    charge = try await chargeToBook(succeeded.latestCharge)
+                    invoice = try prepareInvoice(succeeded.intent, ahead: invoicesAhead, at: clock())
                     if invoice != nil { invoicesAhead += 1 }
                 }
-                ready[pending.id] = PreparedEvent(event: event, charge: charge, invoice: invoice)
+                ready[pending.id] = PreparedEvent(envelope: envelope, payload: pending.payload, intent: intent, charge: charge, invoice: invoice)
             } catch {
                 logger.error("Webhook preparation failed; will retry", metadata: ["stripe.event": "\(pending.id)", "error": "\(error)"])
                 try? store.recordWebhookFailure(pending.id, reason: String(describing: error), at: clock())
@@ -56,7 +58,7 @@ extension PaymentsService {
         do {
             let outcomes = try store.processWebhookEvents(ids, at: clock()) { tx, id, _ in
                 guard let prepared = ready[id] else { return .ignored }
-                return try self.apply(prepared.event, charge: prepared.charge, prepared: prepared.invoice, in: tx)
+                return try self.apply(prepared, in: tx)
             }
             var processed = 0
             for id in ids {
@@ -76,40 +78,37 @@ extension PaymentsService {
 
     /// The charge of a succeeded PaymentIntent: inside the event when expanded (older API
     /// versions, localstripe), otherwise fetched.
-    func chargeToBook(_ event: StripeEvent) async throws -> Charge? {
-        guard event.type == "payment_intent.succeeded", case let .object(fields) = event.data.object,
-              let latest = fields["latest_charge"] else { return nil }
-        switch latest {
-        case .object: return try Self.decode(Charge.self, latest)
-        case let .string(id): return try await stripe.get("/v1/charges/\(id)")
-        default: return nil
+    func chargeToBook(_ reference: SucceededIntent.ChargeReference?) async throws -> Charge? {
+        switch reference {
+        case let .object(charge)?: return charge
+        case let .id(id)?: return try await stripe.get("/v1/charges/\(id)")
+        case nil: return nil
         }
     }
 
-    func apply(_ event: StripeEvent, charge: Charge?, prepared: PreparedInvoice?, in tx: PaymentsTransaction) throws -> WebhookDisposition {
-        let object = event.data.object
-        switch event.type {
+    /// What an event does, inside its transaction. Objects are decoded from the raw payload, by type.
+    func apply(_ prepared: PreparedEvent, in tx: PaymentsTransaction) throws -> WebhookDisposition {
+        let payload = prepared.payload
+        switch prepared.envelope.type {
         case "payment_intent.succeeded":
-            let intent = try Self.decode(PaymentIntent.self, object)
-            guard let stored = try tx.quote(forPaymentIntent: intent.id) else { return .ignored }
-            _ = try bookOrder(intent, charge: charge, stored: stored, prepared: prepared, in: tx)
+            guard let intent = prepared.intent, let stored = try tx.quote(forPaymentIntent: intent.id) else { return .ignored }
+            _ = try bookOrder(intent, charge: prepared.charge, stored: stored, prepared: prepared.invoice, in: tx)
             return .processed
         case "payment_intent.payment_failed":
-            let intent = try Self.decode(PaymentIntent.self, object)
-            let failure = try? Self.decode(PaymentFailure.self, object).lastPaymentError
-            try tx.recordPaymentFailure(eventId: event.id, paymentIntent: intent.id, code: failure?.code,
-                                        message: failure?.message.map(CardNumberMask.mask))
+            let failure = try Self.object(PaymentFailure.self, in: payload)
+            try tx.recordPaymentFailure(eventId: EventID(prepared.envelope.id), paymentIntent: failure.id,
+                                        code: failure.lastPaymentError?.code, message: failure.lastPaymentError?.message.map(CardNumberMask.mask))
             return .processed
         case "charge.refunded":
-            let charge = try Self.decode(Charge.self, object)
+            let charge = try Self.object(Charge.self, in: payload)
             guard let order = try order(paymentIntent: charge.paymentIntent?.id, charge: charge.id.rawValue, in: tx) else {
                 return try isOurs(charge.paymentIntent?.id, in: tx) ? .deferred : .ignored
             }
-            let refunds = (try? Self.decode(RefundList.self, object).refunds?.data) ?? []
+            let refunds = (try? Self.object(RefundList.self, in: payload).refunds?.data) ?? []
             for refund in refunds where refund.status == .succeeded { try bookRefund(refund, order: order, in: tx) }
             return .processed
         case "refund.created", "refund.updated", "charge.refund.updated":
-            let refund = try Self.decode(Refund.self, object)
+            let refund = try Self.object(Refund.self, in: payload)
             guard let order = try order(paymentIntent: refund.paymentIntent?.id, charge: refund.charge?.id, in: tx) else {
                 return try isOurs(refund.paymentIntent?.id, in: tx) ? .deferred : .ignored
             }
@@ -122,7 +121,7 @@ extension PaymentsService {
             }
             return .processed
         case let type where type.hasPrefix("charge.dispute."):
-            let dispute = try Self.decode(Dispute.self, object)
+            let dispute = try Self.object(Dispute.self, in: payload)
             guard let order = try order(paymentIntent: dispute.paymentIntent?.id, charge: dispute.charge?.id, in: tx) else {
                 return try isOurs(dispute.paymentIntent?.id, in: tx) ? .deferred : .ignored
             }
@@ -131,7 +130,7 @@ extension PaymentsService {
                                             amount: dispute.money, stripeId: dispute.id.rawValue, createdAt: dispute.createdAt, supplierId: nil))
             return .processed
         case let type where type.hasPrefix("payout."):
-            try tx.upsertStripe(StripeAccountData(payouts: [try Self.decode(Payout.self, object)]))
+            try tx.upsertStripe(StripeAccountData(payouts: [try Self.object(Payout.self, in: payload)]))
             return .processed
         default:
             return .ignored
@@ -150,23 +149,52 @@ extension PaymentsService {
         return try tx.quote(forPaymentIntent: PaymentIntentID(paymentIntent)) != nil
     }
 
-    static func decode<T: Decodable>(_ type: T.Type, _ value: JSONValue) throws -> T {
-        try JSONDecoder().decode(T.self, from: try JSONEncoder().encode(value))
+    /// `data.object` of an event, decoded straight from the bytes Stripe sent.
+    static func object<T: Decodable>(_ type: T.Type, in payload: Data) throws -> T {
+        try JSONDecoder().decode(EventObject<T>.self, from: payload).data.object
     }
 }
 
 /// An event with what its transaction needs, made ready outside it.
 struct PreparedEvent: Sendable {
-    let event: StripeEvent
+    let envelope: EventEnvelope
+    let payload: Data
+    /// For payment_intent.succeeded: the PaymentIntent, its charge and the invoice rendered ahead.
+    let intent: PaymentIntent?
     let charge: Charge?
     let invoice: PreparedInvoice?
 }
 
-/// `last_payment_error` of a failed PaymentIntent (code and message only: never the payment method).
+/// The `{"data": {"object": …}}` part of an event, typed.
+struct EventObject<T: Decodable>: Decodable {
+    struct Payload: Decodable { let object: T }
+    let data: Payload
+}
+
+/// A succeeded PaymentIntent with its `latest_charge`, which is an id or, expanded, the charge.
+struct SucceededIntent: Decodable {
+    enum ChargeReference: Decodable {
+        case id(String), object(Charge)
+        init(from decoder: any Decoder) throws {
+            if let id = try? decoder.singleValueContainer().decode(String.self) { self = .id(id) } else { self = .object(try Charge(from: decoder)) }
+        }
+    }
+    let intent: PaymentIntent
+    let latestCharge: ChargeReference?
+
+    init(from decoder: any Decoder) throws {
+        intent = try PaymentIntent(from: decoder)
+        latestCharge = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(ChargeReference.self, forKey: .latestCharge)
+    }
+    enum CodingKeys: String, CodingKey { case latestCharge = "latest_charge" }
+}
+
+/// A failed PaymentIntent's id and `last_payment_error` (code and message only: never the payment method).
 struct PaymentFailure: Decodable {
     struct Detail: Decodable { let code: String?; let message: String? }
+    let id: PaymentIntentID
     let lastPaymentError: Detail?
-    enum CodingKeys: String, CodingKey { case lastPaymentError = "last_payment_error" }
+    enum CodingKeys: String, CodingKey { case id, lastPaymentError = "last_payment_error" }
 }
 
 /// The refunds a `charge.refunded` event lists on its charge.

@@ -74,7 +74,3 @@ struct NotificationError: Error, CustomStringConvertible {
     let status: Int
     var description: String { "the notification service answered HTTP \(status)" }
 }
-
-extension Timestamp {
-    func adding(microseconds delta: Int64) -> Timestamp { Timestamp(microseconds: microseconds + delta) }
-}

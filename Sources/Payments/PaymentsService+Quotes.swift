@@ -30,7 +30,7 @@ extension PaymentsService {
             total = try quote.total()
             quoteJSON = String(decoding: try Self.canonicalEncoder.encode(quote), as: UTF8.self)
         } catch { throw .invalid("lines", "a total that fits in 64-bit minor units") }
-        let fingerprint = SHA256.hash(data: Data(quoteJSON.utf8)).map { String(format: "%02x", $0) }.joined()
+        let fingerprint = Hex.encode(SHA256.hash(data: Data(quoteJSON.utf8)))
         do {
             return try await quoteLocks.run(quoteId) {
                 let stored = try self.store.registerQuote(StoredQuote(quoteId: quoteId, orderId: quote.orderId, fingerprint: fingerprint,

@@ -71,7 +71,9 @@ extension PaymentsService {
         let refund: Refund
         do {
             refund = try await stripe.post("/v1/refunds", form: form, idempotencyKey: "payrecon-refund-\(request.requestKey)")
-        } catch let error as StripeError where (400..<500).contains(error.status) && error.status != 409 && error.status != 429 {
+        } catch let error as StripeError where error.status >= 400 && !error.isUnavailable && error.status != 409 {
+            // Stripe's verdict on the request (not a 409 idempotency conflict, not an undecodable
+            // answer to a refund that may exist): release the reservation.
             try store.refundRequestFailed(requestKey: request.requestKey, error: error.description)
             throw error
         }

@@ -38,7 +38,7 @@ extension PaymentsService {
 }
 
 /// The three fields the inbox needs before the event is acknowledged.
-struct EventEnvelope: Decodable {
+struct EventEnvelope: Decodable, Sendable {
     let id: String
     let type: String
     let created: Int64

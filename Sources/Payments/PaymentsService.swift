@@ -48,7 +48,7 @@ public final class PaymentsService: Sendable {
             return PaymentsError(status: 503, code: "stripe_unavailable",
                                  message: "Stripe is failing; payrecon stopped calling it for now. Retry later.",
                                  retryAfterSeconds: error.retryAfterSeconds)
-        case let error as StripeError where error.status == 0 || error.status >= 500 || error.status == 429:
+        case let error as StripeError where error.isUnavailable:
             logger.error("Stripe unavailable", metadata: ["operation": "\(what)", "error": "\(error)"])
             return PaymentsError(status: 503, code: "stripe_unavailable", message: "Stripe did not answer; retry later.", retryAfterSeconds: 5)
         case let error as StripeError:
@@ -57,66 +57,5 @@ public final class PaymentsService: Sendable {
             logger.error("Request failed", metadata: ["operation": "\(what)", "error": "\(error)"])
             return PaymentsError(status: 500, code: "internal_error", message: "could not \(what); see the server log")
         }
-    }
-}
-
-/// Serialises work per key (a quote id) inside the process: two concurrent requests for the same
-/// quote make one PaymentIntent, not two.
-actor KeyedLock {
-    private var busy: [String: [CheckedContinuation<Void, Never>]] = [:]
-
-    func run<T: Sendable>(_ key: String, _ body: @Sendable () async throws -> T) async throws -> T {
-        if busy[key] != nil {
-            await withCheckedContinuation { busy[key, default: []].append($0) }
-        } else {
-            busy[key] = []
-        }
-        defer { release(key) }
-        return try await body()
-    }
-
-    private func release(_ key: String) {
-        if var waiters = busy[key], !waiters.isEmpty {
-            let next = waiters.removeFirst()
-            busy[key] = waiters
-            next.resume()
-        } else {
-            busy[key] = nil
-        }
-    }
-}
-
-/// A wake-up for a background loop: `ring()` any number of times; `wait` returns at the first
-/// ring since the last wait, or after the timeout.
-actor Doorbell {
-    private var rung = false
-    private var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
-    private var nextId = 0
-
-    nonisolated func ring() { Task { await self.press() } }
-
-    private func press() {
-        if let waiter {
-            self.waiter = nil
-            waiter.continuation.resume()
-        } else {
-            rung = true
-        }
-    }
-
-    func wait(timeout: Duration) async {
-        if rung { rung = false; return }
-        nextId += 1
-        let id = nextId
-        await withCheckedContinuation { continuation in
-            waiter = (id, continuation)
-            Task { try? await Task.sleep(for: timeout); self.expire(id) }
-        }
-    }
-
-    private func expire(_ id: Int) {
-        guard let waiter, waiter.id == id else { return }
-        self.waiter = nil
-        waiter.continuation.resume()
     }
 }

@@ -13,18 +13,11 @@ public struct PaymentsTransaction {
             .map(PayreconStore.storedQuote)
     }
 
-    public func order(_ id: OrderID) throws -> OrderRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_order WHERE order_id = ?", arguments: [id.rawValue]).map(PayreconStore.orderRecord)
-    }
+    public func order(_ id: OrderID) throws -> OrderRecord? { try PayreconStore.order(db, .orderId, id.rawValue) }
 
-    public func order(forPaymentIntent id: PaymentIntentID) throws -> OrderRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_order WHERE payment_intent_id = ?", arguments: [id.rawValue])
-            .map(PayreconStore.orderRecord)
-    }
+    public func order(forPaymentIntent id: PaymentIntentID) throws -> OrderRecord? { try PayreconStore.order(db, .paymentIntent, id.rawValue) }
 
-    public func order(forCharge id: ChargeID) throws -> OrderRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_order WHERE charge_id = ?", arguments: [id.rawValue]).map(PayreconStore.orderRecord)
-    }
+    public func order(forCharge id: ChargeID) throws -> OrderRecord? { try PayreconStore.order(db, .charge, id.rawValue) }
 
     /// The next number of `kind`. Taken inside the transaction that records the document, so a
     /// rolled-back order gives its number back and the sequence has no gaps.
@@ -124,6 +117,13 @@ extension PayreconStore {
         StoredQuote(quoteId: row["quote_id"], orderId: OrderID(row["order_id"] as String), fingerprint: row["fingerprint"],
                     quoteJSON: row["quote"], total: Money(minorUnits: row["total"], currency: try Currency(code: row["currency"])),
                     paymentIntentId: (row["payment_intent_id"] as String?).map { PaymentIntentID($0) })
+    }
+
+    /// The columns an order is looked up by (each unique).
+    enum OrderKey: String { case orderId = "order_id", paymentIntent = "payment_intent_id", charge = "charge_id" }
+
+    static func order(_ db: Database, _ key: OrderKey, _ value: String) throws -> OrderRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM payment_order WHERE \(key.rawValue) = ?", arguments: [value]).map(orderRecord)
     }
 
     static func orderRecord(_ row: Row) throws -> OrderRecord {

@@ -26,9 +26,7 @@ extension PayreconStore {
     }
 
     public func order(_ id: OrderID) throws(StoreError) -> OrderRecord? {
-        try read("read order") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM payment_order WHERE order_id = ?", arguments: [id.rawValue]).map(Self.orderRecord)
-        }
+        try read("read order") { db in try Self.order(db, .orderId, id.rawValue) }
     }
 
     public func documents(order id: OrderID) throws(StoreError) -> [DocumentRecord] {

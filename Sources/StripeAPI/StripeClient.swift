@@ -63,7 +63,7 @@ public final class StripeClient: Sendable {
             await breaker.record(success: true)
             return data
         } catch let error as StripeError {
-            await breaker.record(success: !(error.status == 0 || error.status >= 500 || error.status == 429))
+            await breaker.record(success: !error.isUnavailable)
             throw error
         } catch {
             await breaker.abandon()

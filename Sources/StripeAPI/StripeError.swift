@@ -12,6 +12,10 @@ public struct StripeError: Error, Hashable, Sendable, CustomStringConvertible {
         self.status = status; self.type = type; self.code = code; self.message = message; self.path = path; self.requestId = requestId
     }
 
+    /// Stripe could not be reached or could not answer (connection error, 429, 5xx): the call may
+    /// work later. Anything else is Stripe's verdict on the request itself.
+    public var isUnavailable: Bool { status == 0 || status == 429 || status >= 500 }
+
     public var description: String {
         var text = "Stripe \(path): HTTP \(status)"
         if let type { text += " \(type)" }

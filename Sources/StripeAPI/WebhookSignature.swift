@@ -1,3 +1,4 @@
+import Core
 import Crypto
 import Foundation
 
@@ -41,7 +42,7 @@ public enum WebhookSignature {
     /// The header Stripe would send for `payload` at `timestamp` (for tests and local tools).
     public static func header(payload: Data, secret: String, timestamp: Int64) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data("\(timestamp).".utf8) + payload, using: SymmetricKey(data: Data(secret.utf8)))
-        return "t=\(timestamp),v1=" + code.map { String(format: "%02x", $0) }.joined()
+        return "t=\(timestamp),v1=" + Hex.encode(code)
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

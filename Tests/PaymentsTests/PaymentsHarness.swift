@@ -5,7 +5,6 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import Payments
-import ServiceLifecycle
 import Store
 import StripeAPI
 import TestSupport
@@ -26,8 +25,7 @@ final class PaymentsHarness: @unchecked Sendable {
     let port: Int
     let scheme: String
     let http: HTTPClient
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: RunningPaymentsServer
 
     var mailDirectory: URL { directory.appendingPathComponent("mail") }
     var notificationDirectory: URL { directory.appendingPathComponent("notifications") }
@@ -70,16 +68,8 @@ final class PaymentsHarness: @unchecked Sendable {
         store = try PayreconStore(path: configuration.database, durability: .full)
         service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger,
                                       retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), rateLimitPatience: .seconds(1)))
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = try PaymentsApplication.buildApplication(service: service, secrets: secrets, logger: logger) { port in
-            continuation.yield(port)
-            continuation.finish()
-        }
-        group = ServiceGroup(configuration: .init(services: [app, PaymentsWorkers(service: service)], logger: logger))
-        let group = self.group
-        task = Task { try await group.run() }
-        var iterator = ports.makeAsyncIterator()
-        port = await iterator.next() ?? 0
+        server = try await RunningPaymentsServer.start(service: service, secrets: secrets, logger: logger)
+        port = server.port
         scheme = tls ? "https" : "http"
         var clientConfiguration = HTTPClient.Configuration()
         if let certificate {
@@ -96,8 +86,7 @@ final class PaymentsHarness: @unchecked Sendable {
     }
 
     func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
+        await server.stop()
         try? await http.shutdown()
         localstripe?.stop()
         smtp.stop()
