@@ -103,7 +103,7 @@ public enum PaymentsApplication {
 
     static func decodeJSON<T: Decodable>(_ data: Data) throws(PaymentsError) -> T {
         do { return try JSONDecoder().decode(T.self, from: data) } catch let error as DecodingError {
-            throw PaymentsError(status: 400, code: "invalid_json", message: PaymentsConfiguration.describe(error))
+            throw PaymentsError(status: 400, code: "invalid_json", message: DecodingProblem.describe(error))
         } catch {
             throw PaymentsError(status: 400, code: "invalid_json", message: "the body is not JSON")
         }

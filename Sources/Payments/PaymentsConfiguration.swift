@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// `payrecon serve --config FILE`: what the payments companion needs, as JSON. Secrets are not
@@ -156,7 +157,7 @@ public struct PaymentsConfiguration: Sendable, Codable {
         do {
             configuration = try JSONDecoder().decode(PaymentsConfiguration.self, from: data)
         } catch let error as DecodingError {
-            throw PaymentsConfigurationError(description: "\(path): \(Self.describe(error))")
+            throw PaymentsConfigurationError(description: "\(path): \(DecodingProblem.describe(error))")
         } catch {
             throw PaymentsConfigurationError(description: "\(path): \(error)")
         }
@@ -172,19 +173,6 @@ public struct PaymentsConfiguration: Sendable, Codable {
             throw PaymentsConfigurationError(description: "\(path): time_zone: '\(timeZone)' is not an IANA time zone")
         }
         guard maxBodyBytes > 0 else { throw PaymentsConfigurationError(description: "\(path): max_body_bytes: expected a positive number") }
-    }
-
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case let .keyNotFound(key, context):
-            return "\((context.codingPath + [key]).map(\.stringValue).joined(separator: ".")): missing"
-        case let .typeMismatch(type, context), let .valueNotFound(type, context):
-            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): expected \(type)"
-        case let .dataCorrupted(context):
-            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
-        @unknown default:
-            return "invalid configuration"
-        }
     }
 }
 

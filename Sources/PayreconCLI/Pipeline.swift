@@ -53,7 +53,7 @@ enum Pipeline {
             throw FeeScheduleError(description: "cannot read fee schedule \(path)")
         }
         do { return try JSONDecoder().decode(FeeSchedule.self, from: data) } catch {
-            throw FeeScheduleError(description: "\(path): not a fee schedule (see fixtures/fee-schedule.json): \(error)")
+            throw FeeScheduleError(description: "\(path): not a fee schedule (see fixtures/fee-schedule.json): \(DecodingProblem.describe(error))")
         }
     }
 }

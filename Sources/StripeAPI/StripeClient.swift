@@ -127,14 +127,7 @@ public final class StripeClient: Sendable {
 
     /// Errors from lower layers, without anything that could carry the key.
     static func describe(_ error: any Error) -> String {
-        if let decoding = error as? DecodingError {
-            switch decoding {
-            case let .keyNotFound(key, context): return "missing field \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
-            case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-                return "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
-            @unknown default: return "undecodable"
-            }
-        }
+        if error is DecodingError { return DecodingProblem.describe(error) }
         return String(describing: type(of: error)) + ": " + String(describing: error)
     }
 }
