@@ -46,15 +46,29 @@ public struct FeeSchedule: Hashable, Sendable, Codable {
     /// Expected fee for a charge settled as `settledAmount` in `settlement` (minor units); nil when the
     /// schedule has no entry for the presentment currency. The FX surcharge applies when the two differ.
     public func chargeFee(settledAmount: Int64, presentment: Currency, settlement: Currency? = nil) throws(FeeScheduleError) -> Int64? {
+        try chargeRate(presentment: presentment, settlement: settlement)?.fee(settledAmount: settledAmount)
+    }
+
+    /// The percentage (in parts per million) and fixed part for charges in `presentment` settled in
+    /// `settlement`: computed once per currency pair by a reconciliation, applied to every charge.
+    public func chargeRate(presentment: Currency, settlement: Currency?) throws(FeeScheduleError) -> ChargeRate? {
         guard let entry = charges[presentment.stripeCode] else { return nil }
         var ppm = try Self.partsPerMillion(entry.percent, currency: presentment.code)
         if let surcharge = entry.fxSurchargePercent, let settlement, settlement != presentment {
             ppm += try Self.partsPerMillion(surcharge, currency: presentment.code)
         }
-        // Int128 keeps amount × ppm exact for any Int64 amount; half-up on the magnitude.
-        let product = Int128(settledAmount.magnitude) * Int128(ppm)
-        let rounded = (product + 500_000) / 1_000_000
-        return Int64(rounded) + entry.fixed
+        return ChargeRate(partsPerMillion: ppm, fixed: entry.fixed)
+    }
+
+    public struct ChargeRate: Hashable, Sendable {
+        public let partsPerMillion: Int64
+        public let fixed: Int64
+
+        public func fee(settledAmount: Int64) -> Int64 {
+            // Int128 keeps amount × ppm exact for any Int64 amount; half-up on the magnitude.
+            let product = Int128(settledAmount.magnitude) * Int128(partsPerMillion)
+            return Int64((product + 500_000) / 1_000_000) + fixed
+        }
     }
 
     public func refundFee(settlement: Currency) -> Int64 { refunds[settlement.stripeCode] ?? 0 }

@@ -37,14 +37,13 @@ public struct ReconcileStage {
         var started = clock.now
         let loadStart = period.start.adding(seconds: -options.marginSeconds)
         let loadEnd = period.end.adding(seconds: options.marginSeconds)
-        let input = ReconcileInput(stripe: try store.loadStripe(from: loadStart, to: loadEnd),
-                                   ledger: try store.loadLedger(from: loadStart, to: loadEnd),
-                                   periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
-                                   matchWindowSeconds: options.matchWindowSeconds, now: now,
-                                   settlementWindowSeconds: options.settlementWindowSeconds)
+        let facts = try store.loadFacts(from: loadStart, to: loadEnd)
+        let parameters = ReconcileParameters(periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
+                                             matchWindowSeconds: options.matchWindowSeconds, now: now,
+                                             settlementWindowSeconds: options.settlementWindowSeconds)
         timings.load = started.duration(to: clock.now)
         started = clock.now
-        let result = Reconciler.reconcile(input)
+        let result = Reconciler.reconcile(facts, parameters)
         timings.match = started.duration(to: clock.now)
         started = clock.now
         try store.saveReconciliation(runId: run, start: period.start, end: period.end, matches: result.matches,

@@ -1,10 +1,14 @@
 import Core
 
-/// The matching engine: a pure function from records to matches and discrepancies.
+/// The matching engine: a pure function from facts to matches and discrepancies.
 /// It never touches the network or the store, so the same input always gives the same output.
 public enum Reconciler {
     public static func reconcile(_ input: ReconcileInput) -> ReconcileResult {
-        var pass = ReconciliationPass(input: input)
+        reconcile(ReconcileFacts(stripe: input.stripe, ledger: input.ledger), input.parameters)
+    }
+
+    public static func reconcile(_ facts: ReconcileFacts, _ parameters: ReconcileParameters) -> ReconcileResult {
+        var pass = ReconciliationPass(facts: facts, parameters: parameters)
         pass.matchPayments()
         pass.matchRefunds()
         pass.matchDisputes()
@@ -14,72 +18,109 @@ public enum Reconciler {
     }
 }
 
-/// The state of one reconciliation while its steps run, with the indexes they share.
+/// The state of one reconciliation while its steps run, with the indexes they share. Everything is
+/// keyed by `IdTable` ids and fact positions (`Int32`): dense arrays, not dictionaries of strings.
 struct ReconciliationPass {
-    let input: ReconcileInput
-    /// The ledger oldest first (ties by entry id): pairing within an order must not depend on file order.
-    let ledger: [LedgerEntry]
-    let chargesById: [ChargeID: Charge]
-    /// Payment charges (succeeded and captured) per order, oldest first.
-    let paymentsByOrder: [OrderID: [Charge]]
-    let paymentsByIntent: [String: [Charge]]
-    /// Payment charges (succeeded and captured), oldest first.
-    let payments: [Charge]
+    let facts: ReconcileFacts
+    let parameters: ReconcileParameters
+    /// Ledger rows oldest first (ties by entry id): pairing within an order must not depend on file order.
+    let ledgerOrder: [Int32]
+    /// Charge position by charge id (the last of equal ids, oldest first), -1 if unknown.
+    let chargeById: [Int32]
+    /// Payment charges (succeeded and captured), oldest first (ties by id).
+    let payments: [Int32]
+    /// Payment charges per order and per PaymentIntent, oldest first.
+    let paymentsByOrder: Groups
+    let paymentsByIntent: Groups
     /// Payment charges without metadata.order_id, by amount and currency, for the time-window rule.
-    let paymentsWithoutOrder: [PaymentKey: [Charge]]
-    var matches: [Match] = []
+    let paymentsWithoutOrder: [PaymentKey: [Int32]]
+    var matchedCharge: [Bool]
+    var matches: MatchList
     var discrepancies: [Discrepancy] = []
+    var pending: [Discrepancy] = []
     var diagnostics: [String] = []
-    var matchedCharges = Set<ChargeID>()
 
-    init(input: ReconcileInput) {
-        self.input = input
-        ledger = input.ledger.sorted { ($0.createdAt, $0.entryId) < ($1.createdAt, $1.entryId) }
-        let charges = input.stripe.charges.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-        chargesById = Dictionary(charges.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
-        let payments = charges.filter(\.isPayment)
+    var ids: IdTable { facts.ids }
+
+    init(facts: ReconcileFacts, parameters: ReconcileParameters) {
+        self.facts = facts
+        self.parameters = parameters
+        let ids = facts.ids
+        let ledger = facts.ledger
+        ledgerOrder = Self.sorted(ledger.count) { a, b in
+            let x = ledger[Int(a)], y = ledger[Int(b)]
+            return x.createdAt != y.createdAt ? x.createdAt < y.createdAt : ids.precedes(x.entry, y.entry)
+        }
+        let charges = facts.charges
+        let chargeOrder = Self.sorted(charges.count) { a, b in
+            let x = charges[Int(a)], y = charges[Int(b)]
+            return x.created != y.created ? x.created < y.created : ids.precedes(x.id, y.id)
+        }
+        var byId = [Int32](repeating: -1, count: ids.count)
+        for c in chargeOrder { byId[Int(charges[Int(c)].id)] = c }
+        chargeById = byId
+        let payments = chargeOrder.filter { charges[Int($0)].isPayment }
         self.payments = payments
-        paymentsByOrder = Dictionary(grouping: payments.filter { $0.orderId != nil }, by: { $0.orderId! })
-        paymentsByIntent = Dictionary(grouping: payments.filter { $0.paymentIntent != nil }, by: { $0.paymentIntent!.id })
-        paymentsWithoutOrder = Dictionary(grouping: payments.filter { $0.orderId == nil }) { PaymentKey(amount: $0.amount, currency: $0.currency) }
+        paymentsByOrder = Groups(payments, keyCount: ids.count, itemCount: charges.count) { charges[Int($0)].order }
+        paymentsByIntent = Groups(payments, keyCount: ids.count, itemCount: charges.count) { charges[Int($0)].paymentIntent }
+        paymentsWithoutOrder = Dictionary(grouping: payments.filter { charges[Int($0)].order == IdTable.none }) {
+            PaymentKey(amount: charges[Int($0)].amount, currency: charges[Int($0)].currency)
+        }
+        matchedCharge = Array(repeating: false, count: charges.count)
+        matches = MatchList(ids: ids, windowHours: parameters.matchWindowSeconds / 3_600)
+    }
+
+    /// Positions 0..<count in the order `precedes` gives. Sorts pairs of (position) by a comparator
+    /// over the facts; inputs arrive nearly sorted by time, which Swift's merge sort exploits.
+    static func sorted(_ count: Int, by precedes: (Int32, Int32) -> Bool) -> [Int32] {
+        var order = (0..<Int32(count)).map { $0 }
+        order.sort(by: precedes)
+        return order
     }
 
     /// True when the ledger rows and the Stripe amounts are all in one currency and add up to the same
     /// total: the group rule for payments and refunds alike.
-    static func totalsAgree(_ entries: [LedgerEntry], _ amounts: [Money]) -> Bool {
-        guard let currency = entries.first?.amount.currency, !amounts.isEmpty,
-              entries.allSatisfy({ $0.amount.currency == currency }), amounts.allSatisfy({ $0.currency == currency })
-        else { return false }
-        return entries.reduce(Int64(0)) { $0 + $1.amount.minorUnits } == amounts.reduce(Int64(0)) { $0 + $1.minorUnits }
+    func totalsAgree(_ entries: [Int32], _ amounts: [Money]) -> Bool {
+        guard let first = entries.first, !amounts.isEmpty else { return false }
+        let currency = facts.ledger[Int(first)].currency
+        guard entries.allSatisfy({ facts.ledger[Int($0)].currency == currency }), amounts.allSatisfy({ $0.currency == currency }) else { return false }
+        return entries.reduce(Int64(0)) { $0 + facts.ledger[Int($1)].amount } == amounts.reduce(Int64(0)) { $0 + $1.minorUnits }
     }
 
-    /// The order a charge belongs to, by its metadata.
-    func order(ofCharge id: String?) -> OrderID? { id.flatMap { chargesById[ChargeID($0)]?.orderId } }
+    /// The charge fact of a charge id, if loaded.
+    func charge(_ id: Int32) -> ReconcileFacts.Charge? {
+        guard id >= 0, chargeById[Int(id)] >= 0 else { return nil }
+        return facts.charges[Int(chargeById[Int(id)])]
+    }
 
-    var pending: [Discrepancy] = []
+    /// The order a charge belongs to, by its metadata; none if unknown.
+    func order(ofCharge id: Int32) -> Int32 { charge(id)?.order ?? IdTable.none }
 
     /// Reports a finding of the period: as pending while its counterpart can still arrive.
     mutating func flag(_ discrepancy: Discrepancy) {
-        guard input.inPeriod(discrepancy.occurredAt) else { return }
-        if discrepancy.kind.canStillArrive, let now = input.now,
-           now.seconds - discrepancy.occurredAt.seconds < input.settlementWindowSeconds {
+        guard parameters.inPeriod(discrepancy.occurredAt) else { return }
+        if discrepancy.kind.canStillArrive, let now = parameters.now,
+           now.seconds - discrepancy.occurredAt.seconds < parameters.settlementWindowSeconds {
             pending.append(discrepancy)
         } else {
             discrepancies.append(discrepancy)
         }
     }
 
-    mutating func record(_ match: Match) {
-        guard input.inPeriod(match.occurredAt) else { return }
-        matches.append(match)
+    /// Records a match of the period.
+    mutating func record(_ rule: Match.Rule, key: Int32, order: Int32, ledger: some Collection<Int32>, stripe: some Collection<Int32>,
+                         ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+        guard parameters.inPeriod(occurredAt) else { return }
+        let rows = facts.ledger
+        matches.append(rule: rule, key: key, order: order, ledger: ledger.lazy.map { rows[Int($0)].entry }, stripe: stripe,
+                       ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
     }
 
-    func result() -> ReconcileResult {
-        ReconcileResult(
-            matches: matches.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) },
-            discrepancies: discrepancies.sorted { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) },
-            pending: pending.sorted { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) },
-            diagnostics: diagnostics)
+    mutating func result() -> ReconcileResult {
+        matches.sort()
+        let order: (Discrepancy, Discrepancy) -> Bool = { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) }
+        return ReconcileResult(matches: matches, discrepancies: discrepancies.sorted(by: order), pending: pending.sorted(by: order),
+                               diagnostics: diagnostics)
     }
 }
 

@@ -3,30 +3,36 @@ import Core
 extension ReconciliationPass {
     /// Every Stripe dispute needs a ledger dispute entry: by du_/dp_ id, or by the order of its charge.
     mutating func matchDisputes() {
-        let disputes = input.stripe.disputes.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-        var recordedIds = Set<String>()
-        var recordedOrders: [OrderID: [LedgerEntry]] = [:]
-        for entry in ledger where entry.kind == .dispute {
-            if let id = entry.stripeId, !id.isEmpty { recordedIds.insert(id) } else { recordedOrders[entry.orderId, default: []].append(entry) }
+        let disputes = facts.disputes.sorted { a, b in
+            a.record.created != b.record.created ? a.record.created < b.record.created : ids.precedes(a.id, b.id)
         }
-        let ledgerById = Dictionary(ledger.filter { $0.kind == .dispute && $0.stripeId != nil }.map { ($0.stripeId!, $0) },
-                                    uniquingKeysWith: { first, _ in first })
-        for dispute in disputes {
-            let order = order(ofCharge: dispute.charge?.id)
-            if recordedIds.contains(dispute.id.rawValue), let entry = ledgerById[dispute.id.rawValue] {
-                record(Match(rule: .stripeId, key: dispute.id.rawValue, orderId: entry.orderId.rawValue,
-                             ledgerEntryIds: [entry.entryId.rawValue], stripeIds: [dispute.id.rawValue], ledgerAmount: entry.amount,
-                             stripeAmount: dispute.money, occurredAt: dispute.createdAt))
-            } else if let order, var entries = recordedOrders[order], !entries.isEmpty {
-                let entry = entries.removeFirst()
-                recordedOrders[order] = entries
-                record(Match(rule: .disputeOrder, key: order.rawValue, orderId: order.rawValue, ledgerEntryIds: [entry.entryId.rawValue],
-                             stripeIds: [dispute.id.rawValue], ledgerAmount: entry.amount, stripeAmount: dispute.money,
-                             occurredAt: dispute.createdAt))
+        var ledgerById: [Int32: Int32] = [:]
+        var recordedOrders: [Int32: [Int32]] = [:]
+        for e in ledgerOrder where facts.ledger[Int(e)].kind == .dispute {
+            let entry = facts.ledger[Int(e)]
+            if entry.stripeId != IdTable.none {
+                if ledgerById[entry.stripeId] == nil { ledgerById[entry.stripeId] = e }
             } else {
-                flag(Discrepancy(kind: .disputeUnrecorded, subjectId: dispute.id.rawValue, orderId: order?.rawValue, ledgerEntryId: nil,
-                                 stripeId: dispute.id.rawValue, currency: dispute.currency, expected: nil, actual: dispute.amount,
-                                 occurredAt: dispute.createdAt, detail: "dispute (\(dispute.reason ?? "no reason"), \(dispute.status)) has no ledger dispute entry"))
+                recordedOrders[entry.order, default: []].append(e)
+            }
+        }
+        for dispute in disputes {
+            let order = order(ofCharge: dispute.charge)
+            let record = dispute.record
+            if let e = ledgerById[dispute.id] {
+                let entry = facts.ledger[Int(e)]
+                self.record(.stripeId, key: dispute.id, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
+                            ledgerAmount: entry.money, stripeAmount: record.money, occurredAt: record.createdAt)
+            } else if order != IdTable.none, var entries = recordedOrders[order], !entries.isEmpty {
+                let e = entries.removeFirst()
+                recordedOrders[order] = entries
+                self.record(.disputeOrder, key: order, order: order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
+                            ledgerAmount: facts.ledger[Int(e)].money, stripeAmount: record.money, occurredAt: record.createdAt)
+            } else {
+                flag(Discrepancy(kind: .disputeUnrecorded, subjectId: ids.string(dispute.id), orderId: ids.optionalString(order), ledgerEntryId: nil,
+                                stripeId: ids.string(dispute.id), currency: record.currency, expected: nil, actual: record.amount,
+                                occurredAt: record.createdAt,
+                                detail: "dispute (\(record.reason ?? "no reason"), \(record.status)) has no ledger dispute entry"))
             }
         }
     }

@@ -4,31 +4,69 @@ extension ReconciliationPass {
     /// Checks the fee of each charge, refund and dispute transaction against the schedule.
     /// Transactions without a source (monthly Radar or billing fees) belong to the Summary, not here.
     mutating func checkFees() {
-        let schedule = input.feeSchedule
-        for transaction in input.stripe.balanceTransactions.sorted(by: { ($0.created, $0.id) < ($1.created, $1.id) }) {
-            guard let source = transaction.source?.id, input.inPeriod(transaction.createdAt) else { continue }
+        let schedule = parameters.feeSchedule
+        var rates: [CurrencyPair: Result<FeeSchedule.ChargeRate?, FeeScheduleError>] = [:]
+        var kinds: [Int32: FeeKind] = [:]
+        for transaction in facts.transactions {
+            guard transaction.source != IdTable.none, parameters.inPeriod(Timestamp(seconds: transaction.created)) else { continue }
+            let kind = kinds[transaction.type] ?? {
+                let kind = FeeKind(ids.string(transaction.type))
+                kinds[transaction.type] = kind
+                return kind
+            }()
             let expected: Int64?
-            switch transaction.type {
-            case .charge, .payment:
-                let presentment = chargesById[ChargeID(source)]?.currency ?? transaction.currency
-                do { expected = try schedule.chargeFee(settledAmount: transaction.amount, presentment: presentment, settlement: transaction.currency) } catch {
+            switch kind {
+            case .charge:
+                let presentment = charge(transaction.source)?.currency ?? transaction.currency
+                let pair = CurrencyPair(presentment: presentment, settlement: transaction.currency)
+                let rate = rates[pair] ?? {
+                    let rate = Result { () throws(FeeScheduleError) in try schedule.chargeRate(presentment: presentment, settlement: transaction.currency) }
+                    rates[pair] = rate
+                    return rate
+                }()
+                switch rate {
+                case .failure(let error):
                     diagnostics.append(error.description)
                     continue
+                case .success(let rate):
+                    expected = rate?.fee(settledAmount: transaction.amount)
+                    if rate == nil { diagnostics.append("no fee schedule for \(presentment) charges (\(ids.string(transaction.id)))") }
                 }
-                if expected == nil { diagnostics.append("no fee schedule for \(presentment) charges (\(transaction.id))") }
             case .refund:
                 expected = schedule.refundFee(settlement: transaction.currency)
-            case .adjustment where (source.hasPrefix("dp_") || source.hasPrefix("du_")) && transaction.amount < 0:
+            case .adjustment where (ids.hasPrefix(transaction.source, "dp_") || ids.hasPrefix(transaction.source, "du_")) && transaction.amount < 0:
                 expected = schedule.disputeFee(settlement: transaction.currency)
-                if expected == nil { diagnostics.append("no dispute fee for \(transaction.currency) (\(transaction.id))") }
+                if expected == nil { diagnostics.append("no dispute fee for \(transaction.currency) (\(ids.string(transaction.id)))") }
             default:
                 expected = nil
             }
             guard let expected, abs(transaction.fee - expected) > schedule.tolerance else { continue }
-            flag(Discrepancy(kind: .feeMismatch, subjectId: transaction.id.rawValue, orderId: order(ofCharge: source)?.rawValue,
-                             ledgerEntryId: nil, stripeId: transaction.id.rawValue, currency: transaction.currency,
-                             expected: expected, actual: transaction.fee, occurredAt: transaction.createdAt,
-                             detail: "\(transaction.type) \(source): fee \(transaction.feeMoney) where the schedule says \(Money(minorUnits: expected, currency: transaction.currency))"))
+            let at = Timestamp(seconds: transaction.created)
+            let settled = { (amount: Int64) in Money(minorUnits: amount, currency: transaction.currency) }
+            flag(Discrepancy(kind: .feeMismatch, subjectId: ids.string(transaction.id), orderId: ids.optionalString(order(ofCharge: transaction.source)),
+                                   ledgerEntryId: nil, stripeId: ids.string(transaction.id), currency: transaction.currency,
+                                   expected: expected, actual: transaction.fee, occurredAt: at,
+                                   detail: "\(ids.string(transaction.type)) \(ids.string(transaction.source)): fee \(settled(transaction.fee)) "
+                                       + "where the schedule says \(settled(expected))"))
         }
     }
+}
+
+/// Which fee rule a balance transaction type falls under.
+enum FeeKind {
+    case charge, refund, adjustment, other
+
+    init(_ type: String) {
+        switch BalanceTransactionType(rawValue: type) {
+        case .charge, .payment: self = .charge
+        case .refund: self = .refund
+        case .adjustment: self = .adjustment
+        default: self = .other
+        }
+    }
+}
+
+struct CurrencyPair: Hashable {
+    let presentment: Currency
+    let settlement: Currency
 }

@@ -5,25 +5,27 @@ extension ReconciliationPass {
     /// charge it is), then by metadata.order_id, oldest with oldest. A charge left over in an order
     /// that is already paid is a duplicate_charge; any other is missing_in_ledger.
     mutating func matchPayments() {
-        let payments = ledger.filter { $0.kind == .payment }
-        var withoutId: [OrderID: [LedgerEntry]] = [:]
-        for entry in payments {
-            guard let stripeId = entry.stripeId, !stripeId.isEmpty else {
-                withoutId[entry.orderId, default: []].append(entry)
-                continue
-            }
-            if let charge = paymentCharge(forStripeId: stripeId) {
-                pair(entry, charge, rule: .stripeId, key: stripeId)
+        var withoutId: [Int32] = []
+        for e in ledgerOrder where facts.ledger[Int(e)].kind == .payment {
+            let entry = facts.ledger[Int(e)]
+            guard entry.stripeId != IdTable.none else { withoutId.append(e); continue }
+            if let c = paymentCharge(forStripeId: entry.stripeId) {
+                pair(e, c, rule: .stripeId, key: entry.stripeId)
             } else {
-                flag(missingInStripe(entry, why: "no succeeded charge for \(stripeId)"))
+                flag(missingInStripe(entry, why: "no succeeded charge for \(ids.string(entry.stripeId))"))
             }
         }
-        var unmatched: [LedgerEntry] = []
-        for (order, entries) in withoutId.sorted(by: { $0.key < $1.key }) {
-            let candidates = (paymentsByOrder[order] ?? []).filter { !matchedCharges.contains($0.id) }
+        let ledger = facts.ledger
+        let byOrder = Groups(withoutId, keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
+        var unmatched: [Int32] = []
+        // Orders in the order of their oldest row without id.
+        for e in withoutId where byOrder.first(ledger[Int(e)].order) == e {
+            let order = ledger[Int(e)].order
+            let entries = Array(byOrder.items(order))
+            let candidates = paymentsByOrder.items(order).filter { !matchedCharge[Int($0)] }
             // One order paid by several charges (or booked as several rows) matches as a group when the sums agree.
-            if entries.count != candidates.count, Self.totalsAgree(entries, candidates.map(\.money)) {
-                pairGroup(entries, candidates, key: order.rawValue)
+            if entries.count != candidates.count, totalsAgree(entries, candidates.map { facts.charges[Int($0)].money }) {
+                pairGroup(entries, candidates, order: order)
                 continue
             }
             // A row takes the charge of its own amount if there is one, else the oldest left:
@@ -31,15 +33,17 @@ extension ReconciliationPass {
             var remaining = candidates
             for entry in entries {
                 guard !remaining.isEmpty else { unmatched.append(entry); continue }
-                let index = remaining.firstIndex { $0.amount == entry.amount.minorUnits && $0.currency == entry.amount.currency } ?? 0
-                pair(entry, remaining.remove(at: index), rule: .metadataOrderId, key: order.rawValue)
+                let row = ledger[Int(entry)]
+                let index = remaining.firstIndex { facts.charges[Int($0)].amount == row.amount && facts.charges[Int($0)].currency == row.currency } ?? 0
+                pair(entry, remaining.remove(at: index), rule: .metadataOrderId, key: order)
             }
         }
-        for entry in unmatched {
-            if let charge = chargeInWindow(for: entry) {
-                pair(entry, charge, rule: .amountTimeWindow, key: "\(entry.amount) ±\(input.matchWindowSeconds / 3_600)h")
+        for e in unmatched {
+            let entry = ledger[Int(e)]
+            if let c = chargeInWindow(for: entry) {
+                pair(e, c, rule: .amountTimeWindow, key: IdTable.none)
             } else {
-                flag(missingInStripe(entry, why: "no succeeded charge with metadata.order_id \(entry.orderId), nor one of \(entry.amount) near its time"))
+                flag(missingInStripe(entry, why: "no succeeded charge with metadata.order_id \(ids.string(entry.order)), nor one of \(entry.money) near its time"))
             }
         }
         flagUnmatchedCharges()
@@ -47,74 +51,86 @@ extension ReconciliationPass {
 
     /// Last resort for a row without Stripe id whose order has no charge: an unmatched charge without
     /// order metadata, of the same amount and currency, created within the match window; the nearest in time.
-    private func chargeInWindow(for entry: LedgerEntry) -> Charge? {
-        let window = input.matchWindowSeconds
-        return (paymentsWithoutOrder[PaymentKey(amount: entry.amount.minorUnits, currency: entry.amount.currency)] ?? [])
-            .filter { !matchedCharges.contains($0.id) && abs($0.created - entry.createdAt.seconds) <= window }
-            .min { (abs($0.created - entry.createdAt.seconds), $0.id) < (abs($1.created - entry.createdAt.seconds), $1.id) }
-    }
-
-    private mutating func pairGroup(_ entries: [LedgerEntry], _ charges: [Charge], key: String) {
-        charges.forEach { matchedCharges.insert($0.id) }
-        let currency = charges[0].currency
-        record(Match(rule: .metadataOrderId, key: key, orderId: key, ledgerEntryIds: entries.map(\.entryId.rawValue),
-                     stripeIds: charges.map(\.id.rawValue),
-                     ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + $1.amount.minorUnits }, currency: currency),
-                     stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + $1.amount }, currency: currency),
-                     occurredAt: charges.map(\.createdAt).min()!))
-    }
-
-    private func paymentCharge(forStripeId id: String) -> Charge? {
-        if id.hasPrefix("pi_") {
-            return paymentsByIntent[id]?.first { !matchedCharges.contains($0.id) }
+    private func chargeInWindow(for entry: ReconcileFacts.Ledger) -> Int32? {
+        let window = parameters.matchWindowSeconds
+        let seconds = entry.timestamp.seconds
+        let candidates = (paymentsWithoutOrder[PaymentKey(amount: entry.amount, currency: entry.currency)] ?? [])
+            .filter { !matchedCharge[Int($0)] && abs(facts.charges[Int($0)].created - seconds) <= window }
+        return candidates.min { a, b in
+            let x = facts.charges[Int(a)], y = facts.charges[Int(b)]
+            let dx = abs(x.created - seconds), dy = abs(y.created - seconds)
+            return dx != dy ? dx < dy : ids.precedes(x.id, y.id)
         }
-        guard let charge = chargesById[ChargeID(id)], charge.isPayment, !matchedCharges.contains(charge.id) else { return nil }
-        return charge
     }
 
-    private mutating func pair(_ entry: LedgerEntry, _ charge: Charge, rule: Match.Rule, key: String) {
-        matchedCharges.insert(charge.id)
-        let base = (order: entry.orderId.rawValue, entry: entry.entryId.rawValue, stripe: charge.id.rawValue)
-        if entry.amount.currency != charge.currency {
-            flag(Discrepancy(kind: .currencyMismatch, subjectId: base.entry, orderId: base.order, ledgerEntryId: base.entry,
-                             stripeId: base.stripe, currency: charge.currency, expectedCurrency: entry.amount.currency,
-                             expected: entry.amount.minorUnits, actual: charge.amount, occurredAt: entry.createdAt,
-                             detail: "ledger books \(entry.amount), the charge is \(charge.money)"))
-        } else if entry.amount.minorUnits != charge.amount {
-            flag(Discrepancy(kind: .amountMismatch, subjectId: base.entry, orderId: base.order, ledgerEntryId: base.entry,
-                             stripeId: base.stripe, currency: charge.currency, expected: entry.amount.minorUnits,
-                             actual: charge.amount, occurredAt: entry.createdAt,
-                             detail: "ledger books \(entry.amount), the charge is \(charge.money)"))
+    private mutating func pairGroup(_ entries: [Int32], _ charges: [Int32], order: Int32) {
+        charges.forEach { matchedCharge[Int($0)] = true }
+        let first = facts.charges[Int(charges[0])]
+        record(.metadataOrderId, key: order, order: order, ledger: entries, stripe: charges.map { facts.charges[Int($0)].id },
+               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[Int($1)].amount }, currency: first.currency),
+               stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + facts.charges[Int($1)].amount }, currency: first.currency),
+               occurredAt: Timestamp(seconds: charges.map { facts.charges[Int($0)].created }.min()!))
+    }
+
+    private func paymentCharge(forStripeId id: Int32) -> Int32? {
+        if ids.hasPrefix(id, "pi_") {
+            return paymentsByIntent.items(id).first { !matchedCharge[Int($0)] }
         }
-        record(Match(rule: rule, key: key, orderId: base.order, ledgerEntryIds: [base.entry], stripeIds: [base.stripe],
-                     ledgerAmount: entry.amount, stripeAmount: charge.money, occurredAt: charge.createdAt))
+        guard chargeById[Int(id)] >= 0 else { return nil }
+        let c = chargeById[Int(id)]
+        guard facts.charges[Int(c)].isPayment, !matchedCharge[Int(c)] else { return nil }
+        return c
     }
 
-    private func missingInStripe(_ entry: LedgerEntry, why: String) -> Discrepancy {
-        Discrepancy(kind: .missingInStripe, subjectId: entry.entryId.rawValue, orderId: entry.orderId.rawValue,
-                    ledgerEntryId: entry.entryId.rawValue, stripeId: entry.stripeId, currency: entry.amount.currency,
-                    expected: entry.amount.minorUnits, actual: nil, occurredAt: entry.createdAt, detail: why)
+    private mutating func pair(_ e: Int32, _ c: Int32, rule: Match.Rule, key: Int32) {
+        matchedCharge[Int(c)] = true
+        let entry = facts.ledger[Int(e)], charge = facts.charges[Int(c)]
+        if entry.currency != charge.currency {
+            flag(Discrepancy(kind: .currencyMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                            ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
+                            expectedCurrency: entry.currency, expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
+                            detail: "ledger books \(entry.money), the charge is \(charge.money)"))
+        } else if entry.amount != charge.amount {
+            flag(Discrepancy(kind: .amountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                            ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
+                            expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
+                            detail: "ledger books \(entry.money), the charge is \(charge.money)"))
+        }
+        record(rule, key: key, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(charge.id),
+               ledgerAmount: entry.money, stripeAmount: charge.money, occurredAt: charge.timestamp)
     }
+
+    private func missingInStripe(_ entry: ReconcileFacts.Ledger, why: String) -> Discrepancy {
+        Discrepancy(kind: .missingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                    ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
+                    expected: entry.amount, actual: nil, occurredAt: entry.timestamp, detail: why)
+    }
+
+    /// A payment charge's PaymentIntent, or the charge itself when it has none.
+    private func intent(_ charge: ReconcileFacts.Charge) -> Int32 { charge.paymentIntent != IdTable.none ? charge.paymentIntent : charge.id }
 
     private mutating func flagUnmatchedCharges() {
-        // Payment intents already accounted for in each order: a second charge on another intent is a duplicate.
-        var accounted: [OrderID: Set<String>] = [:]
-        for charge in payments where matchedCharges.contains(charge.id) {
-            if let order = charge.orderId { accounted[order, default: []].insert(charge.paymentIntent?.id ?? charge.id.rawValue) }
-        }
-        for charge in payments where !matchedCharges.contains(charge.id) {
-            let intent = charge.paymentIntent?.id ?? charge.id.rawValue
-            if let order = charge.orderId, let seen = accounted[order], !seen.isEmpty, !seen.contains(intent) {
-                flag(Discrepancy(kind: .duplicateCharge, subjectId: charge.id.rawValue, orderId: order.rawValue, ledgerEntryId: nil,
-                                 stripeId: charge.id.rawValue, currency: charge.currency, expected: nil, actual: charge.amount,
-                                 occurredAt: charge.createdAt,
-                                 detail: "order \(order) is already paid by \(seen.sorted().joined(separator: ", ")); this charge on \(intent) is extra"))
-            } else {
-                flag(Discrepancy(kind: .missingInLedger, subjectId: charge.id.rawValue, orderId: charge.orderId?.rawValue,
-                                 ledgerEntryId: nil, stripeId: charge.id.rawValue, currency: charge.currency, expected: nil,
-                                 actual: charge.amount, occurredAt: charge.createdAt, detail: "succeeded charge has no ledger payment"))
+        for c in payments where !matchedCharge[Int(c)] {
+            let charge = facts.charges[Int(c)]
+            let intent = intent(charge)
+            // PaymentIntents already accounting for the order: its matched charges, and the unmatched ones before this one.
+            var seen = Set<Int32>()
+            var passed = false
+            for other in paymentsByOrder.items(charge.order) {
+                if other == c { passed = true; continue }
+                if matchedCharge[Int(other)] || !passed { seen.insert(self.intent(facts.charges[Int(other)])) }
             }
-            if let order = charge.orderId { accounted[order, default: []].insert(intent) }
+            if charge.order != IdTable.none, !seen.isEmpty, !seen.contains(intent) {
+                flag(Discrepancy(kind: .duplicateCharge, subjectId: ids.string(charge.id), orderId: ids.string(charge.order), ledgerEntryId: nil,
+                                stripeId: ids.string(charge.id), currency: charge.currency, expected: nil, actual: charge.amount,
+                                occurredAt: charge.timestamp,
+                                detail: "order \(ids.string(charge.order)) is already paid by \(seen.map(ids.string).sorted().joined(separator: ", ")); "
+                                    + "this charge on \(ids.string(intent)) is extra"))
+            } else {
+                flag(Discrepancy(kind: .missingInLedger, subjectId: ids.string(charge.id), orderId: ids.optionalString(charge.order),
+                                ledgerEntryId: nil, stripeId: ids.string(charge.id), currency: charge.currency, expected: nil,
+                                actual: charge.amount, occurredAt: charge.timestamp, detail: "succeeded charge has no ledger payment"))
+            }
         }
     }
 }

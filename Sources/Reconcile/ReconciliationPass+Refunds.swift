@@ -5,121 +5,142 @@ extension ReconciliationPass {
     /// booked as one row), then one to one by amount. An order whose ledger refunds exceed its
     /// payment is one over_refund row, and its surplus rows are not also refund_missing_in_stripe.
     mutating func matchRefunds() {
-        let stripeRefunds = input.stripe.refunds.filter(\.isEffective).sorted { ($0.created, $0.id) < ($1.created, $1.id) }
-        let refundsById = Dictionary(stripeRefunds.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var matched = Set<RefundID>()
-        var leftover: [OrderID: [LedgerEntry]] = [:]
-        var withoutId: [OrderID: [LedgerEntry]] = [:]
-        let ledgerRefunds = ledger.filter { $0.kind == .refund }
+        let refunds = facts.refunds
+        let stripeRefunds = Self.sorted(refunds.count) { a, b in
+            let x = refunds[Int(a)], y = refunds[Int(b)]
+            return x.created != y.created ? x.created < y.created : ids.precedes(x.id, y.id)
+        }.filter { refunds[Int($0)].isEffective }
+        var refundById = [Int32](repeating: -1, count: ids.count)
+        for r in stripeRefunds.reversed() { refundById[Int(refunds[Int(r)].id)] = r }
+        var matched = [Bool](repeating: false, count: refunds.count)
+        var leftover: [Int32: [Int32]] = [:]
+        var withoutId: [Int32] = []
+        let ledger = facts.ledger
+        let ledgerRefunds = ledgerOrder.filter { ledger[Int($0)].kind == .refund }
 
-        for entry in ledgerRefunds {
-            guard let id = entry.stripeId, !id.isEmpty else {
-                withoutId[entry.orderId, default: []].append(entry)
-                continue
+        for e in ledgerRefunds {
+            let entry = ledger[Int(e)]
+            guard entry.stripeId != IdTable.none else { withoutId.append(e); continue }
+            let r = refundById[Int(entry.stripeId)]
+            guard r >= 0, !matched[Int(r)] else { leftover[entry.order, default: []].append(e); continue }
+            matched[Int(r)] = true
+            let refund = refunds[Int(r)]
+            if refund.amount != entry.amount || refund.currency != entry.currency {
+                flag(Discrepancy(kind: .refundAmountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                                ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(entry.stripeId), currency: refund.currency,
+                                expectedCurrency: entry.currency == refund.currency ? nil : entry.currency,
+                                expected: entry.amount, actual: refund.amount, occurredAt: entry.timestamp,
+                                detail: "ledger books \(entry.money), the refund is \(refund.money)"))
             }
-            guard let refund = refundsById[RefundID(id)], !matched.contains(refund.id) else {
-                leftover[entry.orderId, default: []].append(entry)
-                continue
-            }
-            matched.insert(refund.id)
-            if refund.amount != entry.amount.minorUnits || refund.currency != entry.amount.currency {
-                flag(Discrepancy(kind: .refundAmountMismatch, subjectId: entry.entryId.rawValue, orderId: entry.orderId.rawValue,
-                                 ledgerEntryId: entry.entryId.rawValue, stripeId: id, currency: refund.currency,
-                                 expectedCurrency: entry.amount.currency == refund.currency ? nil : entry.amount.currency,
-                                 expected: entry.amount.minorUnits, actual: refund.amount, occurredAt: entry.createdAt,
-                                 detail: "ledger books \(entry.amount), the refund is \(refund.money)"))
-            }
-            record(refundMatch(.stripeId, key: id, entries: [entry], refunds: [refund]))
+            recordRefunds(.stripeId, key: entry.stripeId, entries: CollectionOfOne(e), refunds: CollectionOfOne(r))
         }
 
-        let refundsByOrder = Dictionary(grouping: stripeRefunds.filter { !matched.contains($0.id) }) { refundOrder($0) }
-        for (order, entries) in withoutId.sorted(by: { $0.key < $1.key }) {
-            var open = (refundsByOrder[order] ?? []).filter { !matched.contains($0.id) }
-            var rows = entries
+        let open = stripeRefunds.filter { !matched[Int($0)] }
+        let refundsByOrder = Groups(open, keyCount: ids.count, itemCount: refunds.count) { refundOrder(refunds[Int($0)]) }
+        let byOrder = Groups(withoutId, keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
+        for e in withoutId where byOrder.first(ledger[Int(e)].order) == e {
+            let order = ledger[Int(e)].order
+            var open = refundsByOrder.items(order).filter { !matched[Int($0)] }
+            var rows = Array(byOrder.items(order))
             // 1. All rows against all refunds of the order, by sum.
-            if Self.totalsAgree(rows, open.map(\.money)) {
-                record(refundMatch(.refundSum, key: order.rawValue, entries: rows, refunds: open))
-                open.forEach { matched.insert($0.id) }
+            if totalsAgree(rows, open.map { refunds[Int($0)].money }) {
+                recordRefunds(.refundSum, key: order, entries: rows, refunds: open)
+                open.forEach { matched[Int($0)] = true }
                 continue
             }
             // 2. One to one by equal amount, oldest first.
-            var unpaired: [LedgerEntry] = []
-            for entry in rows {
-                if let index = open.firstIndex(where: { $0.amount == entry.amount.minorUnits && $0.currency == entry.amount.currency }) {
-                    let refund = open.remove(at: index)
-                    matched.insert(refund.id)
-                    record(refundMatch(.refundAmount, key: order.rawValue, entries: [entry], refunds: [refund]))
+            var unpaired: [Int32] = []
+            for row in rows {
+                let entry = ledger[Int(row)]
+                if let index = open.firstIndex(where: { refunds[Int($0)].amount == entry.amount && refunds[Int($0)].currency == entry.currency }) {
+                    let r = open.remove(at: index)
+                    matched[Int(r)] = true
+                    recordRefunds(.refundAmount, key: order, entries: CollectionOfOne(row), refunds: CollectionOfOne(r))
                 } else {
-                    unpaired.append(entry)
+                    unpaired.append(row)
                 }
             }
             rows = unpaired
             // 3. What is left, by sum again.
-            if Self.totalsAgree(rows, open.map(\.money)) {
-                record(refundMatch(.refundSum, key: order.rawValue, entries: rows, refunds: open))
-                open.forEach { matched.insert($0.id) }
+            if totalsAgree(rows, open.map { refunds[Int($0)].money }) {
+                recordRefunds(.refundSum, key: order, entries: rows, refunds: open)
+                open.forEach { matched[Int($0)] = true }
                 rows = []
             }
-            leftover[order, default: []].append(contentsOf: rows)
+            if !rows.isEmpty { leftover[order, default: []].append(contentsOf: rows) }
         }
 
         flagOverRefunds(ledgerRefunds: ledgerRefunds, leftover: &leftover)
-        for (_, rows) in leftover.sorted(by: { $0.key < $1.key }) {
-            for entry in rows {
-                flag(Discrepancy(kind: .refundMissingInStripe, subjectId: entry.entryId.rawValue, orderId: entry.orderId.rawValue,
-                                 ledgerEntryId: entry.entryId.rawValue, stripeId: entry.stripeId, currency: entry.amount.currency,
-                                 expected: entry.amount.minorUnits, actual: nil, occurredAt: entry.createdAt,
-                                 detail: entry.stripeId.map { "no Stripe refund \($0)" } ?? "no Stripe refund of order \(entry.orderId) left to match"))
+        for order in leftover.keys.sorted(by: ids.precedes) {
+            for e in leftover[order]! {
+                let entry = ledger[Int(e)]
+                flag(Discrepancy(kind: .refundMissingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                                ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
+                                expected: entry.amount, actual: nil, occurredAt: entry.timestamp,
+                                detail: entry.stripeId == IdTable.none ? "no Stripe refund of order \(ids.string(entry.order)) left to match"
+                                    : "no Stripe refund \(ids.string(entry.stripeId))"))
             }
         }
-        for refund in stripeRefunds where !matched.contains(refund.id) {
-            flag(Discrepancy(kind: .refundMissingInLedger, subjectId: refund.id.rawValue, orderId: refundOrder(refund).rawValue,
-                             ledgerEntryId: nil, stripeId: refund.id.rawValue, currency: refund.currency, expected: nil,
-                             actual: refund.amount, occurredAt: refund.createdAt, detail: "Stripe refund has no ledger refund"))
+        for r in stripeRefunds where !matched[Int(r)] {
+            let refund = refunds[Int(r)]
+            flag(Discrepancy(kind: .refundMissingInLedger, subjectId: ids.string(refund.id), orderId: ids.string(refundOrder(refund)),
+                            ledgerEntryId: nil, stripeId: ids.string(refund.id), currency: refund.currency, expected: nil,
+                            actual: refund.amount, occurredAt: refund.timestamp, detail: "Stripe refund has no ledger refund"))
         }
     }
 
     /// The refund's order: its charge's metadata, else its own metadata, else its id (an orphan).
-    func refundOrder(_ refund: Refund) -> OrderID {
-        order(ofCharge: refund.charge?.id) ?? refund.metadata?["order_id"].map { OrderID($0) } ?? OrderID(refund.id.rawValue)
+    func refundOrder(_ refund: ReconcileFacts.Refund) -> Int32 {
+        let byCharge = order(ofCharge: refund.charge)
+        if byCharge != IdTable.none { return byCharge }
+        return refund.metadataOrder != IdTable.none ? refund.metadataOrder : refund.id
     }
 
-    private func refundMatch(_ rule: Match.Rule, key: String, entries: [LedgerEntry], refunds: [Refund]) -> Match {
-        let currency = refunds[0].currency
-        return Match(rule: rule, key: key, orderId: entries[0].orderId.rawValue, ledgerEntryIds: entries.map(\.entryId.rawValue),
-                     stripeIds: refunds.map(\.id.rawValue),
-                     ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + $1.amount.minorUnits }, currency: entries[0].amount.currency),
-                     stripeAmount: Money(minorUnits: refunds.reduce(0) { $0 + $1.amount }, currency: currency),
-                     occurredAt: refunds.map(\.createdAt).min()!)
+    private mutating func recordRefunds(_ rule: Match.Rule, key: Int32, entries: some Collection<Int32>, refunds: some Collection<Int32>) {
+        let first = facts.ledger[Int(entries.first!)]
+        let stripe = refunds.map { facts.refunds[Int($0)] }
+        record(rule, key: key, order: first.order, ledger: entries, stripe: stripe.map(\.id),
+               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[Int($1)].amount }, currency: first.currency),
+               stripeAmount: Money(minorUnits: stripe.reduce(0) { $0 + $1.amount }, currency: stripe[0].currency),
+               occurredAt: Timestamp(seconds: stripe.map(\.created).min()!))
     }
 
     /// One over_refund per order whose ledger refunds add up to more than it was paid; the order's
     /// unmatched rows are its surplus and are removed from `leftover`.
-    private mutating func flagOverRefunds(ledgerRefunds: [LedgerEntry], leftover: inout [OrderID: [LedgerEntry]]) {
-        let paidByOrder = Dictionary(grouping: ledger.filter { $0.kind == .payment }, by: \.orderId)
-        for (order, refunds) in Dictionary(grouping: ledgerRefunds, by: \.orderId).sorted(by: { $0.key < $1.key }) {
-            let currency = refunds[0].amount.currency
-            let paidEntries = paidByOrder[order] ?? []
+    private mutating func flagOverRefunds(ledgerRefunds: [Int32], leftover: inout [Int32: [Int32]]) {
+        let ledger = facts.ledger
+        let paidByOrder = Groups(ledgerOrder.filter { ledger[Int($0)].kind == .payment }, keyCount: ids.count, itemCount: ledger.count) {
+            ledger[Int($0)].order
+        }
+        let refundsByOrder = Groups(ledgerRefunds, keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
+        for first in ledgerRefunds where refundsByOrder.first(ledger[Int(first)].order) == first {
+            let order = ledger[Int(first)].order
+            let currency = ledger[Int(first)].currency
+            let paidEntries = Array(paidByOrder.items(order))
+            let charges = Array(paymentsByOrder.items(order))
             let paid: Int64
-            if !paidEntries.isEmpty, paidEntries.allSatisfy({ $0.amount.currency == currency }) {
-                paid = paidEntries.reduce(0) { $0 + $1.amount.minorUnits }
-            } else if let charges = paymentsByOrder[order], !charges.isEmpty, charges.allSatisfy({ $0.currency == currency }) {
-                paid = charges.reduce(0) { $0 + $1.amount }
+            if !paidEntries.isEmpty, paidEntries.allSatisfy({ ledger[Int($0)].currency == currency }) {
+                paid = paidEntries.reduce(0) { $0 + ledger[Int($1)].amount }
+            } else if !charges.isEmpty, charges.allSatisfy({ facts.charges[Int($0)].currency == currency }) {
+                paid = charges.reduce(0) { $0 + facts.charges[Int($1)].amount }
             } else {
                 continue
             }
-            guard refunds.allSatisfy({ $0.amount.currency == currency }) else { continue }
+            let rows = Array(refundsByOrder.items(order))
+            guard rows.allSatisfy({ ledger[Int($0)].currency == currency }) else { continue }
             var total: Int64 = 0
-            var crossing: LedgerEntry?
-            for entry in refunds.sorted(by: { ($0.createdAt, $0.entryId) < ($1.createdAt, $1.entryId) }) {
-                total += entry.amount.minorUnits
-                if total > paid, crossing == nil { crossing = entry }
+            var crossing: Int32?
+            for e in rows {  // oldest first, as `ledgerOrder`
+                total += ledger[Int(e)].amount
+                if total > paid, crossing == nil { crossing = e }
             }
             guard let crossing else { continue }
             leftover[order] = nil
-            flag(Discrepancy(kind: .overRefund, subjectId: order.rawValue, orderId: order.rawValue, ledgerEntryId: crossing.entryId.rawValue,
-                             stripeId: nil, currency: currency, expected: paid, actual: total, occurredAt: crossing.createdAt,
-                             detail: "ledger refunds total \(Money(minorUnits: total, currency: currency)) against a payment of \(Money(minorUnits: paid, currency: currency))"))
+            let entry = ledger[Int(crossing)]
+            flag(Discrepancy(kind: .overRefund, subjectId: ids.string(order), orderId: ids.string(order), ledgerEntryId: ids.string(entry.entry),
+                            stripeId: nil, currency: currency, expected: paid, actual: total, occurredAt: entry.timestamp,
+                            detail: "ledger refunds total \(Money(minorUnits: total, currency: currency)) against a payment of "
+                                + "\(Money(minorUnits: paid, currency: currency))"))
         }
     }
 }

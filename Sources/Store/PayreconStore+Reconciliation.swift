@@ -9,7 +9,7 @@ extension PayreconStore {
     /// - a pending one (its counterpart may still arrive) is kept as 'pending' until it opens or closes;
     /// - an open discrepancy of the period that this run did not find closes: its counterpart arrived.
     /// Every status change is appended to discrepancy_event.
-    public func saveReconciliation(runId: Int64, start: Timestamp, end: Timestamp, matches: [Match],
+    public func saveReconciliation(runId: Int64, start: Timestamp, end: Timestamp, matches: MatchList,
                                    discrepancies: [Discrepancy], pending: [Discrepancy] = [], at now: Timestamp) throws(StoreError) {
         try write("save reconciliation") { db in
             let period: StatementArguments = [start.microseconds, end.microseconds]
@@ -67,7 +67,7 @@ extension PayreconStore {
 
     public func matches(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [Match] {
         try read("load matches") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM match WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, id",
+            try Row.fetchAll(db, sql: "SELECT * FROM match WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, key_hash",
                              arguments: [start.microseconds, end.microseconds]).map { row in
                 Match(rule: Match.Rule(rawValue: row["rule"]) ?? .stripeId, key: row["match_key"], orderId: row["order_id"],
                       ledgerEntryIds: (row["ledger_entry_ids"] as String).split(separator: " ").map(String.init),

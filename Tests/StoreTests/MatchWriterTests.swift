@@ -20,7 +20,7 @@ import Testing
         for _ in 1...5 { _ = try store.startRun(stage: "reconcile", parameters: "test", at: start) }
         let first = (0..<50).map { Self.match($0) }
         func save(_ matches: [Match], run: Int64) throws -> MatchWriter.Counts {
-            try store.queue.write { db in try MatchWriter(db: db).replaceMatches(of: start, end, with: matches, runId: run) }
+            try store.queue.write { db in try MatchWriter(db: db).replaceMatches(of: start, end, with: MatchList(matches), runId: run) }
         }
         #expect(try save(first, run: 1) == .init(written: 50, unchanged: 0, removed: 0))
         #expect(try save(first, run: 2) == .init(written: 0, unchanged: 50, removed: 0))
@@ -29,13 +29,13 @@ import Testing
         second.removeLast()
         #expect(try save(second, run: 3) == .init(written: 1, unchanged: 48, removed: 1))
         // What is stored reads back as what was saved, unchanged rows keeping the run that recorded them.
-        #expect(try store.matches(from: start, to: end) == second.sorted { ($0.occurredAt, $0.id) < ($1.occurredAt, $1.id) })
+        #expect(try store.matches(from: start, to: end) == second.sorted { ($0.occurredAt, $0.keyHash) < ($1.occurredAt, $1.keyHash) })
         let runs = try store.queue.read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM match ORDER BY run_id") }
         #expect(runs == [1, 3])
         // A match outside the period is never touched.
         let outside = Self.match(1000, at: 1_800_000_000)
         try store.queue.write { db in _ = try MatchWriter(db: db).replaceMatches(of: Timestamp(seconds: 1_800_000_000),
-                                                                                 Timestamp(seconds: 1_800_100_000), with: [outside], runId: 4) }
+                                                                                 Timestamp(seconds: 1_800_100_000), with: MatchList([outside]), runId: 4) }
         #expect(try save(second, run: 5) == .init(written: 0, unchanged: 49, removed: 0))
         #expect(try store.matches(from: Timestamp(seconds: 1_800_000_000), to: Timestamp(seconds: 1_800_100_000)) == [outside])
     }
