@@ -56,15 +56,31 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
 
     public init(arrayLiteral elements: Match...) { self.init(elements) }
 
-    public mutating func append(rule: Match.Rule, key: Int32, order: Int32, ledger: some Collection<Int32>, stripe: some Collection<Int32>,
+    /// Appends a match of one ledger entry and one Stripe object (almost all of them).
+    public mutating func append(rule: Match.Rule, key: Int32, order: Int32, ledgerEntry: Int32, stripeId: Int32,
                                 ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
-        var record = Record(rule: rule, key: key, order: order, ledgerStart: Int32(ledgerMembers.count), ledgerCount: Int32(ledger.count),
-                            stripeStart: Int32(stripeMembers.count), stripeCount: Int32(stripe.count),
+        ledgerMembers.append(ledgerEntry)
+        stripeMembers.append(stripeId)
+        appendRecord(rule: rule, key: key, order: order, ledgerCount: 1, stripeCount: 1, ledgerAmount: ledgerAmount,
+                     stripeAmount: stripeAmount, occurredAt: occurredAt)
+    }
+
+    public mutating func append(rule: Match.Rule, key: Int32, order: Int32, ledgerEntries: [Int32], stripeIds: [Int32],
+                                ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+        ledgerMembers.append(contentsOf: ledgerEntries)
+        stripeMembers.append(contentsOf: stripeIds)
+        appendRecord(rule: rule, key: key, order: order, ledgerCount: ledgerEntries.count, stripeCount: stripeIds.count,
+                     ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
+    }
+
+    /// The record of members just appended.
+    private mutating func appendRecord(rule: Match.Rule, key: Int32, order: Int32, ledgerCount: Int, stripeCount: Int,
+                                       ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+        var record = Record(rule: rule, key: key, order: order, ledgerStart: Int32(ledgerMembers.count - ledgerCount),
+                            ledgerCount: Int32(ledgerCount), stripeStart: Int32(stripeMembers.count - stripeCount), stripeCount: Int32(stripeCount),
                             ledgerCurrency: ledgerAmount.currency, stripeCurrency: stripeAmount.currency,
                             ledgerAmount: ledgerAmount.minorUnits, stripeAmount: stripeAmount.minorUnits,
                             occurredAt: occurredAt.microseconds, keyHash: 0)
-        ledgerMembers.append(contentsOf: ledger)
-        stripeMembers.append(contentsOf: stripe)
         record.keyHash = keyHash(of: record)
         records.append(record)
     }

@@ -111,9 +111,14 @@ struct ReconciliationPass {
     mutating func record(_ rule: Match.Rule, key: Int32, order: Int32, ledger: some Collection<Int32>, stripe: some Collection<Int32>,
                          ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
         guard parameters.inPeriod(occurredAt) else { return }
-        let rows = facts.ledger
-        matches.append(rule: rule, key: key, order: order, ledger: ledger.lazy.map { rows[Int($0)].entry }, stripe: stripe,
-                       ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
+        if ledger.count == 1, stripe.count == 1 {
+            matches.append(rule: rule, key: key, order: order, ledgerEntry: facts.ledger[Int(ledger.first!)].entry, stripeId: stripe.first!,
+                           ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
+        } else {
+            let rows = facts.ledger
+            matches.append(rule: rule, key: key, order: order, ledgerEntries: ledger.map { rows[Int($0)].entry }, stripeIds: Array(stripe),
+                           ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
+        }
     }
 
     mutating func result() -> ReconcileResult {

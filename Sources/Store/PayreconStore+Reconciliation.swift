@@ -15,11 +15,15 @@ extension PayreconStore {
             let period: StatementArguments = [start.microseconds, end.microseconds]
             _ = try MatchWriter(db: db).replaceMatches(of: start, end, with: matches, runId: runId)
 
+            // Only the open and pending items of the period can close; a period's closed history can be
+            // millions of rows (a bad ledger import found once), and is looked up per finding instead.
             var previous: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT id, status FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ?",
-                                        arguments: period) {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, status FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ? AND status IN ('open', 'pending')
+                """, arguments: period) {
                 previous[row["id"]] = row["status"]
             }
+            let statusOf = try db.cachedStatement(sql: "SELECT status FROM discrepancy WHERE id = ?")
             let upsert = try db.cachedStatement(sql: """
                 INSERT INTO discrepancy (id, kind, severity, subject_id, order_id, ledger_entry_id, stripe_id, currency,
                   expected_currency, expected_amount, actual_amount, occurred_at, detail, status, first_seen, last_seen, last_run_id)
@@ -38,10 +42,11 @@ extension PayreconStore {
             let findings = discrepancies.map { ($0, "open") } + pending.map { ($0, "pending") }
             for (d, status) in findings {
                 found.insert(d.id)
+                let before = try previous[d.id] ?? String.fetchOne(statusOf, arguments: [d.id])
                 try upsert.execute(arguments: [d.id, d.kind.rawValue, d.severity.rawValue, d.subjectId, d.orderId, d.ledgerEntryId,
                                                d.stripeId, d.currency.code, d.expectedCurrency?.code, d.expected, d.actual,
                                                d.occurredAt.microseconds, d.detail, status, now.microseconds, now.microseconds, runId])
-                switch (previous[d.id], status) {
+                switch (before, status) {
                 case (nil, _): try event.execute(arguments: [d.id, runId, now.microseconds, status, "found"])
                 case ("closed", _): try event.execute(arguments: [d.id, runId, now.microseconds, status, "reopened: found again"])
                 case ("pending", "open"): try event.execute(arguments: [d.id, runId, now.microseconds, "open", "settlement window passed"])
