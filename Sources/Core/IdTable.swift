@@ -35,20 +35,27 @@ public struct IdTable: Sendable {
     public mutating func intern(_ text: UnsafeRawBufferPointer) -> Int32 { intern(text, hash: Self.hash(text)) }
 
     private mutating func intern(_ text: UnsafeRawBufferPointer, hash: UInt32) -> Int32 {
-        let mask = slots.count - 1
-        var slot = Int(hash) & mask
-        while slots[slot] != 0 {
-            let entry = slots[slot]
-            if UInt32(truncatingIfNeeded: entry >> 32) == hash, equals(Int32(truncatingIfNeeded: entry) - 1, text) {
-                return Int32(truncatingIfNeeded: entry) - 1
-            }
-            slot = (slot + 1) & mask
-        }
+        let (found, slot) = probe(text, hash: hash)
+        if let found { return found }
         let id = append(text)
         slots[slot] = UInt64(hash) << 32 | UInt64(id + 1)
         findable += 1
         if findable * 2 > slots.count { rehash(slots.count * 2) }
         return id
+    }
+
+    /// The id holding these bytes, or the empty slot where they would go.
+    private func probe(_ text: UnsafeRawBufferPointer, hash: UInt32) -> (found: Int32?, slot: Int) {
+        let mask = slots.count - 1
+        var slot = Int(hash) & mask
+        while slots[slot] != 0 {
+            let entry = slots[slot]
+            if UInt32(truncatingIfNeeded: entry >> 32) == hash, equals(Int32(truncatingIfNeeded: entry) - 1, text) {
+                return (Int32(truncatingIfNeeded: entry) - 1, slot)
+            }
+            slot = (slot + 1) & mask
+        }
+        return (nil, slot)
     }
 
     public mutating func intern(_ text: String) -> Int32 {
@@ -111,19 +118,9 @@ public struct IdTable: Sendable {
     /// The id of these bytes if they were interned.
     public func find(_ text: String) -> Int32? {
         var copy = text
-        return copy.withUTF8 { buffer -> Int32? in
+        return copy.withUTF8 { buffer in
             let raw = UnsafeRawBufferPointer(buffer)
-            let hash = Self.hash(raw)
-            let mask = slots.count - 1
-            var slot = Int(hash) & mask
-            while slots[slot] != 0 {
-                let entry = slots[slot]
-                if UInt32(truncatingIfNeeded: entry >> 32) == hash, equals(Int32(truncatingIfNeeded: entry) - 1, raw) {
-                    return Int32(truncatingIfNeeded: entry) - 1
-                }
-                slot = (slot + 1) & mask
-            }
-            return nil
+            return probe(raw, hash: Self.hash(raw)).found
         }
     }
 

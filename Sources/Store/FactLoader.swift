@@ -124,21 +124,31 @@ struct FactLoader {
     /// The charges of the window's refunds and disputes that were created before it, looked up one by one:
     /// few, where a join would look up every refund's charge.
     private func loadChargesOutside() throws {
-        let wanted = interner.withFacts { facts -> [String] in
-            var loaded = [Bool](repeating: false, count: facts.ids.count)
-            for charge in facts.charges { loaded[Int(charge.id)] = true }
-            var wanted: [String] = []
-            for id in facts.refunds.map(\.charge) + facts.disputes.map(\.charge) where id != IdTable.none && !loaded[Int(id)] {
-                loaded[Int(id)] = true
-                wanted.append(facts.ids.string(id))
-            }
-            return wanted
+        let wanted = interner.withFacts { facts in
+            Self.missing(facts.refunds.map(\.charge) + facts.disputes.map(\.charge), from: facts.charges.map(\.id), in: facts.ids)
         }
-        let select = try RawStatement(db, "SELECT \(Self.chargeColumns) FROM stripe_charge WHERE id = ?")
+        try fetchEach(wanted, "SELECT \(Self.chargeColumns) FROM stripe_charge WHERE id = ?", read: readCharges)
+    }
+
+    /// The ids of `wanted` that are not in `loaded`, each once, as text.
+    private static func missing(_ wanted: [Int32], from loaded: [Int32], in ids: IdTable) -> [String] {
+        var seen = [Bool](repeating: false, count: ids.count)
+        for id in loaded { seen[Int(id)] = true }
+        var missing: [String] = []
+        for id in wanted where id != IdTable.none && !seen[Int(id)] {
+            seen[Int(id)] = true
+            missing.append(ids.string(id))
+        }
+        return missing
+    }
+
+    /// Runs `sql`, whose one parameter is an id, for each of `ids`, reading its rows with `read`.
+    private func fetchEach(_ ids: [String], _ sql: String, read: (RawStatement) throws -> Void) throws {
+        let select = try RawStatement(db, sql)
         defer { select.finalize() }
-        for id in wanted {
+        for id in ids {
             select.bind(1, id)
-            try readCharges(select)
+            try read(select)
         }
     }
 
@@ -233,22 +243,11 @@ struct FactLoader {
                      make: { _ in ReconcileFacts.PayoutLink(payout: Int32(index), transaction: IdTable.none) },
                      assign: { link, ids in link.transaction = ids[ids.startIndex] }, store: { $0.payoutLinks.append(contentsOf: $1) })
         }
-        let outside = interner.withFacts { facts -> [String] in
-            var loaded = [Bool](repeating: false, count: facts.ids.count)
-            for t in facts.transactions { loaded[Int(t.id)] = true }
-            var outside: [String] = []
-            for link in facts.payoutLinks where link.transaction != IdTable.none && !loaded[Int(link.transaction)] {
-                loaded[Int(link.transaction)] = true
-                outside.append(facts.ids.string(link.transaction))
-            }
-            return outside
+        let outside = interner.withFacts { facts in
+            Self.missing(facts.payoutLinks.map(\.transaction), from: facts.transactions.map(\.id), in: facts.ids)
         }
-        let select = try RawStatement(db, "SELECT id, source_id, type, currency, amount, fee, net, created FROM stripe_balance_transaction WHERE id = ?")
-        defer { select.finalize() }
-        for id in outside {
-            select.bind(1, id)
-            try readTransactions(select)
-        }
+        try fetchEach(outside, "SELECT id, source_id, type, currency, amount, fee, net, created FROM stripe_balance_transaction WHERE id = ?",
+                      read: readTransactions)
     }
 }
 
