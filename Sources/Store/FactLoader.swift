@@ -70,11 +70,7 @@ struct FactLoader {
         defer { select.finalize() }
         let refund = Array("refund".utf8), dispute = Array("dispute".utf8)
         let currencies = self.currencies
-        try scan(select, add: { select, batch in
-            batch.add(select.bytes(0), appendOnly: true)
-            batch.add(select.bytes(1))
-            batch.add(select.bytes(5))
-        }, make: { select in
+        try scan(select, idColumns: [0, 1, 5], printedOnly: 0, make: { select in
             let type = select.bytes(2)
             let kind: LedgerEntry.Kind = type.elementsEqual(refund) ? .refund : type.elementsEqual(dispute) ? .dispute : .payment
             return ReconcileFacts.Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: kind,
@@ -84,10 +80,10 @@ struct FactLoader {
         }, store: { $0.ledger.append(contentsOf: $1) })
     }
 
-    /// Reads every row of `select`: `make` turns it into a fact with its ids still unset and `add` stages
-    /// those ids; each chunk of rows then goes to the interner, where `assign` sets a row's ids and
-    /// `store` appends the chunk to the facts.
-    private func scan<Fact: Sendable>(_ select: RawStatement, add: (RawStatement, inout InternBatch) -> Void,
+    /// Reads every row of `select`: `make` turns it into a fact with its ids still unset, and the text of
+    /// `idColumns` is staged (`printedOnly`: appended, never joined); each chunk of rows then goes to the
+    /// interner, where `assign` sets a row's ids in `idColumns` order and `store` appends the chunk.
+    private func scan<Fact: Sendable>(_ select: RawStatement, idColumns: [Int32], printedOnly: Int32? = nil,
                                       make: (RawStatement) throws -> Fact,
                                       assign: @escaping @Sendable (inout Fact, ArraySlice<Int32>) -> Void,
                                       store: @escaping @Sendable (inout ReconcileFacts, [Fact]) -> Void) throws {
@@ -98,7 +94,7 @@ struct FactLoader {
             chunk.reserveCapacity(Self.chunkRows)
             while chunk.count < Self.chunkRows {
                 guard try select.nextRow() else { more = false; break }
-                add(select, &batch)
+                for column in idColumns { batch.add(select.bytes(column), appendOnly: column == printedOnly) }
                 chunk.append(try make(select))
             }
             guard !chunk.isEmpty else { break }
@@ -155,11 +151,7 @@ struct FactLoader {
     private func readCharges(_ select: RawStatement) throws {
         let succeeded = Array("succeeded".utf8)
         let currencies = self.currencies
-        try scan(select, add: { select, batch in
-            batch.add(select.bytes(0))
-            batch.add(select.bytes(1))
-            batch.add(select.bytes(2))
-        }, make: { select in
+        try scan(select, idColumns: [0, 1, 2], make: { select in
             let isPayment = select.bytes(4).elementsEqual(succeeded) && (select.isNull(5) || select.int64(5) != 0)
             return ReconcileFacts.Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none,
                                          currency: try currencies.currency(select.bytes(3)), isPayment: isPayment,
@@ -175,10 +167,7 @@ struct FactLoader {
         defer { select.finalize() }
         let failed = Array("failed".utf8), canceled = Array("canceled".utf8)
         let currencies = self.currencies
-        try scan(select, add: { select, batch in
-            batch.add(select.bytes(0))
-            batch.add(select.bytes(1))
-        }, make: { select in
+        try scan(select, idColumns: [0, 1], make: { select in
             let status = select.bytes(3)
             return ReconcileFacts.Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none,
                                          currency: try currencies.currency(select.bytes(2)),
@@ -212,11 +201,7 @@ struct FactLoader {
 
     private func readTransactions(_ select: RawStatement) throws {
         let currencies = self.currencies
-        try scan(select, add: { select, batch in
-            batch.add(select.bytes(0))
-            batch.add(select.bytes(1))
-            batch.add(select.bytes(2))
-        }, make: { select in
+        try scan(select, idColumns: [0, 1, 2], make: { select in
             ReconcileFacts.Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none,
                                        currency: try currencies.currency(select.bytes(3)), amount: select.int64(4), fee: select.int64(5),
                                        net: select.int64(6), created: select.int64(7))
@@ -239,7 +224,7 @@ struct FactLoader {
         defer { links.finalize() }
         for (index, payout) in payouts.enumerated() {
             links.bind(1, payout.id.rawValue)
-            try scan(links, add: { select, batch in batch.add(select.bytes(0)) },
+            try scan(links, idColumns: [0],
                      make: { _ in ReconcileFacts.PayoutLink(payout: Int32(index), transaction: IdTable.none) },
                      assign: { link, ids in link.transaction = ids[ids.startIndex] }, store: { $0.payoutLinks.append(contentsOf: $1) })
         }
