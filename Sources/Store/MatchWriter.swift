@@ -16,14 +16,27 @@ struct MatchWriter {
 
     private struct Stored { let occurredAt: Int64, keyHash: Int64, contentHash: Int64 }
 
+    /// New rows go in multi-row INSERTs of this many: SQLite's cost per statement (cursor opened and
+    /// positioned from the root, statement set up) is then paid once per batch, not once per row.
+    static let batchRows = 32
+
     func replaceMatches(of start: Timestamp, _ end: Timestamp, with list: MatchList, runId: Int64) throws -> Counts {
         let previous = try stored(start, end)
         var counts = Counts()
-        let insert = try RawStatement(db, """
-            INSERT OR REPLACE INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids,
-            currency, ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
-        defer { insert.finalize() }
+        func insertStatement(_ verb: String, rows: Int) throws -> RawStatement {
+            try RawStatement(db, """
+                \(verb) INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids,
+                currency, ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES
+                """ + Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ","))
+        }
+        // A key the period has not stored yet is a plain INSERT; REPLACE (a delete, then an insert, under a
+        // statement journal) is only for a stored match whose content changed.
+        let insertBatch = try insertStatement("INSERT", rows: Self.batchRows)
+        defer { insertBatch.finalize() }
+        let insertOne = try insertStatement("INSERT", rows: 1)
+        defer { insertOne.finalize() }
+        let replaceOne = try insertStatement("INSERT OR REPLACE", rows: 1)
+        defer { replaceOne.finalize() }
         let delete = try RawStatement(db, "DELETE FROM match WHERE occurred_at = ? AND key_hash = ?")
         defer { delete.finalize() }
         func remove(_ row: Stored) throws {
@@ -33,7 +46,7 @@ struct MatchWriter {
             counts.removed += 1
         }
         var p = 0
-        var buffer: [UInt8] = []
+        var new = MatchRows(), changed = MatchRows()
         for (position, r) in list.records.enumerated() {
             if position > 0, list.records[position - 1].occurredAt == r.occurredAt, list.records[position - 1].keyHash == r.keyHash {
                 throw StoreError(operation: "save matches", reason: "two matches at \(Timestamp(microseconds: r.occurredAt)) share key hash \(r.keyHash)")
@@ -46,23 +59,19 @@ struct MatchWriter {
             if p < previous.count, previous[p].occurredAt == r.occurredAt, previous[p].keyHash == r.keyHash {
                 p += 1
                 if previous[p - 1].contentHash == hash { counts.unchanged += 1; continue }
+                changed.add(r, of: list, runId: runId, contentHash: hash)
+                try changed.write(with: replaceOne)
+            } else {
+                new.add(r, of: list, runId: runId, contentHash: hash)
+                if new.count == Self.batchRows { try new.write(with: insertBatch) }
             }
-            insert.bind(1, r.occurredAt); insert.bind(2, r.keyHash); insert.bind(3, runId); insert.bind(4, r.rule.rawValue)
-            if r.key == IdTable.none { insert.bind(5, list.key(r)) } else { list.ids.withBytes(r.key) { insert.bind(5, bytes: $0) } }
-            if r.order == IdTable.none { insert.bind(6, nil as String?) } else { list.ids.withBytes(r.order) { insert.bind(6, bytes: $0) } }
-            Self.join(list.ledgerIds(r), of: list.ids, into: &buffer)
-            buffer.withUnsafeBytes { insert.bind(7, bytes: $0) }
-            Self.join(list.stripeIds(r), of: list.ids, into: &buffer)
-            buffer.withUnsafeBytes { insert.bind(8, bytes: $0) }
-            insert.bind(9, r.ledgerCurrency.code); insert.bind(10, r.ledgerAmount)
-            insert.bind(11, r.stripeCurrency.code); insert.bind(12, r.stripeAmount); insert.bind(13, hash)
-            try insert.step()
             counts.written += 1
         }
         while p < previous.count {
             try remove(previous[p])
             p += 1
         }
+        while new.count > 0 { try new.writeLast(with: insertOne) }
         return counts
     }
 
@@ -77,15 +86,6 @@ struct MatchWriter {
         var result: [Stored] = []
         while try select.nextRow() { result.append(Stored(occurredAt: select.int64(0), keyHash: select.int64(1), contentHash: select.int64(2))) }
         return result
-    }
-
-    /// Ids separated by spaces, as the match row stores them.
-    private static func join(_ members: ArraySlice<Int32>, of ids: IdTable, into buffer: inout [UInt8]) {
-        buffer.removeAll(keepingCapacity: true)
-        for id in members {
-            if !buffer.isEmpty { buffer.append(UInt8(ascii: " ")) }
-            ids.withBytes(id) { buffer.append(contentsOf: $0) }
-        }
     }
 
     /// FNV-1a over every stored field but the run, the same in every process.

@@ -50,6 +50,15 @@ final class RawStatement {
         sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
     }
 
+    /// Binds bytes as TEXT without copying them (SQLITE_STATIC), or NULL for nil: the bytes must stay valid
+    /// and unchanged until the statement has been stepped and reset.
+    func bind(_ index: Int32, borrowing bytes: UnsafeRawBufferPointer?) {
+        guard let bytes else { sqlite3_bind_null(statement, index); return }
+        let empty: StaticString = ""
+        let base = bytes.baseAddress ?? UnsafeRawPointer(empty.utf8Start)
+        sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+    }
+
     /// The column's text as bytes in SQLite's buffer: valid until the next step, so intern or copy them first.
     func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
         guard let text = sqlite3_column_text(statement, column) else { return UnsafeRawBufferPointer(start: nil, count: 0) }

@@ -7,10 +7,14 @@ import Testing
 @Suite struct MatchWriterTests {
     static let usd = try! Currency(code: "USD")
 
+    /// Every fifth match has no order (a NULL column inside a batch insert), every seventh is a group.
     static func match(_ number: Int, amount: Int64 = 1000, at seconds: Int64 = 1_790_000_000) -> Match {
-        Match(rule: .stripeId, key: "pi_\(number)", orderId: "ord_\(number)", ledgerEntryIds: ["L\(number)"], stripeIds: ["ch_\(number)"],
-              ledgerAmount: Money(minorUnits: amount, currency: usd), stripeAmount: Money(minorUnits: amount, currency: usd),
-              occurredAt: Timestamp(seconds: seconds + Int64(number)))
+        let group = number % 7 == 0
+        return Match(rule: group ? .refundSum : .stripeId, key: "pi_\(number)", orderId: number % 5 == 0 ? nil : "ord_\(number)",
+                     ledgerEntryIds: group ? ["L\(number)a", "L\(number)b"] : ["L\(number)"],
+                     stripeIds: group ? ["re_\(number)a", "re_\(number)b", "re_\(number)c"] : ["ch_\(number)"],
+                     ledgerAmount: Money(minorUnits: amount, currency: usd), stripeAmount: Money(minorUnits: amount, currency: usd),
+                     occurredAt: Timestamp(seconds: seconds + Int64(number)))
     }
 
     @Test func onlyWhatChangedIsWrittenAndWhatVanishedIsRemoved() throws {
@@ -18,16 +22,19 @@ import Testing
         let store = try PayreconStore(path: path)
         let start = Timestamp(seconds: 1_789_999_000), end = Timestamp(seconds: 1_790_100_000)
         for _ in 1...5 { _ = try store.startRun(stage: "reconcile", parameters: "test", at: start) }
-        let first = (0..<50).map { Self.match($0) }
+        // More than one batch of new rows (`MatchWriter.batchRows`), and a tail that does not fill one.
+        let first = (0..<(2 * MatchWriter.batchRows + 13)).map { Self.match($0) }
         func save(_ matches: [Match], run: Int64) throws -> MatchWriter.Counts {
             try store.queue.write { db in try MatchWriter(db: db).replaceMatches(of: start, end, with: MatchList(matches), runId: run) }
         }
-        #expect(try save(first, run: 1) == .init(written: 50, unchanged: 0, removed: 0))
-        #expect(try save(first, run: 2) == .init(written: 0, unchanged: 50, removed: 0))
+        #expect(try save(first, run: 1) == .init(written: first.count, unchanged: 0, removed: 0))
+        #expect(try store.matches(from: start, to: end) == first.sorted { ($0.occurredAt, $0.keyHash) < ($1.occurredAt, $1.keyHash) })
+        #expect(try save(first, run: 2) == .init(written: 0, unchanged: first.count, removed: 0))
         var second = first
         second[7] = Self.match(7, amount: 999)
         second.removeLast()
-        #expect(try save(second, run: 3) == .init(written: 1, unchanged: 48, removed: 1))
+        second.append(Self.match(500))
+        #expect(try save(second, run: 3) == .init(written: 2, unchanged: first.count - 2, removed: 1))
         // What is stored reads back as what was saved, unchanged rows keeping the run that recorded them.
         #expect(try store.matches(from: start, to: end) == second.sorted { ($0.occurredAt, $0.keyHash) < ($1.occurredAt, $1.keyHash) })
         let runs = try store.queue.read { db in try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM match ORDER BY run_id") }
@@ -36,7 +43,7 @@ import Testing
         let outside = Self.match(1000, at: 1_800_000_000)
         try store.queue.write { db in _ = try MatchWriter(db: db).replaceMatches(of: Timestamp(seconds: 1_800_000_000),
                                                                                  Timestamp(seconds: 1_800_100_000), with: MatchList([outside]), runId: 4) }
-        #expect(try save(second, run: 5) == .init(written: 0, unchanged: 49, removed: 0))
+        #expect(try save(second, run: 5) == .init(written: 0, unchanged: second.count, removed: 0))
         #expect(try store.matches(from: Timestamp(seconds: 1_800_000_000), to: Timestamp(seconds: 1_800_100_000)) == [outside])
     }
 

@@ -1,0 +1,87 @@
+import Core
+
+/// Match rows waiting to be bound to an INSERT: their text columns (rule, key, order, ledger ids, Stripe
+/// ids, currencies) laid out in one reused buffer and bound without copies (`bind(_:borrowing:)`), so a
+/// row costs no allocation on the way into SQLite.
+struct MatchRows {
+    /// Text columns in the order `textColumns` names them, and where each field ends in `text`.
+    private var text: [UInt8] = []
+    private var ends: [Int] = []
+    private var orderIsNull: [Bool] = []
+    /// Integer columns in the order `integerColumns` names them.
+    private var integers: [Int64] = []
+    private(set) var count = 0
+
+    /// Columns of the match INSERT, 1-based within one row's 13 parameters.
+    private static let textColumns: [Int32] = [4, 5, 6, 7, 8, 9, 11]
+    private static let integerColumns: [Int32] = [1, 2, 3, 10, 12, 13]
+    private static let orderField = 2
+    static let columnsPerRow: Int32 = 13
+
+    mutating func add(_ r: MatchList.Record, of list: MatchList, runId: Int64, contentHash: Int64) {
+        text.append(contentsOf: r.rule.rawValue.utf8); ends.append(text.count)
+        if r.key == IdTable.none { text.append(contentsOf: list.key(r).utf8) } else { list.ids.withBytes(r.key) { text.append(contentsOf: $0) } }
+        ends.append(text.count)
+        orderIsNull.append(r.order == IdTable.none)
+        if r.order != IdTable.none { list.ids.withBytes(r.order) { text.append(contentsOf: $0) } }
+        ends.append(text.count)
+        join(list.ledgerIds(r), of: list.ids)
+        join(list.stripeIds(r), of: list.ids)
+        text.append(contentsOf: r.ledgerCurrency.code.utf8); ends.append(text.count)
+        text.append(contentsOf: r.stripeCurrency.code.utf8); ends.append(text.count)
+        integers.append(contentsOf: [r.occurredAt, r.keyHash, runId, r.ledgerAmount, r.stripeAmount, contentHash])
+        count += 1
+    }
+
+    /// Ids separated by spaces, as the match row stores them.
+    private mutating func join(_ members: ArraySlice<Int32>, of ids: IdTable) {
+        let start = text.count
+        for id in members {
+            if text.count > start { text.append(UInt8(ascii: " ")) }
+            ids.withBytes(id) { text.append(contentsOf: $0) }
+        }
+        ends.append(text.count)
+    }
+
+    /// Binds every waiting row to `statement` (which has `count` rows of parameters), steps it, and empties.
+    mutating func write(with statement: RawStatement) throws {
+        try bindAndStep(rows: 0..<count, statement)
+        removeAll()
+    }
+
+    /// Writes the last waiting row with a one-row `statement` (the tail that does not fill a batch).
+    mutating func writeLast(with statement: RawStatement) throws {
+        try bindAndStep(rows: (count - 1)..<count, statement)
+        let fields = Self.textColumns.count
+        text.removeSubrange((count == 1 ? 0 : ends[(count - 1) * fields - 1])...)
+        ends.removeLast(fields)
+        orderIsNull.removeLast()
+        integers.removeLast(Self.integerColumns.count)
+        count -= 1
+    }
+
+    private func bindAndStep(rows: Range<Int>, _ statement: RawStatement) throws {
+        let fields = Self.textColumns.count
+        try text.withUnsafeBytes { all in
+            for (slot, row) in rows.enumerated() {
+                let base = Int32(slot) * Self.columnsPerRow
+                for (k, column) in Self.integerColumns.enumerated() { statement.bind(base + column, integers[row * Self.integerColumns.count + k]) }
+                for (k, column) in Self.textColumns.enumerated() {
+                    let field = row * fields + k
+                    let start = field == 0 ? 0 : ends[field - 1]
+                    let isNull = k == Self.orderField && orderIsNull[row]
+                    statement.bind(base + column, borrowing: isNull ? nil : UnsafeRawBufferPointer(rebasing: all[start..<ends[field]]))
+                }
+            }
+            try statement.step()
+        }
+    }
+
+    private mutating func removeAll() {
+        text.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        orderIsNull.removeAll(keepingCapacity: true)
+        integers.removeAll(keepingCapacity: true)
+        count = 0
+    }
+}
