@@ -73,6 +73,20 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
                      ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
     }
 
+    /// Appends the matches of `other`, which must be over the same `IdTable` as this list (a copy of it
+    /// made from the same facts): ids are not translated.
+    public mutating func append(contentsOf other: MatchList) {
+        let ledgerBase = Int32(ledgerMembers.count), stripeBase = Int32(stripeMembers.count)
+        ledgerMembers += other.ledgerMembers
+        stripeMembers += other.stripeMembers
+        records += other.records.map { record in
+            var record = record
+            record.ledgerStart += ledgerBase
+            record.stripeStart += stripeBase
+            return record
+        }
+    }
+
     /// The record of members just appended.
     private mutating func appendRecord(rule: Match.Rule, key: Int32, order: Int32, ledgerCount: Int, stripeCount: Int,
                                        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {

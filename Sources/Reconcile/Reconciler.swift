@@ -8,19 +8,29 @@ public enum Reconciler {
     }
 
     public static func reconcile(_ facts: ReconcileFacts, _ parameters: ReconcileParameters) -> ReconcileResult {
-        var pass = ReconciliationPass(facts: facts, parameters: parameters)
-        pass.matchPayments()
-        pass.matchRefunds()
-        pass.matchDisputes()
-        pass.checkFees()
-        pass.checkPayouts()
-        return pass.result()
+        let pass = ReconciliationPass(facts: facts, parameters: parameters)
+        // Payments are the only step that claims charges (`matchedCharge`); the others read the shared
+        // indexes only, so they run beside it and their findings are appended after its own, as before.
+        var (payments, others) = Parallel.both({
+            var payments = pass
+            payments.matchPayments()
+            return payments
+        }, {
+            var others = pass
+            others.matchRefunds()
+            others.matchDisputes()
+            others.checkFees()
+            others.checkPayouts()
+            return others
+        })
+        payments.absorb(others)
+        return payments.result()
     }
 }
 
 /// The state of one reconciliation while its steps run, with the indexes they share. Everything is
 /// keyed by `IdTable` ids and fact positions (`Int32`): dense arrays, not dictionaries of strings.
-struct ReconciliationPass {
+struct ReconciliationPass: Sendable {
     let facts: ReconcileFacts
     let parameters: ReconcileParameters
     /// Ledger rows oldest first (ties by entry id): pairing within an order must not depend on file order.
@@ -47,15 +57,19 @@ struct ReconciliationPass {
         self.parameters = parameters
         let ids = facts.ids
         let ledger = facts.ledger
-        ledgerOrder = Self.sorted(ledger.count) { a, b in
-            let x = ledger[Int(a)], y = ledger[Int(b)]
-            return x.createdAt != y.createdAt ? x.createdAt < y.createdAt : ids.precedes(x.entry, y.entry)
-        }
         let charges = facts.charges
-        let chargeOrder = Self.sorted(charges.count) { a, b in
-            let x = charges[Int(a)], y = charges[Int(b)]
-            return x.created != y.created ? x.created < y.created : ids.precedes(x.id, y.id)
-        }
+        let (ledgerOrder, chargeOrder) = Parallel.both({
+            Self.sorted(ledger.count) { a, b in
+                let x = ledger[Int(a)], y = ledger[Int(b)]
+                return x.createdAt != y.createdAt ? x.createdAt < y.createdAt : ids.precedes(x.entry, y.entry)
+            }
+        }, {
+            Self.sorted(charges.count) { a, b in
+                let x = charges[Int(a)], y = charges[Int(b)]
+                return x.created != y.created ? x.created < y.created : ids.precedes(x.id, y.id)
+            }
+        })
+        self.ledgerOrder = ledgerOrder
         var byId = [Int32](repeating: -1, count: ids.count)
         for c in chargeOrder { byId[Int(charges[Int(c)].id)] = c }
         chargeById = byId
@@ -119,6 +133,14 @@ struct ReconciliationPass {
             matches.append(rule: rule, key: key, order: order, ledgerEntries: ledger.map { rows[Int($0)].entry }, stripeIds: Array(stripe),
                            ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
         }
+    }
+
+    /// Takes in what another pass over the same facts found (its matches, findings and notes after ours).
+    mutating func absorb(_ other: ReconciliationPass) {
+        matches.append(contentsOf: other.matches)
+        discrepancies += other.discrepancies
+        pending += other.pending
+        diagnostics += other.diagnostics
     }
 
     mutating func result() -> ReconcileResult {

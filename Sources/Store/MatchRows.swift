@@ -1,9 +1,9 @@
 import Core
 
-/// Match rows waiting to be bound to an INSERT: their text columns (rule, key, order, ledger ids, Stripe
+/// Match rows on their way into an INSERT: their text columns (rule, key, order, ledger ids, Stripe
 /// ids, currencies) laid out in one reused buffer and bound without copies (`bind(_:borrowing:)`), so a
 /// row costs no allocation on the way into SQLite.
-struct MatchRows {
+struct MatchRows: Sendable {
     /// Text columns in the order `textColumns` names them, and where each field ends in `text`.
     private var text: [UInt8] = []
     private var ends: [Int] = []
@@ -43,24 +43,8 @@ struct MatchRows {
         ends.append(text.count)
     }
 
-    /// Binds every waiting row to `statement` (which has `count` rows of parameters), steps it, and empties.
-    mutating func write(with statement: RawStatement) throws {
-        try bindAndStep(rows: 0..<count, statement)
-        removeAll()
-    }
-
-    /// Writes the last waiting row with a one-row `statement` (the tail that does not fill a batch).
-    mutating func writeLast(with statement: RawStatement) throws {
-        try bindAndStep(rows: (count - 1)..<count, statement)
-        let fields = Self.textColumns.count
-        text.removeSubrange((count == 1 ? 0 : ends[(count - 1) * fields - 1])...)
-        ends.removeLast(fields)
-        orderIsNull.removeLast()
-        integers.removeLast(Self.integerColumns.count)
-        count -= 1
-    }
-
-    private func bindAndStep(rows: Range<Int>, _ statement: RawStatement) throws {
+    /// Binds `rows` to `statement` (which has parameters for that many rows) and steps it.
+    func bindAndStep(rows: Range<Int>, _ statement: RawStatement) throws {
         let fields = Self.textColumns.count
         try text.withUnsafeBytes { all in
             for (slot, row) in rows.enumerated() {
@@ -75,13 +59,5 @@ struct MatchRows {
             }
             try statement.step()
         }
-    }
-
-    private mutating func removeAll() {
-        text.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        orderIsNull.removeAll(keepingCapacity: true)
-        integers.removeAll(keepingCapacity: true)
-        count = 0
     }
 }

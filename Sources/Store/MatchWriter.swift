@@ -1,4 +1,5 @@
 import Core
+import Dispatch
 import GRDB
 
 /// Writes a run's matches of a period: the reconcile stage's largest write (about a million rows at a
@@ -7,22 +8,31 @@ import GRDB
 ///   its end, instead of a table, a text primary key and a time index.
 /// - Unchanged matches are not written again: each row keeps a hash of its content, and the stored
 ///   keys are merged with the run's, both in key order, so a second night writes only what changed.
-/// - Rows go through one prepared statement bound with the SQLite C API, straight from the run's
-///   `IdTable` bytes.
+/// - Two threads: a planner hashes the run's matches, merges them with the stored keys and lays out
+///   the rows to write (`MatchRows`), while this thread, which holds the connection, only binds and
+///   steps. New rows go in multi-row INSERTs bound without copies.
 struct MatchWriter {
     let db: Database
 
-    struct Counts: Equatable { var written = 0, unchanged = 0, removed = 0 }
+    struct Counts: Equatable, Sendable { var written = 0, unchanged = 0, removed = 0 }
 
-    private struct Stored { let occurredAt: Int64, keyHash: Int64, contentHash: Int64 }
+    struct Stored: Sendable { let occurredAt: Int64, keyHash: Int64, contentHash: Int64 }
 
     /// New rows go in multi-row INSERTs of this many: SQLite's cost per statement (cursor opened and
     /// positioned from the root, statement set up) is then paid once per batch, not once per row.
     static let batchRows = 32
 
     func replaceMatches(of start: Timestamp, _ end: Timestamp, with list: MatchList, runId: Int64) throws -> Counts {
-        let previous = try stored(start, end)
-        var counts = Counts()
+        let storedKeys = Handoff<[Stored]>(capacity: 1)
+        let plan = Handoff<MatchWritePlanner.Block>(capacity: 4)
+        // If this thread leaves early (an SQLite error), the planner's next `put` fails and it stops.
+        defer { plan.cancel(); storedKeys.cancel() }
+        DispatchQueue.global(qos: .userInitiated).async {
+            MatchWritePlanner(list: list, runId: runId, blockRows: 32 * Self.batchRows).run(storedKeys: storedKeys, into: plan)
+        }
+        _ = storedKeys.put(try stored(start, end))
+        storedKeys.finish()
+
         func insertStatement(_ verb: String, rows: Int) throws -> RawStatement {
             try RawStatement(db, """
                 \(verb) INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids,
@@ -39,44 +49,31 @@ struct MatchWriter {
         defer { replaceOne.finalize() }
         let delete = try RawStatement(db, "DELETE FROM match WHERE occurred_at = ? AND key_hash = ?")
         defer { delete.finalize() }
-        func remove(_ row: Stored) throws {
-            delete.bind(1, row.occurredAt)
-            delete.bind(2, row.keyHash)
-            try delete.step()
-            counts.removed += 1
-        }
-        var p = 0
-        var new = MatchRows(), changed = MatchRows()
-        for (position, r) in list.records.enumerated() {
-            if position > 0, list.records[position - 1].occurredAt == r.occurredAt, list.records[position - 1].keyHash == r.keyHash {
-                throw StoreError(operation: "save matches", reason: "two matches at \(Timestamp(microseconds: r.occurredAt)) share key hash \(r.keyHash)")
+
+        var counts = Counts()
+        while let block = plan.take() {
+            if let failure = block.failure { throw failure }
+            for row in block.removed {
+                delete.bind(1, row.occurredAt)
+                delete.bind(2, row.keyHash)
+                try delete.step()
             }
-            while p < previous.count, (previous[p].occurredAt, previous[p].keyHash) < (r.occurredAt, r.keyHash) {
-                try remove(previous[p])
-                p += 1
+            for k in 0..<block.changed.count { try block.changed.bindAndStep(rows: k..<k + 1, replaceOne) }
+            var k = 0
+            while k + Self.batchRows <= block.new.count {
+                try block.new.bindAndStep(rows: k..<k + Self.batchRows, insertBatch)
+                k += Self.batchRows
             }
-            let hash = Self.contentHash(r, in: list)
-            if p < previous.count, previous[p].occurredAt == r.occurredAt, previous[p].keyHash == r.keyHash {
-                p += 1
-                if previous[p - 1].contentHash == hash { counts.unchanged += 1; continue }
-                changed.add(r, of: list, runId: runId, contentHash: hash)
-                try changed.write(with: replaceOne)
-            } else {
-                new.add(r, of: list, runId: runId, contentHash: hash)
-                if new.count == Self.batchRows { try new.write(with: insertBatch) }
-            }
-            counts.written += 1
+            for tail in k..<block.new.count { try block.new.bindAndStep(rows: tail..<tail + 1, insertOne) }
+            counts.written += block.changed.count + block.new.count
+            counts.unchanged += block.unchanged
+            counts.removed += block.removed.count
         }
-        while p < previous.count {
-            try remove(previous[p])
-            p += 1
-        }
-        while new.count > 0 { try new.writeLast(with: insertOne) }
         return counts
     }
 
     /// Keys and content hashes of the matches stored for the period, in key order.
-    private func stored(_ start: Timestamp, _ end: Timestamp) throws -> [Stored] {
+    func stored(_ start: Timestamp, _ end: Timestamp) throws -> [Stored] {
         let select = try RawStatement(db, """
             SELECT occurred_at, key_hash, content_hash FROM match WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, key_hash
             """)

@@ -23,9 +23,10 @@ public final class PayreconStore: Sendable {
                 // WAL lets reports read while a stage writes.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
-                // 256 MiB of page cache (SQLite's default is 2 MiB): a reconcile run updates indexes over a
-                // million rows, and a cache that small turns every insert into page reads.
-                try db.execute(sql: "PRAGMA cache_size = -262144")
+                // 64 MiB of page cache (SQLite's default is 2 MiB, which turns a million index updates of an
+                // extraction into page reads). Not more: the reconcile stage's 1 GiB budget at a million
+                // orders counts it, and its one big write (matches) appends to one B-tree.
+                try db.execute(sql: "PRAGMA cache_size = -65536")
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Schema.migrator.migrate(queue)

@@ -47,6 +47,25 @@ import Testing
         #expect(try store.matches(from: Timestamp(seconds: 1_800_000_000), to: Timestamp(seconds: 1_800_100_000)) == [outside])
     }
 
+    @Test func aFailedWriteStopsThePlannerAndLeavesNothingBehind() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("matches-\(UUID().uuidString).sqlite").path
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try PayreconStore(path: path)
+        let start = Timestamp(seconds: 1_789_999_000), end = Timestamp(seconds: 1_790_100_000)
+        let run = try store.startRun(stage: "reconcile", parameters: "test", at: start)
+        func save(_ matches: [Match], run: Int64) throws {
+            try store.queue.write { db in _ = try MatchWriter(db: db).replaceMatches(of: start, end, with: MatchList(matches), runId: run) }
+        }
+        // Two matches with one key: the planner's error reaches the writer, and the transaction rolls back.
+        #expect(throws: StoreError.self) { try save((0..<100).map { Self.match($0) } + [Self.match(50)], run: run) }
+        // SQLite refuses the first batch (no such run): the writer leaves while the planner still has
+        // many blocks to hand over; the planner must stop rather than wait for a reader that is gone.
+        #expect(throws: (any Error).self) { try save((0..<20_000).map { Self.match($0) }, run: run + 1_000) }
+        #expect(try store.matches(from: start, to: end).isEmpty)
+        try save((0..<10).map { Self.match($0) }, run: run)
+        #expect(try store.matches(from: start, to: end).count == 10)
+    }
+
     @Test func theHashSeesEveryField() {
         let base = Self.match(1)
         let variants = [
