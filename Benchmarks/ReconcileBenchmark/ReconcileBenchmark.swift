@@ -18,6 +18,9 @@ enum ReconcileBenchmark {
             case "run":
                 guard let db = value("--db") else { return usage() }
                 try run(db: db, repeats: value("--repeat").flatMap(Int.init) ?? 1)
+            case "match":
+                guard let db = value("--db") else { return usage() }
+                try match(db: db, repeats: value("--repeat").flatMap(Int.init) ?? 5)
             default:
                 return usage()
             }
@@ -29,7 +32,7 @@ enum ReconcileBenchmark {
     }
 
     static func usage() -> Int32 {
-        FileHandle.standardError.write(Data("usage: reconcile-bench prepare --orders N --db FILE [--seed S] | run --db FILE [--repeat K]\n".utf8))
+        FileHandle.standardError.write(Data("usage: reconcile-bench prepare --orders N --db FILE [--seed S] | run --db FILE [--repeat K] | match --db FILE [--repeat K]\n".utf8))
         return 64
     }
 
@@ -69,6 +72,28 @@ enum ReconcileBenchmark {
                   + "write \(seconds(timings.write)) s); \(result.matches.count) matches, \(result.discrepancies.count) discrepancies "
                   + "(planted \(window[2])); peak RSS \(peakResidentMiB()) MiB")
         }
+    }
+
+    /// Matching alone, on facts loaded once: this VM's timings vary by ±15 % from run to run, so a
+    /// change to the matcher is judged by the median of several rounds over the same input.
+    static func match(db: String, repeats: Int) throws {
+        let window = try String(contentsOfFile: db + ".window", encoding: .utf8).split(separator: " ").map(String.init)
+        let period = try ReportingPeriod(from: window[0], to: window[1])
+        let store = try PayreconStore(path: db)
+        let options = ReconcileStage.Options()
+        let facts = try store.loadFacts(from: period.start.adding(seconds: -options.marginSeconds), to: period.end.adding(seconds: options.marginSeconds))
+        let parameters = ReconcileParameters(periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
+                                             matchWindowSeconds: options.matchWindowSeconds, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)),
+                                             settlementWindowSeconds: options.settlementWindowSeconds)
+        var times: [Duration] = []
+        for round in 1...max(1, repeats) {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let result = Reconciler.reconcile(facts, parameters)
+            times.append(started.duration(to: clock.now))
+            print("match round \(round): \(seconds(times.last!)) s; \(result.matches.count) matches, \(result.discrepancies.count) discrepancies")
+        }
+        print("match median \(seconds(times.sorted()[times.count / 2])) s over \(times.count) rounds; peak RSS \(peakResidentMiB()) MiB")
     }
 
     static func seconds(_ duration: Duration) -> String {

@@ -10,21 +10,24 @@ public enum Reconciler {
     public static func reconcile(_ facts: ReconcileFacts, _ parameters: ReconcileParameters) -> ReconcileResult {
         let pass = ReconciliationPass(facts: facts, parameters: parameters)
         // Payments are the only step that claims charges (`matchedCharge`); the others read the shared
-        // indexes only, so they run beside it and their findings are appended after its own, as before.
-        var (payments, others) = Parallel.both({
-            var payments = pass
+        // indexes only, so they run on two threads, each step on its own copy of the pass (its findings
+        // only; the indexes are shared). Findings are put together in the order the steps had when they
+        // ran one after another, so the result does not depend on which thread finished first.
+        let ((payments, disputes, payouts), (refunds, fees)) = Parallel.both({
+            var payments = pass, disputes = pass, payouts = pass
             payments.matchPayments()
-            return payments
+            disputes.matchDisputes()
+            payouts.checkPayouts()
+            return (payments, disputes, payouts)
         }, {
-            var others = pass
-            others.matchRefunds()
-            others.matchDisputes()
-            others.checkFees()
-            others.checkPayouts()
-            return others
+            var refunds = pass, fees = pass
+            refunds.matchRefunds()
+            fees.checkFees()
+            return (refunds, fees)
         })
-        payments.absorb(others)
-        return payments.result()
+        var all = payments
+        for step in [refunds, disputes, fees, payouts] { all.absorb(step) }
+        return all.result()
     }
 }
 
@@ -59,15 +62,9 @@ struct ReconciliationPass: Sendable {
         let ledger = facts.ledger
         let charges = facts.charges
         let (ledgerOrder, chargeOrder) = Parallel.both({
-            Self.sorted(ledger.count) { a, b in
-                let x = ledger[Int(a)], y = ledger[Int(b)]
-                return x.createdAt != y.createdAt ? x.createdAt < y.createdAt : ids.precedes(x.entry, y.entry)
-            }
+            Self.sorted(ledger.count, time: { ledger[Int($0)].createdAt }, tie: { ids.precedes(ledger[Int($0)].entry, ledger[Int($1)].entry) })
         }, {
-            Self.sorted(charges.count) { a, b in
-                let x = charges[Int(a)], y = charges[Int(b)]
-                return x.created != y.created ? x.created < y.created : ids.precedes(x.id, y.id)
-            }
+            Self.sorted(charges.count, time: { charges[Int($0)].created }, tie: { ids.precedes(charges[Int($0)].id, charges[Int($1)].id) })
         })
         self.ledgerOrder = ledgerOrder
         var byId = [Int32](repeating: -1, count: ids.count)
@@ -84,12 +81,13 @@ struct ReconciliationPass: Sendable {
         matches = MatchList(ids: ids, windowHours: parameters.matchWindowSeconds / 3_600)
     }
 
-    /// Positions 0..<count in the order `precedes` gives. Sorts pairs of (position) by a comparator
-    /// over the facts; inputs arrive nearly sorted by time, which Swift's merge sort exploits.
-    static func sorted(_ count: Int, by precedes: (Int32, Int32) -> Bool) -> [Int32] {
-        var order = (0..<Int32(count)).map { $0 }
-        order.sort(by: precedes)
-        return order
+    /// Positions 0..<count by time, equal times by `tie`. The sort runs over (time, position) pairs, so
+    /// a comparison reads one array instead of two facts elsewhere in memory (at a million rows that
+    /// halved the sorts); inputs arrive nearly in time order, which Swift's merge sort exploits.
+    static func sorted(_ count: Int, time: (Int32) -> Int64, tie: (Int32, Int32) -> Bool) -> [Int32] {
+        var keyed = (0..<Int32(count)).map { (time: time($0), position: $0) }
+        keyed.sort { $0.time != $1.time ? $0.time < $1.time : tie($0.position, $1.position) }
+        return keyed.map(\.position)
     }
 
     /// True when the ledger rows and the Stripe amounts are all in one currency and add up to the same

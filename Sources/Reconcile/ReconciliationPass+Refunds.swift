@@ -6,10 +6,8 @@ extension ReconciliationPass {
     /// payment is one over_refund row, and its surplus rows are not also refund_missing_in_stripe.
     mutating func matchRefunds() {
         let refunds = facts.refunds
-        let stripeRefunds = Self.sorted(refunds.count) { a, b in
-            let x = refunds[Int(a)], y = refunds[Int(b)]
-            return x.created != y.created ? x.created < y.created : ids.precedes(x.id, y.id)
-        }.filter { refunds[Int($0)].isEffective }
+        let stripeRefunds = Self.sorted(refunds.count, time: { refunds[Int($0)].created },
+                                        tie: { ids.precedes(refunds[Int($0)].id, refunds[Int($1)].id) }).filter { refunds[Int($0)].isEffective }
         var refundById = [Int32](repeating: -1, count: ids.count)
         for r in stripeRefunds.reversed() { refundById[Int(refunds[Int(r)].id)] = r }
         var matched = [Bool](repeating: false, count: refunds.count)
@@ -109,28 +107,27 @@ extension ReconciliationPass {
     /// unmatched rows are its surplus and are removed from `leftover`.
     private mutating func flagOverRefunds(ledgerRefunds: [Int32], leftover: inout [Int32: [Int32]]) {
         let ledger = facts.ledger
-        let paidByOrder = Groups(ledgerOrder.filter { ledger[Int($0)].kind == .payment }, keyCount: ids.count, itemCount: ledger.count) {
-            ledger[Int($0)].order
-        }
         let refundsByOrder = Groups(ledgerRefunds, keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
+        // Only the payments of refunded orders are grouped: a tenth of the ledger, not all of it.
+        let paidByOrder = Groups(ledgerOrder.filter { ledger[Int($0)].kind == .payment && refundsByOrder.first(ledger[Int($0)].order) != nil },
+                                 keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
         for first in ledgerRefunds where refundsByOrder.first(ledger[Int(first)].order) == first {
             let order = ledger[Int(first)].order
             let currency = ledger[Int(first)].currency
-            let paidEntries = Array(paidByOrder.items(order))
-            let charges = Array(paymentsByOrder.items(order))
             let paid: Int64
-            if !paidEntries.isEmpty, paidEntries.allSatisfy({ ledger[Int($0)].currency == currency }) {
-                paid = paidEntries.reduce(0) { $0 + ledger[Int($1)].amount }
-            } else if !charges.isEmpty, charges.allSatisfy({ facts.charges[Int($0)].currency == currency }) {
-                paid = charges.reduce(0) { $0 + facts.charges[Int($1)].amount }
+            if let booked = Self.total(of: paidByOrder.items(order), in: currency, { (ledger[Int($0)].currency, ledger[Int($0)].amount) }) {
+                paid = booked
+            } else if let charged = Self.total(of: paymentsByOrder.items(order), in: currency, {
+                (facts.charges[Int($0)].currency, facts.charges[Int($0)].amount)
+            }) {
+                paid = charged
             } else {
                 continue
             }
-            let rows = Array(refundsByOrder.items(order))
-            guard rows.allSatisfy({ ledger[Int($0)].currency == currency }) else { continue }
+            guard refundsByOrder.items(order).allSatisfy({ ledger[Int($0)].currency == currency }) else { continue }
             var total: Int64 = 0
             var crossing: Int32?
-            for e in rows {  // oldest first, as `ledgerOrder`
+            for e in refundsByOrder.items(order) {  // oldest first, as `ledgerOrder`
                 total += ledger[Int(e)].amount
                 if total > paid, crossing == nil { crossing = e }
             }
@@ -142,5 +139,17 @@ extension ReconciliationPass {
                             detail: "ledger refunds total \(Money(minorUnits: total, currency: currency)) against a payment of "
                                 + "\(Money(minorUnits: paid, currency: currency))"))
         }
+    }
+
+    /// The sum of `items`' amounts when there is at least one and all are in `currency`; nil otherwise.
+    private static func total(of items: Groups.Chain, in currency: Currency, _ amount: (Int32) -> (Currency, Int64)) -> Int64? {
+        var sum: Int64 = 0, any = false
+        for item in items {
+            let (itemCurrency, value) = amount(item)
+            guard itemCurrency == currency else { return nil }
+            sum += value
+            any = true
+        }
+        return any ? sum : nil
     }
 }

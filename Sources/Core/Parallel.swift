@@ -2,8 +2,8 @@ import Dispatch
 
 /// Two independent pieces of work at once: this thread runs the first while a second runs the other.
 /// The machine the nightly job runs on has two cores, and matching is otherwise one thread.
-enum Parallel {
-    static func both<A, B: Sendable>(_ first: () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
+public enum Parallel {
+    public static func both<A, B: Sendable>(_ first: () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
         let other = ResultBox<B>()
         let group = DispatchGroup()
         DispatchQueue.global(qos: .userInitiated).async(group: group) { other.value = second() }
