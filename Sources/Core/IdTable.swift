@@ -8,12 +8,16 @@ public struct IdTable: Sendable {
     /// "No id" (a ledger row without stripe_id, a charge without metadata.order_id).
     public static let none: Int32 = -1
 
+    /// Every id as a record: its length (UInt32) and its id (Int32), then its bytes. A probe that finds
+    /// its id reads one place in memory: at a million orders each lookup misses the cache, and one miss
+    /// fewer per found id is a tenth of the load.
     private var bytes: [UInt8] = []
-    /// Start of id i in `bytes`; its end is `starts[i + 1]`.
+    /// Where id i's record starts in `bytes`; it ends where `starts[i + 1]` starts.
     private var starts: [Int] = [0]
-    /// Open addressing, linear probing. A slot holds the id's 32-bit hash (high half) and id + 1 (low
-    /// half; 0 is empty), so a probe that meets another id is rejected without touching its bytes.
-    /// Only interned ids are in it.
+    private static let header = 8
+    /// Open addressing, linear probing. A slot holds the id's 32-bit hash (high half) and its record's
+    /// offset + 1 (low half; 0 is empty), so a probe that meets another id is rejected without touching
+    /// its bytes. Only interned ids are in it.
     private var slots: [UInt64] = Array(repeating: 0, count: 1 << 10)
     private var findable = 0
 
@@ -22,7 +26,7 @@ public struct IdTable: Sendable {
     /// Makes room for `ids` more ids of about `bytesEach` bytes, so that loading a million rows does
     /// not rehash and copy the table over and over.
     public mutating func reserve(ids: Int, bytesEach: Int = 20) {
-        bytes.reserveCapacity(bytes.count + ids * bytesEach)
+        bytes.reserveCapacity(bytes.count + ids * (bytesEach + Self.header))
         starts.reserveCapacity(starts.count + ids)
         var size = slots.count
         while size < (findable + ids) * 2 { size *= 2 }
@@ -36,8 +40,10 @@ public struct IdTable: Sendable {
         let hash = Self.hash(text)
         let (found, slot) = probe(text, hash: hash)
         if let found { return found }
+        let record = bytes.count
+        precondition(record < Int(UInt32.max), "IdTable holds at most 4 GiB of ids")
         let id = append(text)
-        slots[slot] = UInt64(hash) << 32 | UInt64(id + 1)
+        slots[slot] = UInt64(hash) << 32 | UInt64(record + 1)
         findable += 1
         if findable * 2 > slots.count { rehash(slots.count * 2) }
         return id
@@ -47,14 +53,20 @@ public struct IdTable: Sendable {
     private func probe(_ text: UnsafeRawBufferPointer, hash: UInt32) -> (found: Int32?, slot: Int) {
         let mask = slots.count - 1
         var slot = Int(hash) & mask
-        while slots[slot] != 0 {
-            let entry = slots[slot]
-            if UInt32(truncatingIfNeeded: entry >> 32) == hash, equals(Int32(truncatingIfNeeded: entry) - 1, text) {
-                return (Int32(truncatingIfNeeded: entry) - 1, slot)
+        return bytes.withUnsafeBytes { arena in
+            while slots[slot] != 0 {
+                let entry = slots[slot]
+                if UInt32(truncatingIfNeeded: entry >> 32) == hash {
+                    let record = Int(UInt32(truncatingIfNeeded: entry)) - 1
+                    let length = Int(arena.loadUnaligned(fromByteOffset: record, as: UInt32.self))
+                    if length == text.count, length == 0 || memcmpBytes(arena.baseAddress! + record + Self.header, text.baseAddress!, length) {
+                        return (arena.loadUnaligned(fromByteOffset: record + 4, as: Int32.self), slot)
+                    }
+                }
+                slot = (slot + 1) & mask
             }
-            slot = (slot + 1) & mask
+            return (nil, slot)
         }
-        return (nil, slot)
     }
 
     public mutating func intern(_ text: String) -> Int32 {
@@ -83,9 +95,12 @@ public struct IdTable: Sendable {
 
     /// Stores bytes without making them findable: for ids that are only ever printed (ledger entry ids).
     public mutating func append(_ text: UnsafeRawBufferPointer) -> Int32 {
+        let id = Int32(count)
+        withUnsafeBytes(of: UInt32(text.count)) { bytes.append(contentsOf: $0) }
+        withUnsafeBytes(of: id) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: text)
         starts.append(bytes.count)
-        return Int32(count - 1)
+        return id
     }
 
     public mutating func append(_ text: String) -> Int32 {
@@ -103,16 +118,18 @@ public struct IdTable: Sendable {
     }
 
     public func string(_ id: Int32) -> String {
-        let range = starts[Int(id)]..<starts[Int(id) + 1]
-        return String(decoding: bytes[range], as: UTF8.self)
+        String(decoding: bytes[text(id)], as: UTF8.self)
     }
+
+    /// Where the id's bytes are in `bytes` (after its record's header).
+    private func text(_ id: Int32) -> Range<Int> { starts[Int(id)] + Self.header..<starts[Int(id) + 1] }
 
     /// The id as text, nil for `none`.
     public func optionalString(_ id: Int32) -> String? { id == Self.none ? nil : string(id) }
 
     public func hasPrefix(_ id: Int32, _ prefix: StaticString) -> Bool {
         guard id != Self.none else { return false }
-        let start = starts[Int(id)], length = starts[Int(id) + 1] - start
+        let start = text(id).lowerBound, length = text(id).count
         guard length >= prefix.utf8CodeUnitCount else { return false }
         let p = prefix.utf8Start
         for k in 0..<prefix.utf8CodeUnitCount where bytes[start + k] != p[k] { return false }
@@ -121,7 +138,7 @@ public struct IdTable: Sendable {
 
     /// Byte order of two ids (the order of their strings, as UTF-8 sorts).
     public func precedes(_ a: Int32, _ b: Int32) -> Bool {
-        let aStart = starts[Int(a)], aEnd = starts[Int(a) + 1], bStart = starts[Int(b)], bEnd = starts[Int(b) + 1]
+        let (aStart, aEnd) = (text(a).lowerBound, text(a).upperBound), (bStart, bEnd) = (text(b).lowerBound, text(b).upperBound)
         let common = min(aEnd - aStart, bEnd - bStart)
         for k in 0..<common where bytes[aStart + k] != bytes[bStart + k] { return bytes[aStart + k] < bytes[bStart + k] }
         return aEnd - aStart < bEnd - bStart
@@ -129,21 +146,13 @@ public struct IdTable: Sendable {
 
     /// Calls `body` with the id's bytes (valid only during the call): for writers that bind them as they are.
     public func withBytes<T>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        let range = starts[Int(id)]..<starts[Int(id) + 1]
+        let range = text(id)
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
     /// Feeds the id's bytes to an FNV-1a hash.
     public func mix(_ id: Int32, into hash: inout UInt64) {
         withBytes(id) { FNV.mix($0, into: &hash) }
-    }
-
-    private func equals(_ id: Int32, _ text: UnsafeRawBufferPointer) -> Bool {
-        let start = starts[Int(id)], length = starts[Int(id) + 1] - start
-        guard length == text.count else { return false }
-        return bytes.withUnsafeBytes { stored in
-            length == 0 || memcmpBytes(stored.baseAddress! + start, text.baseAddress!, length)
-        }
     }
 
     private mutating func rehash(_ size: Int) {

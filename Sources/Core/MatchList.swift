@@ -73,9 +73,19 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
                      ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
     }
 
+    /// Room for `count` more matches of one ledger entry and one Stripe object each: a million appends
+    /// would otherwise double the arrays and, while each copy is made, hold both.
+    public mutating func reserveCapacity(_ count: Int) {
+        records.reserveCapacity(records.count + count)
+        ledgerMembers.reserveCapacity(ledgerMembers.count + count)
+        stripeMembers.reserveCapacity(stripeMembers.count + count)
+    }
+
     /// Appends the matches of `other`, which must be over the same `IdTable` as this list (a copy of it
     /// made from the same facts): ids are not translated.
     public mutating func append(contentsOf other: MatchList) {
+        // Grow once to the exact size: doubling a million records would copy them and hold both copies.
+        records.reserveCapacity(records.count + other.records.count)
         let ledgerBase = Int32(ledgerMembers.count), stripeBase = Int32(stripeMembers.count)
         ledgerMembers += other.ledgerMembers
         stripeMembers += other.stripeMembers
@@ -101,11 +111,7 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
 
     /// Puts the records in their published order.
     public mutating func sort() {
-        // Sorting 24-byte keys and moving each record once beats moving records while sorting (0.2 s
-        // against 0.1 s at a million). A stable sort: equal keys keep the order they were found in.
-        var keys = records.indices.map { (occurredAt: records[$0].occurredAt, keyHash: records[$0].keyHash, position: Int32($0)) }
-        keys.sort { ($0.occurredAt, $0.keyHash) < ($1.occurredAt, $1.keyHash) }
-        records = keys.map { records[Int($0.position)] }
+        records.sort { ($0.occurredAt, $0.keyHash) < ($1.occurredAt, $1.keyHash) }
     }
 
     public func ledgerIds(_ r: Record) -> ArraySlice<Int32> { ledgerMembers[Int(r.ledgerStart)..<Int(r.ledgerStart + r.ledgerCount)] }

@@ -25,7 +25,8 @@ public enum Reconciler {
             fees.checkFees()
             return (refunds, fees)
         })
-        var all = payments
+        // `consume`: the payments' matches (most of a million) grow in place instead of being copied.
+        var all = consume payments
         for step in [refunds, disputes, fees, payouts] { all.absorb(step) }
         return all.result()
     }

@@ -6,6 +6,8 @@ extension ReconciliationPass {
     /// that is already paid is a duplicate_charge; any other is missing_in_ledger.
     mutating func matchPayments() {
         var withoutId: [Int32] = []
+        // At most one match per ledger payment.
+        matches.reserveCapacity(facts.ledger.count { $0.kind == .payment })
         for e in ledgerOrder where facts.ledger[Int(e)].kind == .payment {
             let entry = facts.ledger[Int(e)]
             guard entry.stripeId != IdTable.none else { withoutId.append(e); continue }

@@ -15,6 +15,7 @@ extension ReconciliationPass {
         var withoutId: [Int32] = []
         let ledger = facts.ledger
         let ledgerRefunds = ledgerOrder.filter { ledger[Int($0)].kind == .refund }
+        matches.reserveCapacity(ledgerRefunds.count)
 
         for e in ledgerRefunds {
             let entry = ledger[Int(e)]

@@ -26,6 +26,20 @@ import Testing
         #expect(table.string(ids[31_337]) == "ord_31337")
     }
 
+    @Test func printedIdsBetweenJoinedOnesDoNotDisturbLookups() {
+        // Slots point at records in one arena, which printed-only ids share: lookups must land on the
+        // right record whatever was appended in between, for ids of any length (a prefix of another too).
+        var table = IdTable()
+        var joined: [String: Int32] = [:]
+        for k in 0..<10_000 {
+            _ = table.append("le_\(k)_" + String(repeating: "x", count: k % 40))
+            let text = k % 3 == 0 ? "ch_\(k)" : "ch_\(k)_é" + String(repeating: "y", count: k % 17)
+            joined[text] = table.intern(text)
+        }
+        #expect(joined.allSatisfy { table.find($0.key) == $0.value && table.string($0.value) == $0.key })
+        #expect(table.find("le_1_x") == nil && table.find("ch_1") == nil && table.find("") == nil)
+    }
+
     @Test func aBatchInternsLikeOneByOneEmptyIsNone() {
         var single = IdTable(), batched = IdTable()
         let texts = ["pi_1", "", "ord_9", "pi_1", "le-1", "ord_9"]
