@@ -28,8 +28,11 @@ struct FactLoader {
         let refunds = try window("stripe_refund", "created", seconds.0, seconds.1)
         let transactions = try window("stripe_balance_transaction", "created", seconds.0, seconds.1)
         interner.withFacts { facts in
-            // Ledger entry and order per row, charge and PaymentIntent per charge, one per transaction and refund.
-            facts.ids.reserve(ids: 2 * ledger.rows + 2 * charges.rows + transactions.rows + refunds.rows)
+            // Ledger entry and order per row, charge and PaymentIntent per charge, one per transaction and
+            // refund; all but the entries are joined. (A ledger row's Stripe id is a charge's, a PaymentIntent's
+            // or a refund's, counted there.)
+            facts.ids.reserve(ids: 2 * ledger.rows + 2 * charges.rows + transactions.rows + refunds.rows,
+                              findable: ledger.rows + 2 * charges.rows + transactions.rows + refunds.rows)
             facts.ledger.reserveCapacity(ledger.rows)
             facts.charges.reserveCapacity(charges.rows)
             facts.refunds.reserveCapacity(refunds.rows)
