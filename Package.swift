@@ -82,9 +82,9 @@ let package = Package(
         // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "StoreTests", dependencies: ["Core", "Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Core", "Store", "TestSupport"]),
         .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox", "SandboxData", "TestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData", "TestSupport"]),
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
         .testTarget(name: "PaymentsTests", dependencies: [

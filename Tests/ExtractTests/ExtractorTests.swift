@@ -7,12 +7,13 @@ import SandboxData
 import Store
 import StripeAPI
 import Testing
+import TestSupport
 
 @Suite struct ExtractorTests {
     static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 300, seed: 5))
 
     static func temporaryStore() throws -> PayreconStore {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path
+        let path = TestScratch.directory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path
         return try PayreconStore(path: path)
     }
 

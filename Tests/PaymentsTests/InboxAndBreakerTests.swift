@@ -3,12 +3,13 @@ import Foundation
 import Store
 import StripeAPI
 import Testing
+import TestSupport
 
 @Suite struct InboxAndBreakerTests {
     struct HandlerFailed: Error {}
 
     @Test func aFailedEventIsRetriedAfterABackoffAndRedeliveriesOnlyCount() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString).sqlite").path
+        let path = TestScratch.directory.appendingPathComponent("inbox-\(UUID().uuidString).sqlite").path
         let store = try PayreconStore(path: path, durability: .full)
         let t0 = Timestamp(seconds: 1_800_000_000)
         let event = IncomingWebhookEvent(id: "evt_1", type: "payment_intent.succeeded", created: 1, payload: Data("{}".utf8))

@@ -36,7 +36,7 @@ final class PaymentsHarness: @unchecked Sendable {
     /// - withLocalstripe: start it and register our webhook endpoint; otherwise Stripe is an unreachable port.
     init(tls: Bool, withLocalstripe: Bool, failingNotifications: Int = 0, logHandler: (any LogHandler)? = nil,
          breakerThreshold: Int = 5) async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("payments-\(UUID().uuidString)")
+        directory = TestScratch.directory.appendingPathComponent("payments-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var certificate: String?
         var key: String?

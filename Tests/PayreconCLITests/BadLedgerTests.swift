@@ -8,7 +8,7 @@ import Testing
     static let goodRow = "e3,o3,payment,1.00,USD,,2026-09-30T10:00:00Z,\n"
 
     func importLedger(_ text: String, into db: String) throws -> PayreconBinary.Outcome {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-\(UUID().uuidString).csv")
+        let file = TestScratch.directory.appendingPathComponent("ledger-\(UUID().uuidString).csv")
         try Data(text.utf8).write(to: file)
         return try PayreconBinary.run(["ledger", "import", file.path, "--db", db])
     }
@@ -32,7 +32,7 @@ import Testing
         (header + goodRow + "e9,o9,payment,12.34,ABC,,2026-09-30T10:00:00Z,\n", ":3:5: error: currency: unknown currency 'ABC'"),
     ])
     func isRefusedWithItsPlaceAndTheStoreIsUnchanged(text: String, message: String) throws {
-        let db = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path
+        let db = TestScratch.directory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path
         let good = try importLedger(Self.header + "e1,o1,payment,10.00,USD,pi_1,2026-09-30T10:00:00Z,s1\n"
                                     + "e2,o1,refund,2.50,usd,,2026-09-30T11:00:00+01:00,s1\n", into: db)
         #expect(good.status == 0)

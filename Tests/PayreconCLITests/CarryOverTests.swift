@@ -6,7 +6,7 @@ import Testing
 /// a resolution is kept with its note.
 @Suite(.serialized) struct CarryOverTests {
     @Test func anItemClosesWhenItsCounterpartArrivesAndResolutionsStay() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-carry-\(UUID().uuidString)")
+        let folder = TestScratch.directory.appendingPathComponent("payrecon-carry-\(UUID().uuidString)")
         #expect(try PayreconBinary.run(["demo", "--orders", "300", "--out", folder.path]).status == 0)
         let db = folder.appendingPathComponent("payrecon.sqlite").path
         let csv = try String(contentsOf: folder.appendingPathComponent("discrepancies.csv"), encoding: .utf8)

@@ -5,7 +5,7 @@ import Testing
 /// The executable's contract: exit codes 0, 1, 2 and 64, errors on stderr, secrets never echoed.
 @Suite(.serialized) struct CommandLineTests {
     static let demo: URL = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-cli-\(UUID().uuidString)")
+        let folder = TestScratch.directory.appendingPathComponent("payrecon-cli-\(UUID().uuidString)")
         let outcome = try! PayreconBinary.run(["demo", "--orders", "300", "--out", folder.path])
         precondition(outcome.status == 0, outcome.stderr)
         return folder

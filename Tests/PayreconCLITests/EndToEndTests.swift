@@ -16,7 +16,7 @@ import Testing
     static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 2000, seed: 42))
 
     static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-e2e-\(UUID().uuidString)")
+        let url = TestScratch.directory.appendingPathComponent("payrecon-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }

@@ -5,6 +5,7 @@ import Logging
 import Sandbox
 import SandboxData
 import Testing
+import TestSupport
 
 /// The commands run in-process, in the order of a night, against an in-process sandbox.
 @Suite(.serialized) struct InProcessCommandTests {
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func aNightCommandByCommand() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-night-\(UUID().uuidString)")
+        let folder = TestScratch.directory.appendingPathComponent("payrecon-night-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let db = folder.appendingPathComponent("night.sqlite").path
         let account = SandboxGenerator.generate(SandboxConfiguration(orders: 200, seed: 9))

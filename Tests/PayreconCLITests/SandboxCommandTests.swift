@@ -8,7 +8,7 @@ import Testing
 /// `payrecon sandbox` as a user starts it: files written, a port announced, Stripe answers, SIGTERM stops it.
 @Suite struct SandboxCommandTests {
     @Test func servesTheAccountItWroteAndStopsOnSIGTERM() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-sbx-\(UUID().uuidString)")
+        let folder = TestScratch.directory.appendingPathComponent("payrecon-sbx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let (process, port) = try PayreconBinary.startServer(["sandbox", "--port", "0", "--orders", "120", "--seed", "4",
                                                               "--ledger-out", folder.path + "/ledger.csv", "--truth-out", folder.path + "/truth.json"])

@@ -24,7 +24,7 @@ import Testing
                           "PAYRECON_API_TOKEN": "cli-token-0123456789abcdef"]
 
     @Test func servesBehindAProxyAndStopsOnSIGTERM() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
+        let folder = TestScratch.directory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let (process, port) = try PayreconBinary.startServer(["serve", "--config", try Self.configuration(in: folder)], environment: Self.secrets)
         defer { if process.isRunning { process.terminate() } }
@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test func missingSecretsAndBadConfigurationAreNamedWithoutPrintingSecrets() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
+        let folder = TestScratch.directory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let config = try Self.configuration(in: folder)
         let noWebhookSecret = try PayreconBinary.run(["serve", "--config", config],

@@ -6,7 +6,7 @@ import Testing
 
 @Suite struct XLSXWorkbookTests {
     @Test func moneyHasItsCurrencysDecimalsAndSheetsHaveFrozenFilteredHeaders() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-\(UUID().uuidString).xlsx").path
+        let path = TestScratch.directory.appendingPathComponent("payrecon-\(UUID().uuidString).xlsx").path
         let workbook = try XLSXWorkbook(path: path)
         try workbook.add(ReportTable(name: "Amounts", fileName: "a.csv", columns: ["currency", "amount"], rows: [
             [.text("JPY"), .money(1500, .jpy)], [.text("KWD"), .money(1250, .kwd)], [.text("USD"), .money(-1234, .usd)],

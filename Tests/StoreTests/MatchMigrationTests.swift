@@ -3,10 +3,11 @@ import Foundation
 import GRDB
 @testable import Store
 import Testing
+import TestSupport
 
 @Suite struct MatchMigrationTests {
     @Test func matchesStoredBeforeTheClusteredTableReadBackTheSame() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("migrate-\(UUID().uuidString).sqlite").path
+        let path = TestScratch.directory.appendingPathComponent("migrate-\(UUID().uuidString).sqlite").path
         let match = Match(rule: .metadataOrderId, key: "ord_7", orderId: "ord_7", ledgerEntryIds: ["L7a", "L7b"], stripeIds: ["ch_7"],
                           ledgerAmount: Money(minorUnits: 700, currency: .eur), stripeAmount: Money(minorUnits: 700, currency: .eur),
                           occurredAt: Timestamp(seconds: 1_790_000_000))

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 @testable import Store
 import Testing
+import TestSupport
 
 @Suite struct MatchWriterTests {
     static let usd = try! Currency(code: "USD")
@@ -18,7 +19,7 @@ import Testing
     }
 
     @Test func onlyWhatChangedIsWrittenAndWhatVanishedIsRemoved() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("matches-\(UUID().uuidString).sqlite").path
+        let path = TestScratch.directory.appendingPathComponent("matches-\(UUID().uuidString).sqlite").path
         let store = try PayreconStore(path: path)
         let start = Timestamp(seconds: 1_789_999_000), end = Timestamp(seconds: 1_790_100_000)
         for _ in 1...5 { _ = try store.startRun(stage: "reconcile", parameters: "test", at: start) }
@@ -48,8 +49,7 @@ import Testing
     }
 
     @Test func aFailedWriteStopsThePlannerAndLeavesNothingBehind() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("matches-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let path = TestScratch.directory.appendingPathComponent("matches-\(UUID().uuidString).sqlite").path
         let store = try PayreconStore(path: path)
         let start = Timestamp(seconds: 1_789_999_000), end = Timestamp(seconds: 1_790_100_000)
         let run = try store.startRun(stage: "reconcile", parameters: "test", at: start)

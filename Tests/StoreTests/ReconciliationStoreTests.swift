@@ -2,10 +2,11 @@ import Core
 import Foundation
 import Store
 import Testing
+import TestSupport
 
 @Suite struct ReconciliationStoreTests {
     static func store() throws -> PayreconStore {
-        try PayreconStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path)
+        try PayreconStore(path: TestScratch.directory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path)
     }
 
     func missing(_ charge: String, at seconds: Int64 = 1_000) -> Discrepancy {

@@ -13,7 +13,7 @@ public enum StripeSDK {
     }
 
     static func run(_ command: String, payload: Data, secret: String, value: String) throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("payload-\(UUID().uuidString).json")
+        let file = TestScratch.directory.appendingPathComponent("payload-\(UUID().uuidString).json")
         try payload.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         return try CommandOutput.run(["python3", packageRoot.appendingPathComponent("scripts/stripe_signature.py").path, command, file.path,
