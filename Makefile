@@ -33,7 +33,7 @@ BENCH_DB ?= .build/bench-$(ORDERS).sqlite
 bench: deps
 	$(SWIFT) build -c release --product reconcile-bench
 	@test -f $(BENCH_DB) || .build/release/reconcile-bench prepare --orders $(ORDERS) --db $(BENCH_DB)
-	.build/release/reconcile-bench run --db $(BENCH_DB) --repeat 2
+	.build/release/reconcile-bench run --db $(BENCH_DB) --fresh --repeat 5
 
 # The webhook endpoint benchmark: EVENTS signed payment_intent.succeeded events, CONCURRENCY in flight,
 # release build. Prints acknowledged events/s and latency percentiles; the second run books real orders.

@@ -70,7 +70,8 @@ let package = Package(
         ]),
         .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", "Payments", .product(name: "Logging", package: "swift-log")]),
         // `make bench`: builds a large store from the synthetic account, then times the reconcile stage.
-        .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Store", "Reconcile", "SandboxData"],
+        .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Store", "Reconcile", "SandboxData",
+                                                                  .product(name: "GRDB", package: "GRDB.swift")],
                           path: "Benchmarks/ReconcileBenchmark"),
         // `make bench-webhooks`: signed events posted concurrently to the webhook endpoint; events/s and p99.
         .executableTarget(name: "webhook-bench", dependencies: [

@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GRDB
 import Reconcile
 import SandboxData
 import Store
@@ -17,7 +18,7 @@ enum ReconcileBenchmark {
                 try prepare(orders: orders, seed: value("--seed").flatMap(UInt64.init) ?? 42, db: db)
             case "run":
                 guard let db = value("--db") else { return usage() }
-                try run(db: db, repeats: value("--repeat").flatMap(Int.init) ?? 1)
+                try run(db: db, repeats: value("--repeat").flatMap(Int.init) ?? 1, fresh: arguments.contains("--fresh"))
             case "match":
                 guard let db = value("--db") else { return usage() }
                 try match(db: db, repeats: value("--repeat").flatMap(Int.init) ?? 5)
@@ -32,7 +33,7 @@ enum ReconcileBenchmark {
     }
 
     static func usage() -> Int32 {
-        FileHandle.standardError.write(Data("usage: reconcile-bench prepare --orders N --db FILE [--seed S] | run --db FILE [--repeat K] | match --db FILE [--repeat K]\n".utf8))
+        FileHandle.standardError.write(Data("usage: reconcile-bench prepare --orders N --db FILE [--seed S] | run --db FILE [--repeat K] [--fresh] | match --db FILE [--repeat K]\n".utf8))
         return 64
     }
 
@@ -58,19 +59,35 @@ enum ReconcileBenchmark {
               + "(generate \(generated - started), store \(generated.duration(to: clock.now)))")
     }
 
-    static func run(db: String, repeats: Int) throws {
+    /// `fresh`: forget earlier reconciliations first, so round 1 is a period's first run (every match
+    /// new) and later rounds are nights that reconcile it again.
+    static func run(db: String, repeats: Int, fresh: Bool) throws {
         let window = try String(contentsOfFile: db + ".window", encoding: .utf8).split(separator: " ").map(String.init)
         let period = try ReportingPeriod(from: window[0], to: window[1])
+        if fresh {
+            let queue = try DatabaseQueue(path: db)
+            try queue.write { db in
+                for table in ["match", "discrepancy_event", "discrepancy"] { try db.execute(sql: "DELETE FROM \(table)") }
+            }
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        }
         let store = try PayreconStore(path: db)
+        var stages: [Duration] = []
         for round in 1...max(1, repeats) {
             let clock = ContinuousClock()
             let started = clock.now
             let (result, timings) = try ReconcileStage(store: store).run(period: period, options: .init(),
                                                                          now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
             let total = started.duration(to: clock.now)
+            stages.append(total)
             print("round \(round): reconcile stage \(seconds(total)) s (load \(seconds(timings.load)) s, match \(seconds(timings.match)) s, "
                   + "write \(seconds(timings.write)) s); \(result.matches.count) matches, \(result.discrepancies.count) discrepancies "
                   + "(planted \(window[2])); peak RSS \(peakResidentMiB()) MiB")
+        }
+        if stages.count > 2 {
+            let again = stages.dropFirst().sorted()
+            print("round 1 \(seconds(stages[0])) s; rounds 2-\(stages.count): median \(seconds(again[again.count / 2])) s "
+                  + "(\(seconds(again.first!))-\(seconds(again.last!)) s); peak RSS \(peakResidentMiB()) MiB")
         }
     }
 
