@@ -39,11 +39,11 @@ final class Handoff<Item: Sendable>: @unchecked Sendable {
         return items.removeFirst()
     }
 
-    /// Whether an item waits (without waiting for one).
-    var hasItem: Bool {
+    /// Whether `take` would return at once: an item waits, or the queue is finished or cancelled.
+    var isReady: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return !items.isEmpty
+        return !items.isEmpty || finished || cancelled
     }
 
     func cancel() {

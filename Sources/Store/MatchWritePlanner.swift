@@ -24,7 +24,7 @@ struct MatchWritePlanner: Sendable {
         // Hash while the writer reads the stored keys (on a period reconciled before, a million of them).
         var hashes: [Int64] = []
         hashes.reserveCapacity(records.count)
-        while hashes.count < records.count, !storedKeys.hasItem {
+        while hashes.count < records.count, !storedKeys.isReady {
             for r in records[hashes.count..<min(records.count, hashes.count + 1_024)] { hashes.append(MatchWriter.contentHash(r, in: list)) }
         }
         guard let previous = storedKeys.take() else { return }
