@@ -82,11 +82,13 @@ public struct ReconcileFacts: Sendable {
         public init(id: Int32, charge: Int32, record: Dispute) { self.id = id; self.charge = charge; self.record = record }
     }
 
-    public struct PayoutLink: Sendable {
-        /// Index into `payouts`.
-        public var payout: Int32
-        public var transaction: Int32
-        public init(payout: Int32, transaction: Int32) { self.payout = payout; self.transaction = transaction }
+    /// What a payout is made of: how many transactions are linked to it, how many of them (its own
+    /// transaction aside) are not in the store, and the sum of the nets of the others that are.
+    public struct PayoutComposition: Sendable, Equatable {
+        public var links: Int
+        public var unknown: Int
+        public var net: Int64
+        public init(links: Int, unknown: Int, net: Int64) { self.links = links; self.unknown = unknown; self.net = net }
     }
 
     public var ids = IdTable()
@@ -96,9 +98,8 @@ public struct ReconcileFacts: Sendable {
     public var refunds: [Refund] = []
     public var disputes: [DisputeFact] = []
     public var payouts: [Payout] = []
-    /// Interned id of each payout's own balance transaction (none if unknown), by payout index.
-    public var payoutTransactions: [Int32] = []
-    public var payoutLinks: [PayoutLink] = []
+    /// By payout index; nil when the payout's links are not known yet.
+    public var payoutCompositions: [PayoutComposition?] = []
 
     public init() {}
 }
@@ -127,11 +128,16 @@ extension ReconcileFacts {
         }
         disputes = stripe.disputes.map { DisputeFact(id: ids.intern($0.id.rawValue), charge: intern($0.charge?.id), record: $0) }
         payouts = stripe.payouts
-        payoutTransactions = stripe.payouts.map { intern($0.balanceTransaction?.id) }
-        for (index, payout) in stripe.payouts.enumerated() {
-            for transaction in stripe.payoutLinks[payout.id] ?? [] {
-                payoutLinks.append(PayoutLink(payout: Int32(index), transaction: ids.intern(transaction.rawValue)))
+        // The store keeps the same three numbers up to date as it writes (Store's `PayoutComposition`).
+        var netById: [String: Int64] = [:]
+        for t in stripe.balanceTransactions where netById[t.id.rawValue] == nil { netById[t.id.rawValue] = t.net }
+        payoutCompositions = stripe.payouts.map { payout in
+            guard let links = stripe.payoutLinks[payout.id], !links.isEmpty else { return nil }
+            var composition = PayoutComposition(links: links.count, unknown: 0, net: 0)
+            for link in links where link.rawValue != payout.balanceTransaction?.id {
+                if let net = netById[link.rawValue] { composition.net += net } else { composition.unknown += 1 }
             }
+            return composition
         }
         self.ids = ids
     }

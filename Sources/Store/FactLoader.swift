@@ -4,8 +4,9 @@ import GRDB
 
 /// Loads what the reconciler needs straight from SQLite into `ReconcileFacts`: rows through the C API,
 /// ids interned from SQLite's own buffers, no `Row` and no `String` per id. It reads what
-/// `loadStripe`/`loadLedger` read (the same windows and the same outside rows), minus the columns
-/// matching never looks at.
+/// `loadStripe`/`loadLedger` read (the same windows, and the charges outside the window that its
+/// refunds and disputes belong to), minus the columns matching never looks at; payouts come with
+/// their stored composition instead of their links and linked transactions.
 ///
 /// Two threads share the work: this one steps SQLite and copies each batch of rows out of it (~0.5 µs
 /// a row), a `FactInterner` interns their ids and stores them (~0.25 µs an id) while SQLite reads on.
@@ -208,10 +209,6 @@ struct FactLoader {
             SELECT id, source_id, type, currency, amount, fee, net, created FROM stripe_balance_transaction WHERE \(clause)
             """, start.seconds, end.seconds)
         defer { select.finalize() }
-        try readTransactions(select)
-    }
-
-    private func readTransactions(_ select: RawStatement) throws {
         let currencies = self.currencies
         try scan(select, idColumns: [0, 1, 2], make: { select in
             ReconcileFacts.Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none,
@@ -222,29 +219,27 @@ struct FactLoader {
         }, store: { $0.transactions.append(contentsOf: $1) })
     }
 
-    /// The window's payouts, their links, and the linked transactions that are outside the window
-    /// (a payout early in the window pays out what came in before it).
+    /// The window's payouts and what each is made of: one stored row per payout (`payout_composition`,
+    /// kept by the writes), where reading and joining every link took a tenth of the stage.
     private func loadPayouts() throws {
         let payouts = try PayreconStore.fetch(db, sql: """
             SELECT \(PayreconStore.Columns.payout) FROM stripe_payout WHERE created >= ? AND created < ? ORDER BY created, id
             """, [start.seconds, end.seconds], PayreconStore.payout)
+        let select = try RawStatement(db, "SELECT links, unknown, net FROM payout_composition WHERE payout_id = ?")
+        defer { select.finalize() }
+        var compositions: [ReconcileFacts.PayoutComposition?] = []
+        for payout in payouts {
+            select.bind(1, payout.id.rawValue)
+            var composition: ReconcileFacts.PayoutComposition?
+            while try select.nextRow() {
+                composition = .init(links: Int(select.int64(0)), unknown: Int(select.int64(1)), net: select.int64(2))
+            }
+            compositions.append(composition)
+        }
         interner.withFacts { facts in
             facts.payouts = payouts
-            facts.payoutTransactions = payouts.map { $0.balanceTransaction.map { facts.ids.intern($0.id) } ?? IdTable.none }
+            facts.payoutCompositions = compositions
         }
-        let links = try RawStatement(db, "SELECT balance_transaction_id FROM payout_link WHERE payout_id = ?")
-        defer { links.finalize() }
-        for (index, payout) in payouts.enumerated() {
-            links.bind(1, payout.id.rawValue)
-            try scan(links, idColumns: [0],
-                     make: { _ in ReconcileFacts.PayoutLink(payout: Int32(index), transaction: IdTable.none) },
-                     assign: { link, ids in link.transaction = ids[ids.startIndex] }, store: { $0.payoutLinks.append(contentsOf: $1) })
-        }
-        let outside = interner.withFacts { facts in
-            Self.missing(facts.payoutLinks.map(\.transaction), from: facts.transactions.map(\.id), in: facts.ids)
-        }
-        try fetchEach(outside, "SELECT id, source_id, type, currency, amount, fee, net, created FROM stripe_balance_transaction WHERE id = ?",
-                      read: readTransactions)
     }
 }
 

@@ -76,6 +76,8 @@ extension PayreconStore {
             try clearLinks.execute(arguments: [payoutId.rawValue])
             for transaction in transactions { try link.execute(arguments: [payoutId.rawValue, transaction.rawValue]) }
         }
+        try PayoutComposition.refresh(data.payoutLinks.keys.map(\.rawValue) + data.payouts.map(\.id.rawValue),
+                                      transactionsArrived: !data.balanceTransactions.isEmpty, db)
     }
 
     /// The newest `created` seen per object type, for incremental extraction.

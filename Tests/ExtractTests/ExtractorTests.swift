@@ -48,6 +48,13 @@ import TestSupport
                                reportingCategory: t.reportingCategory, source: t.source, description: t.description)
         }))
         #expect(loaded.payoutLinks.mapValues(Set.init) == stripe.payoutLinks.mapValues(Set.init))
+        // What the store keeps per payout (kept by SQL as it writes) is what the reconciler computes from the records.
+        func byPayout(_ facts: ReconcileFacts) -> [String: ReconcileFacts.PayoutComposition?] {
+            Dictionary(uniqueKeysWithValues: zip(facts.payouts.map(\.id.rawValue), facts.payoutCompositions))
+        }
+        let compositions = byPayout(try store.loadFacts(from: Timestamp(seconds: 0), to: Timestamp(seconds: 4_000_000_000)))
+        #expect(compositions.count == stripe.payouts.count && compositions.values.allSatisfy { $0 != nil })
+        #expect(compositions == byPayout(ReconcileFacts(stripe: stripe, ledger: [])))
     }
 
     @Test func aSecondIncrementalRunAddsNothingNew() async throws {
