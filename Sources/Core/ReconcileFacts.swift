@@ -128,7 +128,7 @@ extension ReconcileFacts {
         }
         disputes = stripe.disputes.map { DisputeFact(id: ids.intern($0.id.rawValue), charge: intern($0.charge?.id), record: $0) }
         payouts = stripe.payouts
-        // The store keeps the same three numbers up to date as it writes (Store's `PayoutComposition`).
+        // The store keeps the same three numbers up to date as it writes (Store's `PayoutCompositionTable`).
         var netById: [String: Int64] = [:]
         for t in stripe.balanceTransactions where netById[t.id.rawValue] == nil { netById[t.id.rawValue] = t.net }
         payoutCompositions = stripe.payouts.map { payout in

@@ -76,7 +76,7 @@ extension PayreconStore {
             try clearLinks.execute(arguments: [payoutId.rawValue])
             for transaction in transactions { try link.execute(arguments: [payoutId.rawValue, transaction.rawValue]) }
         }
-        try PayoutComposition.refresh(data.payoutLinks.keys.map(\.rawValue) + data.payouts.map(\.id.rawValue),
+        try PayoutCompositionTable.refresh(data.payoutLinks.keys.map(\.rawValue) + data.payouts.map(\.id.rawValue),
                                       transactionsArrived: !data.balanceTransactions.isEmpty, db)
     }
 

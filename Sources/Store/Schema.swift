@@ -143,12 +143,12 @@ enum Schema {
                 """)
         }
         migrator.registerMigration("v5-payout-composition") { db in
-            // What each payout is made of, kept by the writes that change it (`PayoutComposition`), so that
+            // What each payout is made of, kept by the writes that change it (`PayoutCompositionTable`), so that
             // reconciling reads a row per payout instead of every link.
             try db.execute(sql: """
                 CREATE TABLE payout_composition (
                     payout_id TEXT PRIMARY KEY, links INTEGER NOT NULL, unknown INTEGER NOT NULL, net INTEGER NOT NULL) WITHOUT ROWID;
-                INSERT INTO payout_composition (payout_id, links, unknown, net) \(PayoutComposition.select) GROUP BY l.payout_id;
+                INSERT INTO payout_composition (payout_id, links, unknown, net) \(PayoutCompositionTable.select) GROUP BY l.payout_id;
                 """)
         }
         return migrator

@@ -9,7 +9,7 @@ import GRDB
 /// stage). A payout's composition changes only when its links or its own row are written, or when a
 /// transaction it links to but the store lacked arrives; a balance transaction's amounts never change
 /// in Stripe, so a known one never needs counting again.
-enum PayoutComposition {
+enum PayoutCompositionTable {
     /// The three numbers as the reconciler has always computed them from the links (see `checkPayouts`).
     static let select = """
         SELECT l.payout_id, count(*),
