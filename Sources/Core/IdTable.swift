@@ -74,8 +74,13 @@ public struct IdTable: Sendable {
     }
 
     public mutating func intern(_ text: String) -> Int32 {
+        Self.withBytes(of: text) { intern($0) }
+    }
+
+    /// A `String`'s UTF-8 bytes for the byte-based calls (which never keep them).
+    private static func withBytes<T>(of text: String, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         var copy = text
-        return copy.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
+        return try copy.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
     }
 
     /// Interns (or appends) every id of a batch, results in `batch.results`: the loader stages ids in
@@ -108,17 +113,12 @@ public struct IdTable: Sendable {
     }
 
     public mutating func append(_ text: String) -> Int32 {
-        var copy = text
-        return copy.withUTF8 { append(UnsafeRawBufferPointer($0)) }
+        Self.withBytes(of: text) { append($0) }
     }
 
     /// The id of these bytes if they were interned.
     public func find(_ text: String) -> Int32? {
-        var copy = text
-        return copy.withUTF8 { buffer in
-            let raw = UnsafeRawBufferPointer(buffer)
-            return probe(raw, hash: Self.hash(raw)).found
-        }
+        Self.withBytes(of: text) { probe($0, hash: Self.hash($0)).found }
     }
 
     public func string(_ id: Int32) -> String {
@@ -133,8 +133,8 @@ public struct IdTable: Sendable {
 
     public func hasPrefix(_ id: Int32, _ prefix: StaticString) -> Bool {
         guard id != Self.none else { return false }
-        let start = text(id).lowerBound, length = text(id).count
-        guard length >= prefix.utf8CodeUnitCount else { return false }
+        let range = text(id), start = range.lowerBound
+        guard range.count >= prefix.utf8CodeUnitCount else { return false }
         let p = prefix.utf8Start
         for k in 0..<prefix.utf8CodeUnitCount where bytes[start + k] != p[k] { return false }
         return true
@@ -142,7 +142,8 @@ public struct IdTable: Sendable {
 
     /// Byte order of two ids (the order of their strings, as UTF-8 sorts).
     public func precedes(_ a: Int32, _ b: Int32) -> Bool {
-        let (aStart, aEnd) = (text(a).lowerBound, text(a).upperBound), (bStart, bEnd) = (text(b).lowerBound, text(b).upperBound)
+        let (x, y) = (text(a), text(b))
+        let (aStart, aEnd, bStart, bEnd) = (x.lowerBound, x.upperBound, y.lowerBound, y.upperBound)
         let common = min(aEnd - aStart, bEnd - bStart)
         for k in 0..<common where bytes[aStart + k] != bytes[bStart + k] { return bytes[aStart + k] < bytes[bStart + k] }
         return aEnd - aStart < bEnd - bStart
@@ -240,11 +241,5 @@ public struct InternBatch: Sendable {
         bytes.append(contentsOf: text)
         ends.append(bytes.count)
         self.appendOnly.append(appendOnly)
-    }
-
-    public mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        appendOnly.removeAll(keepingCapacity: true)
     }
 }

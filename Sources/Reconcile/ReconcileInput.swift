@@ -27,24 +27,14 @@ public struct ReconcileParameters: Sendable {
 public struct ReconcileInput: Sendable {
     public var stripe: StripeAccountData
     public var ledger: [LedgerEntry]
-    public var periodStart: Timestamp
-    public var periodEnd: Timestamp
-    public var feeSchedule: FeeSchedule
-    public var matchWindowSeconds: Int64
-    public var now: Timestamp?
-    public var settlementWindowSeconds: Int64
+    public var parameters: ReconcileParameters
 
     public init(stripe: StripeAccountData, ledger: [LedgerEntry], periodStart: Timestamp, periodEnd: Timestamp,
                 feeSchedule: FeeSchedule = .standard, matchWindowSeconds: Int64 = 48 * 3_600, now: Timestamp? = nil,
                 settlementWindowSeconds: Int64 = 48 * 3_600) {
-        self.stripe = stripe; self.ledger = ledger; self.periodStart = periodStart; self.periodEnd = periodEnd
-        self.feeSchedule = feeSchedule; self.matchWindowSeconds = matchWindowSeconds; self.now = now
-        self.settlementWindowSeconds = settlementWindowSeconds
-    }
-
-    public var parameters: ReconcileParameters {
-        ReconcileParameters(periodStart: periodStart, periodEnd: periodEnd, feeSchedule: feeSchedule, matchWindowSeconds: matchWindowSeconds,
-                            now: now, settlementWindowSeconds: settlementWindowSeconds)
+        self.stripe = stripe; self.ledger = ledger
+        parameters = ReconcileParameters(periodStart: periodStart, periodEnd: periodEnd, feeSchedule: feeSchedule,
+                                         matchWindowSeconds: matchWindowSeconds, now: now, settlementWindowSeconds: settlementWindowSeconds)
     }
 }
 

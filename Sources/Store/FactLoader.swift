@@ -136,7 +136,12 @@ struct FactLoader {
         let wanted = interner.withFacts { facts in
             Self.missing(facts.refunds.map(\.charge) + facts.disputes.map(\.charge), from: facts.charges.map(\.id), in: facts.ids)
         }
-        try fetchEach(wanted, "SELECT \(Self.chargeColumns) FROM stripe_charge WHERE id = ?", read: readCharges)
+        let select = try RawStatement(db, "SELECT \(Self.chargeColumns) FROM stripe_charge WHERE id = ?")
+        defer { select.finalize() }
+        for id in wanted {
+            select.bind(1, id)
+            try readCharges(select)
+        }
     }
 
     /// The ids of `wanted` that are not in `loaded`, each once, as text.
@@ -149,16 +154,6 @@ struct FactLoader {
             missing.append(ids.string(id))
         }
         return missing
-    }
-
-    /// Runs `sql`, whose one parameter is an id, for each of `ids`, reading its rows with `read`.
-    private func fetchEach(_ ids: [String], _ sql: String, read: (RawStatement) throws -> Void) throws {
-        let select = try RawStatement(db, sql)
-        defer { select.finalize() }
-        for id in ids {
-            select.bind(1, id)
-            try read(select)
-        }
     }
 
     private func readCharges(_ select: RawStatement) throws {

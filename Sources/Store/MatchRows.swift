@@ -1,8 +1,8 @@
 import Core
 
 /// Match rows on their way into an INSERT: their text columns (rule, key, order, ledger ids, Stripe
-/// ids, currencies) laid out in one reused buffer and bound without copies (`bind(_:borrowing:)`), so a
-/// row costs no allocation on the way into SQLite.
+/// ids, currencies) laid out in one buffer per block of rows and bound without copies
+/// (`bind(_:borrowing:)`), so a row costs no allocation of its own on the way into SQLite.
 struct MatchRows: Sendable {
     /// Text columns in the order `textColumns` names them, and where each field ends in `text`.
     private var text: [UInt8] = []
@@ -12,15 +12,19 @@ struct MatchRows: Sendable {
     private var integers: [Int64] = []
     private(set) var count = 0
 
-    /// Columns of the match INSERT, 1-based within one row's 13 parameters.
+    /// The match INSERT's columns; `textColumns` and `integerColumns` are 1-based positions in it.
+    static let columns = """
+        (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids,
+        currency, ledger_amount, stripe_currency, stripe_amount, content_hash)
+        """
     private static let textColumns: [Int32] = [4, 5, 6, 7, 8, 9, 11]
     private static let integerColumns: [Int32] = [1, 2, 3, 10, 12, 13]
     private static let orderField = 2
-    static let columnsPerRow: Int32 = 13
+    private static let columnsPerRow: Int32 = 13
 
     mutating func add(_ r: MatchList.Record, of list: MatchList, runId: Int64, contentHash: Int64) {
         text.append(contentsOf: r.rule.rawValue.utf8); ends.append(text.count)
-        if r.key == IdTable.none { text.append(contentsOf: list.key(r).utf8) } else { list.ids.withBytes(r.key) { text.append(contentsOf: $0) } }
+        list.withKeyBytes(r) { text.append(contentsOf: $0) }
         ends.append(text.count)
         orderIsNull.append(r.order == IdTable.none)
         if r.order != IdTable.none { list.ids.withBytes(r.order) { text.append(contentsOf: $0) } }

@@ -7,7 +7,7 @@ struct MatchWritePlanner: Sendable {
     let list: MatchList
     let runId: Int64
     /// Rows laid out per block handed over: enough to keep the writer busy, few enough to stay small.
-    let blockRows: Int
+    static let blockRows = 32 * MatchWriter.batchRows
 
     struct Block: Sendable {
         var removed: [MatchWriter.Stored] = []
@@ -52,7 +52,7 @@ struct MatchWritePlanner: Sendable {
             } else {
                 block.new.add(r, of: list, runId: runId, contentHash: hash)
             }
-            if block.size >= blockRows {
+            if block.size >= Self.blockRows {
                 guard plan.put(block) else { return }
                 block = Block()
             }

@@ -28,16 +28,14 @@ struct MatchWriter {
         // If this thread leaves early (an SQLite error), the planner's next `put` fails and it stops.
         defer { plan.cancel(); storedKeys.cancel() }
         DispatchQueue.global(qos: .userInitiated).async {
-            MatchWritePlanner(list: list, runId: runId, blockRows: 32 * Self.batchRows).run(storedKeys: storedKeys, into: plan)
+            MatchWritePlanner(list: list, runId: runId).run(storedKeys: storedKeys, into: plan)
         }
         _ = storedKeys.put(try stored(start, end))
         storedKeys.finish()
 
         func insertStatement(_ verb: String, rows: Int) throws -> RawStatement {
-            try RawStatement(db, """
-                \(verb) INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids,
-                currency, ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES
-                """ + Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ","))
+            try RawStatement(db, "\(verb) INTO match \(MatchRows.columns) VALUES "
+                             + Array(repeating: "(?,?,?,?,?,?,?,?,?,?,?,?,?)", count: rows).joined(separator: ","))
         }
         // A key the period has not stored yet is a plain INSERT; REPLACE (a delete, then an insert, under a
         // statement journal) is only for a stored match whose content changed.
@@ -91,7 +89,7 @@ struct MatchWriter {
         let separator: Int64 = 0x1f
         FNV.mix(r.rule.rawValue, into: &hash)
         FNV.mix(separator, into: &hash)
-        if r.key == IdTable.none { FNV.mix(list.key(r), into: &hash) } else { list.ids.mix(r.key, into: &hash) }
+        list.withKeyBytes(r) { FNV.mix($0, into: &hash) }
         FNV.mix(separator, into: &hash)
         if r.order != IdTable.none { list.ids.mix(r.order, into: &hash) }
         FNV.mix(r.order == IdTable.none ? 0 : separator, into: &hash)

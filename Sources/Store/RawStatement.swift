@@ -67,7 +67,6 @@ final class RawStatement {
 
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
 
-    func text(_ column: Int32) -> String { sqlite3_column_text(statement, column).map { String(cString: $0) } ?? "" }
     func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
 
     func finalize() { sqlite3_finalize(statement) }

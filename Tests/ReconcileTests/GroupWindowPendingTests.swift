@@ -45,7 +45,7 @@ import Testing
         #expect(result.pending.map(\.id) == ["missing_in_ledger/ch_fresh"])
         // A wrong amount is not late: it is a discrepancy at once.
         #expect(result.discrepancies.map(\.id) == ["missing_in_ledger/ch_old", "amount_mismatch/p3"])
-        input.now = Timestamp(seconds: Scenario.day0 + 3 * 86_400)
+        input.parameters.now = Timestamp(seconds: Scenario.day0 + 3 * 86_400)
         result = Reconciler.reconcile(input)
         #expect(result.pending.isEmpty)
         #expect(result.discrepancies.count == 3)
