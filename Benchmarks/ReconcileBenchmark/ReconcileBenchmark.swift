@@ -98,10 +98,13 @@ enum ReconcileBenchmark {
         let period = try ReportingPeriod(from: window[0], to: window[1])
         let store = try PayreconStore(path: db)
         let options = ReconcileStage.Options()
+        let loadStart = ContinuousClock.now
         let facts = try store.loadFacts(from: period.start.adding(seconds: -options.marginSeconds), to: period.end.adding(seconds: options.marginSeconds))
         let parameters = ReconcileParameters(periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
                                              matchWindowSeconds: options.matchWindowSeconds, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)),
                                              settlementWindowSeconds: options.settlementWindowSeconds)
+        // The load's own peak: the first load of a process, so fresh memory is faulted in as in a nightly run.
+        print("load \(seconds(loadStart.duration(to: .now))) s; peak RSS after loading \(peakResidentMiB()) MiB")
         var times: [Duration] = []
         for round in 1...max(1, repeats) {
             let clock = ContinuousClock()
