@@ -98,13 +98,15 @@ enum ReconcileBenchmark {
         let period = try ReportingPeriod(from: window[0], to: window[1])
         let store = try PayreconStore(path: db)
         let options = ReconcileStage.Options()
-        let loadStart = ContinuousClock.now
+        let loadStart = ContinuousClock.now, loadCPU = cpuSeconds()
         let facts = try store.loadFacts(from: period.start.adding(seconds: -options.marginSeconds), to: period.end.adding(seconds: options.marginSeconds))
         let parameters = ReconcileParameters(periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
                                              matchWindowSeconds: options.matchWindowSeconds, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)),
                                              settlementWindowSeconds: options.settlementWindowSeconds)
         // The load's own peak: the first load of a process, so fresh memory is faulted in as in a nightly run.
-        print("load \(seconds(loadStart.duration(to: .now))) s; peak RSS after loading \(peakResidentMiB()) MiB")
+        // CPU seconds of all threads as well: on two cores the load is bound by it, and it varies less than wall time.
+        print("load \(seconds(loadStart.duration(to: .now))) s, \(String(format: "%.2f", cpuSeconds() - loadCPU)) s of CPU; "
+              + "peak RSS after loading \(peakResidentMiB()) MiB")
         var times: [Duration] = []
         for round in 1...max(1, repeats) {
             let clock = ContinuousClock()
@@ -118,6 +120,14 @@ enum ReconcileBenchmark {
 
     static func seconds(_ duration: Duration) -> String {
         String(format: "%.2f", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    /// User and system CPU time of this process so far, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let time = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return time(usage.ru_utime) + time(usage.ru_stime)
     }
 
     /// Peak resident set size of this process (Linux reports ru_maxrss in KiB).

@@ -41,6 +41,7 @@ public struct ReconcileFacts: Sendable {
     }
 
     public struct Transaction: Sendable {
+        /// `append`ed: only printed (fee findings), never joined.
         public var id: Int32
         public var source: Int32
         /// Interned `type` ("charge", "refund", …).
@@ -119,7 +120,7 @@ extension ReconcileFacts {
                    currency: charge.currency, isPayment: charge.isPayment, amount: charge.amount, created: charge.created)
         }
         transactions = stripe.balanceTransactions.map { t in
-            Transaction(id: ids.intern(t.id.rawValue), source: intern(t.source?.id), type: ids.intern(t.type.rawValue), currency: t.currency,
+            Transaction(id: ids.append(t.id.rawValue), source: intern(t.source?.id), type: ids.intern(t.type.rawValue), currency: t.currency,
                         amount: t.amount, fee: t.fee, net: t.net, created: t.created)
         }
         refunds = stripe.refunds.map { refund in
