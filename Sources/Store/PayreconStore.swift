@@ -14,11 +14,18 @@ public final class PayreconStore: Sendable {
     /// for the payments inbox, whose acknowledgements tell Stripe it may forget an event.
     public enum Durability: String, Sendable { case normal = "NORMAL", full = "FULL" }
 
+    /// How long a write waits for another connection's write transaction before it gives up.
+    public static let writeWaitSeconds: TimeInterval = 30
+
     public init(path: String, durability: Durability = .normal) throws(StoreError) {
         self.path = path
         do {
             var configuration = Configuration()
             configuration.foreignKeysEnabled = true
+            // `payrecon serve` and the nightly stages are separate processes on one file: a write that meets
+            // another's transaction waits for it (a first reconciliation of a big period writes for seconds)
+            // instead of failing at once with SQLITE_BUSY, which was GRDB's default.
+            configuration.busyMode = .timeout(Self.writeWaitSeconds)
             configuration.prepareDatabase { db in
                 // WAL lets reports read while a stage writes.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
@@ -60,7 +67,8 @@ public struct StoreError: Error, CustomStringConvertible, @unchecked Sendable {
     init(operation: String, underlying: any Error) {
         self.operation = operation
         if let error = underlying as? DatabaseError {
-            self.reason = "\(error.resultCode) \(error.message ?? "")"
+            self.reason = "\(error.resultCode) \(error.message ?? "")" + (error.resultCode == .SQLITE_BUSY
+                ? " (another process held the store's write lock for over \(Int(PayreconStore.writeWaitSeconds)) s; run again when it is done)" : "")
         } else {
             self.reason = String(describing: underlying)
         }
