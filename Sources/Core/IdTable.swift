@@ -11,7 +11,7 @@ public struct IdTable: Sendable {
     /// Every id as a record: its length (UInt32) and its id (Int32), then its bytes. A probe that finds
     /// its id reads one place in memory: at a million orders each lookup misses the cache, and one miss
     /// fewer per found id is a tenth of the load.
-    private var bytes: [UInt8] = []
+    private var bytes = ByteBuffer()
     /// Where id i's record starts in `bytes`; it ends where `starts[i + 1]` starts.
     private var starts: [Int] = [0]
     private static let header = 8
@@ -26,7 +26,7 @@ public struct IdTable: Sendable {
     /// Makes room for `ids` more ids of about `bytesEach` bytes, `findable` of them interned, so that
     /// loading a million rows does not rehash and copy the table over and over.
     public mutating func reserve(ids: Int, findable more: Int? = nil, bytesEach: Int = 20) {
-        bytes.reserveCapacity(bytes.count + ids * (bytesEach + Self.header))
+        bytes.reserve(ids * (bytesEach + Self.header))
         starts.reserveCapacity(starts.count + ids)
         var size = slots.count
         while Self.isCrowded(findable + (more ?? ids), size) { size *= 2 }
@@ -142,9 +142,11 @@ public struct IdTable: Sendable {
     /// Stores bytes without making them findable: for ids that are only ever printed (ledger entry ids).
     public mutating func append(_ text: UnsafeRawBufferPointer) -> Int32 {
         let id = Int32(count)
-        withUnsafeBytes(of: UInt32(text.count)) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: id) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: text)
+        bytes.append(count: Self.header + text.count) { record in
+            record.storeBytes(of: UInt32(text.count), as: UInt32.self)
+            record.storeBytes(of: id, toByteOffset: 4, as: Int32.self)
+            if let source = text.baseAddress { (record + Self.header).copyMemory(from: source, byteCount: text.count) }
+        }
         starts.append(bytes.count)
         return id
     }
@@ -159,7 +161,7 @@ public struct IdTable: Sendable {
     }
 
     public func string(_ id: Int32) -> String {
-        String(decoding: bytes[text(id)], as: UTF8.self)
+        withBytes(id) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Where the id's bytes are in `bytes` (after its record's header).
@@ -170,20 +172,20 @@ public struct IdTable: Sendable {
 
     public func hasPrefix(_ id: Int32, _ prefix: StaticString) -> Bool {
         guard id != Self.none else { return false }
-        let range = text(id), start = range.lowerBound
-        guard range.count >= prefix.utf8CodeUnitCount else { return false }
-        let p = prefix.utf8Start
-        for k in 0..<prefix.utf8CodeUnitCount where bytes[start + k] != p[k] { return false }
-        return true
+        return withBytes(id) { text in
+            text.count >= prefix.utf8CodeUnitCount
+                && memcmpBytes(text.baseAddress ?? UnsafeRawPointer(prefix.utf8Start), prefix.utf8Start, prefix.utf8CodeUnitCount)
+        }
     }
 
     /// Byte order of two ids (the order of their strings, as UTF-8 sorts).
     public func precedes(_ a: Int32, _ b: Int32) -> Bool {
         let (x, y) = (text(a), text(b))
-        let (aStart, aEnd, bStart, bEnd) = (x.lowerBound, x.upperBound, y.lowerBound, y.upperBound)
-        let common = min(aEnd - aStart, bEnd - bStart)
-        for k in 0..<common where bytes[aStart + k] != bytes[bStart + k] { return bytes[aStart + k] < bytes[bStart + k] }
-        return aEnd - aStart < bEnd - bStart
+        return bytes.withUnsafeBytes { all in
+            let common = min(x.count, y.count)
+            for k in 0..<common where all[x.lowerBound + k] != all[y.lowerBound + k] { return all[x.lowerBound + k] < all[y.lowerBound + k] }
+            return x.count < y.count
+        }
     }
 
     /// Calls `body` with the id's bytes (valid only during the call): for writers that bind them as they are.
@@ -266,7 +268,7 @@ private func memcmpBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: 
 
 /// Ids waiting to be interned together (see `IdTable.intern(_: inout InternBatch)`).
 public struct InternBatch: Sendable {
-    var bytes: [UInt8] = []
+    var bytes = ByteBuffer(capacity: 64 * 1_024)
     var ends: [Int] = []
     var appendOnly: [Bool] = []
     var hashes: [UInt32] = []
@@ -278,7 +280,7 @@ public struct InternBatch: Sendable {
 
     /// Adds an id; an empty one interns to `IdTable.none`. `appendOnly`: stored, not findable (see `IdTable.append`).
     public mutating func add(_ text: UnsafeRawBufferPointer, appendOnly: Bool = false) {
-        bytes.append(contentsOf: text)
+        bytes.append(text)
         ends.append(bytes.count)
         self.appendOnly.append(appendOnly)
     }

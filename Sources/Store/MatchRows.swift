@@ -5,7 +5,7 @@ import Core
 /// (`bind(_:borrowing:)`), so a row costs no allocation of its own on the way into SQLite.
 struct MatchRows: Sendable {
     /// Text columns in the order `textColumns` names them, and where each field ends in `text`.
-    private var text: [UInt8] = []
+    private var text = ByteBuffer(capacity: 64 * 1_024)
     private var ends: [Int] = []
     private var orderIsNull: [Bool] = []
     /// Integer columns in the order `integerColumns` names them.
@@ -23,17 +23,19 @@ struct MatchRows: Sendable {
     private static let columnsPerRow: Int32 = 13
 
     mutating func add(_ r: MatchList.Record, of list: MatchList, runId: Int64, contentHash: Int64) {
-        text.append(contentsOf: r.rule.rawValue.utf8); ends.append(text.count)
-        list.withKeyBytes(r) { text.append(contentsOf: $0) }
+        text.append(r.rule.rawValue); ends.append(text.count)
+        list.withKeyBytes(r) { text.append($0) }
         ends.append(text.count)
         orderIsNull.append(r.order == IdTable.none)
-        if r.order != IdTable.none { list.ids.withBytes(r.order) { text.append(contentsOf: $0) } }
+        if r.order != IdTable.none { list.ids.withBytes(r.order) { text.append($0) } }
         ends.append(text.count)
         join(list.ledgerIds(r), of: list.ids)
         join(list.stripeIds(r), of: list.ids)
-        text.append(contentsOf: r.ledgerCurrency.code.utf8); ends.append(text.count)
-        text.append(contentsOf: r.stripeCurrency.code.utf8); ends.append(text.count)
-        integers.append(contentsOf: [r.occurredAt, r.keyHash, runId, r.ledgerAmount, r.stripeAmount, contentHash])
+        text.append(r.ledgerCurrency.code); ends.append(text.count)
+        text.append(r.stripeCurrency.code); ends.append(text.count)
+        // One by one: an array literal here would be an allocation per row.
+        integers.append(r.occurredAt); integers.append(r.keyHash); integers.append(runId)
+        integers.append(r.ledgerAmount); integers.append(r.stripeAmount); integers.append(contentHash)
         count += 1
     }
 
@@ -41,8 +43,8 @@ struct MatchRows: Sendable {
     private mutating func join(_ members: ArraySlice<Int32>, of ids: IdTable) {
         let start = text.count
         for id in members {
-            if text.count > start { text.append(UInt8(ascii: " ")) }
-            ids.withBytes(id) { text.append(contentsOf: $0) }
+            if text.count > start { text.append(bytesOf: UInt8(ascii: " ")) }
+            ids.withBytes(id) { text.append($0) }
         }
         ends.append(text.count)
     }
