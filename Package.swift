@@ -23,8 +23,8 @@ let package = Package(
         .target(name: "Core"),
         .target(name: "Store", dependencies: [
             "Core", .product(name: "GRDB", package: "GRDB.swift"),
-            // The SQLite C API for the few hot loops that bypass GRDB's per-row arguments (MatchWriter).
-            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            // The SQLite C API for the few hot loops that bypass GRDB's per-row arguments (MatchWriter, FactLoader).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"), "CMalloc",
         ]),
         .target(name: "StripeAPI", dependencies: [
             "Core",
@@ -40,6 +40,8 @@ let package = Package(
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter"]),
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
+        // glibc's malloc_trim (the fact loader hands freed staging memory back to the system).
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The payments companion: quotes → PaymentIntents, refunds, the webhook inbox, invoices (libharu),
         // email (libcurl SMTP), supplier notifications, and the Hummingbird app that serves them.

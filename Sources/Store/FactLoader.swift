@@ -1,4 +1,5 @@
 import Core
+import CMalloc
 import Dispatch
 import GRDB
 
@@ -8,18 +9,24 @@ import GRDB
 /// refunds and disputes belong to), minus the columns matching never looks at; payouts come with
 /// their stored composition instead of their links and linked transactions.
 ///
-/// Two threads share the work: this one steps SQLite and copies each batch of rows out of it (~0.5 µs
-/// a row), a `FactInterner` interns their ids and stores them (~0.25 µs an id) while SQLite reads on.
+/// Reading is the slow part (stepping SQLite and copying ids out of its buffers, ~0.5 µs a row), so
+/// with a `SnapshotConnection` (the same data on a connection of its own) charges and transactions are
+/// read on another thread while this one reads the ledger and refunds. Each table's rows go, in chunks,
+/// down a `Lane`; a `FactInterner` takes the lanes one after another, always in the same order (ledger,
+/// charges, refunds, charges outside the window, transactions), interning ids and storing rows on a
+/// third thread. The facts, and the numbers their ids get, are the same whichever reader is faster.
 struct FactLoader {
     let db: Database
+    /// Nil: everything is read on `db`, one table after another.
+    let helper: SnapshotConnection?
     let start: Timestamp
     let end: Timestamp
     private let interner = FactInterner()
     private let currencies = CurrencyCache()
-    private static let chunkRows = 1_024
+    static let chunkRows = 1_024
 
-    init(db: Database, start: Timestamp, end: Timestamp) {
-        self.db = db; self.start = start; self.end = end
+    init(db: Database, helper: SnapshotConnection? = nil, start: Timestamp, end: Timestamp) {
+        self.db = db; self.helper = helper; self.start = start; self.end = end
     }
 
     func load() throws -> ReconcileFacts {
@@ -39,14 +46,38 @@ struct FactLoader {
             facts.refunds.reserveCapacity(refunds.rows)
             facts.transactions.reserveCapacity(transactions.rows)
         }
-        try loadLedger(ledger.clause)
-        try loadCharges(charges.clause)
-        try loadRefunds(refunds.clause)
+        // A lane read before the interner gets to it holds its chunks meanwhile (~130 KB each), up to
+        // `readAhead`; then its reader waits.
+        let readAhead = helper == nil ? 4 : 1_024
+        let ledgerLane = Lane(capacity: 4), chargeLane = Lane(capacity: readAhead)
+        let refundLane = Lane(capacity: readAhead), transactionLane = Lane(capacity: readAhead)
+        for lane in [ledgerLane, chargeLane, refundLane] { interner.drain(lane) }
+        let other = OtherReader(helper: helper, start: start, end: end)
+        other?.read(charges: charges.clause, into: chargeLane, transactions: transactions.clause, into: transactionLane)
+        defer {
+            // After an error: stop the other reader and let the interner through every lane. (After success
+            // every lane has ended already.)
+            ledgerLane.finish(); refundLane.finish()
+            if let other { other.stop(chargeLane, transactionLane) } else { chargeLane.finish(); transactionLane.finish() }
+        }
+        try loadLedger(ledger.clause, into: ledgerLane)
+        if other == nil { try readHere(Self.chargeSQL(charges.clause), into: chargeLane, Self.readCharges) }
+        try loadRefunds(refunds.clause, into: refundLane)
         try loadDisputes()
         try loadChargesOutside()
-        try loadTransactions(transactions.clause)
+        interner.drain(transactionLane)
+        if let other {
+            try other.wait()
+        } else {
+            try readHere(Self.transactionSQL(transactions.clause), into: transactionLane, Self.readTransactions)
+        }
         try loadPayouts()
-        return interner.withFacts { $0 }
+        let facts = interner.withFacts { $0 }
+        // The chunks read ahead (~140 MB at a million orders) were freed, but glibc keeps freed memory of
+        // other threads' arenas mapped; give it back, or matching and writing would come on top of it
+        // (peak 934 MiB instead of 784 MiB, measured).
+        if helper != nil { malloc_trim(0) }
+        return facts
     }
 
     /// `created >= ? AND created < ?` on the time index when the window is a small part of the table;
@@ -70,22 +101,26 @@ struct FactLoader {
     }
 
     private func statement(_ sql: String, _ first: Int64, _ last: Int64) throws -> RawStatement {
-        let statement = try RawStatement(db, sql)
-        statement.bind(1, first)
-        statement.bind(2, last)
-        return statement
+        try RawStatement(db, sql).bound(first, last)
     }
 
-    private func loadLedger(_ clause: String) throws {
+    /// Reads a window of Stripe objects on this connection (there is no other reader), then ends the lane.
+    private func readHere(_ sql: String, into lane: Lane, _ read: (RawStatement, Lane, CurrencyCache) throws -> Void) throws {
+        let select = try statement(sql, start.seconds, end.seconds)
+        defer { select.finalize(); lane.finish() }
+        try read(select, lane, currencies)
+    }
+
+    private func loadLedger(_ clause: String, into lane: Lane) throws {
         // Flags worked out by SQLite rather than here: one column read instead of two to four per row (each
         // read is a call into SQLite, and the reader thread is what the load waits on).
         let select = try statement("""
             SELECT entry_id, order_id, CASE type WHEN 'refund' THEN 1 WHEN 'dispute' THEN 2 ELSE 0 END, amount, currency,
                 stripe_id, created_at FROM ledger_entry WHERE \(clause)
             """, start.microseconds, end.microseconds)
-        defer { select.finalize() }
+        defer { select.finalize(); lane.finish() }
         let currencies = self.currencies
-        try scan(select, idColumns: [0, 1, 5], printedOnly: 0, make: { select in
+        try Self.scan(select, into: lane, idColumns: [0, 1, 5], printedOnly: 0, make: { select in
             let type = select.int64(2)
             let kind: LedgerEntry.Kind = type == 1 ? .refund : type == 2 ? .dispute : .payment
             return ReconcileFacts.Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: kind,
@@ -95,13 +130,14 @@ struct FactLoader {
         }, store: { $0.ledger.append(contentsOf: $1) })
     }
 
-    /// Reads every row of `select`: `make` turns it into a fact with its ids still unset, and the text of
-    /// `idColumns` is staged (`printedOnly`: appended, never joined); each chunk of rows then goes to the
-    /// interner, where `assign` sets a row's ids in `idColumns` order and `store` appends the chunk.
-    private func scan<Fact: Sendable>(_ select: RawStatement, idColumns: [Int32], printedOnly: Int32? = nil,
-                                      make: (RawStatement) throws -> Fact,
-                                      assign: @escaping @Sendable (inout Fact, ArraySlice<Int32>) -> Void,
-                                      store: @escaping @Sendable (inout ReconcileFacts, [Fact]) -> Void) throws {
+    /// Reads every row of `select` into `lane`: `make` turns it into a fact with its ids still unset, and
+    /// the text of `idColumns` is staged (`printedOnly`: appended, never joined); on the interner's thread
+    /// `assign` then sets a chunk's ids, in `idColumns` order, and `store` appends the chunk. Stops early,
+    /// without an error, when the lane was cancelled. The caller finishes the lane and finalizes `select`.
+    static func scan<Fact: Sendable>(_ select: RawStatement, into lane: Lane, idColumns: [Int32], printedOnly: Int32? = nil,
+                                     make: (RawStatement) throws -> Fact,
+                                     assign: @escaping @Sendable (inout Fact, ArraySlice<Int32>) -> Void,
+                                     store: @escaping @Sendable (inout ReconcileFacts, [Fact]) -> Void) throws {
         var more = true
         while more {
             var batch = InternBatch()
@@ -114,13 +150,14 @@ struct FactLoader {
             }
             guard !chunk.isEmpty else { break }
             let (staged, rows) = (batch, chunk)
-            interner.submit { facts in
+            let accepted = lane.put { facts in
                 var batch = staged, chunk = rows
                 facts.ids.intern(&batch)
                 let perRow = batch.results.count / chunk.count
                 for k in chunk.indices { assign(&chunk[k], batch.results[k * perRow..<(k + 1) * perRow]) }
                 store(&facts, chunk)
             }
+            guard accepted else { return }
         }
     }
 
@@ -129,11 +166,7 @@ struct FactLoader {
         id, order_id, payment_intent, currency, status = 'succeeded' AND (captured IS NULL OR captured != 0), amount, created
         """
 
-    private func loadCharges(_ clause: String) throws {
-        let select = try statement("SELECT \(Self.chargeColumns) FROM stripe_charge WHERE \(clause)", start.seconds, end.seconds)
-        defer { select.finalize() }
-        try readCharges(select)
-    }
+    static func chargeSQL(_ clause: String) -> String { "SELECT \(chargeColumns) FROM stripe_charge WHERE \(clause)" }
 
     /// The charges of the window's refunds and disputes that were created before it, looked up one by one:
     /// few, where a join would look up every refund's charge.
@@ -141,11 +174,13 @@ struct FactLoader {
         let wanted = interner.withFacts { facts in
             Self.missing(facts.refunds.map(\.charge) + facts.disputes.map(\.charge), from: facts.charges.map(\.id), in: facts.ids)
         }
+        let lane = Lane(capacity: 4)
+        interner.drain(lane)
         let select = try RawStatement(db, "SELECT \(Self.chargeColumns) FROM stripe_charge WHERE id = ?")
-        defer { select.finalize() }
+        defer { select.finalize(); lane.finish() }
         for id in wanted {
             select.bind(1, id)
-            try readCharges(select)
+            try Self.readCharges(select, into: lane, currencies)
         }
     }
 
@@ -161,9 +196,8 @@ struct FactLoader {
         return missing
     }
 
-    private func readCharges(_ select: RawStatement) throws {
-        let currencies = self.currencies
-        try scan(select, idColumns: [0, 1, 2], make: { select in
+    static func readCharges(_ select: RawStatement, into lane: Lane, _ currencies: CurrencyCache) throws {
+        try scan(select, into: lane, idColumns: [0, 1, 2], make: { select in
             ReconcileFacts.Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none,
                                   currency: try currencies.currency(select.bytes(3)), isPayment: select.int64(4) != 0,
                                   amount: select.int64(5), created: select.int64(6))
@@ -172,15 +206,15 @@ struct FactLoader {
         }, store: { $0.charges.append(contentsOf: $1) })
     }
 
-    private func loadRefunds(_ clause: String) throws {
+    private func loadRefunds(_ clause: String, into lane: Lane) throws {
         // A failed or canceled refund gives nothing back; any other status (or none) does.
         let select = try statement("""
             SELECT id, charge_id, currency, coalesce(status, '') NOT IN ('failed', 'canceled'), amount, created
             FROM stripe_refund WHERE \(clause)
             """, start.seconds, end.seconds)
-        defer { select.finalize() }
+        defer { select.finalize(); lane.finish() }
         let currencies = self.currencies
-        try scan(select, idColumns: [0, 1], make: { select in
+        try Self.scan(select, into: lane, idColumns: [0, 1], make: { select in
             ReconcileFacts.Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none,
                                   currency: try currencies.currency(select.bytes(2)), isEffective: select.int64(3) != 0,
                                   amount: select.int64(4), created: select.int64(5))
@@ -202,13 +236,12 @@ struct FactLoader {
         }
     }
 
-    private func loadTransactions(_ clause: String) throws {
-        let select = try statement("""
-            SELECT id, source_id, type, currency, amount, fee, net, created FROM stripe_balance_transaction WHERE \(clause)
-            """, start.seconds, end.seconds)
-        defer { select.finalize() }
-        let currencies = self.currencies
-        try scan(select, idColumns: [0, 1, 2], printedOnly: 0, make: { select in
+    static func transactionSQL(_ clause: String) -> String {
+        "SELECT id, source_id, type, currency, amount, fee, net, created FROM stripe_balance_transaction WHERE \(clause)"
+    }
+
+    static func readTransactions(_ select: RawStatement, into lane: Lane, _ currencies: CurrencyCache) throws {
+        try scan(select, into: lane, idColumns: [0, 1, 2], printedOnly: 0, make: { select in
             ReconcileFacts.Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none,
                                        currency: try currencies.currency(select.bytes(3)), amount: select.int64(4), fee: select.int64(5),
                                        net: select.int64(6), created: select.int64(7))
@@ -241,25 +274,72 @@ struct FactLoader {
     }
 }
 
-/// The consumer half of `FactLoader`: interns and stores staged rows on its own queue while the
-/// loader keeps SQLite busy. At most a few chunks wait, so memory stays bounded.
+/// Chunks of one table's rows on their way to the interner, as work to run on its thread.
+typealias Lane = Handoff<@Sendable (inout ReconcileFacts) -> Void>
+
+/// The consumer half of `FactLoader`: interns and stores staged rows on its own thread while the
+/// readers keep SQLite busy, one lane after another in the order they were given.
 final class FactInterner: @unchecked Sendable {
-    /// Touched only on `queue` (submitted work, or `withFacts`, which runs when the queue is idle).
+    /// Touched only on `queue` (lane work, or `withFacts`, which runs when the queue is idle).
     private var facts = ReconcileFacts()
     private let queue = DispatchQueue(label: "payrecon.fact-interner")
-    private let room = DispatchSemaphore(value: 4)
 
-    func submit(_ work: @escaping @Sendable (inout ReconcileFacts) -> Void) {
-        room.wait()
+    /// Runs the lane's work, chunk by chunk as it arrives, once the lanes given before are done.
+    func drain(_ lane: Lane) {
         queue.async {
-            work(&self.facts)
-            self.room.signal()
+            while let work = lane.take() { work(&self.facts) }
         }
     }
 
-    /// Waits for the submitted work, then lets `body` read or change the facts. `body` must not submit.
+    /// Waits for the lanes given so far to end, then lets `body` read or change the facts.
     func withFacts<T>(_ body: (inout ReconcileFacts) throws -> T) rethrows -> T {
         try queue.sync { try body(&facts) }
+    }
+}
+
+/// Reads charges, then transactions, on the `SnapshotConnection`, on a thread of its own.
+final class OtherReader: @unchecked Sendable {
+    private let helper: SnapshotConnection
+    private let start: Timestamp, end: Timestamp
+    private let done = DispatchGroup()
+    /// Set on the reader's thread before it leaves `done`; read after waiting on it.
+    private var failure: (any Error)?
+
+    init?(helper: SnapshotConnection?, start: Timestamp, end: Timestamp) {
+        guard let helper else { return nil }
+        self.helper = helper; self.start = start; self.end = end
+    }
+
+    func read(charges: String, into chargeLane: Lane, transactions: String, into transactionLane: Lane) {
+        DispatchQueue.global().async(group: done) { [self] in
+            defer { chargeLane.finish(); transactionLane.finish() }
+            do {
+                let currencies = CurrencyCache()
+                try read(FactLoader.chargeSQL(charges), into: chargeLane, currencies, FactLoader.readCharges)
+                try read(FactLoader.transactionSQL(transactions), into: transactionLane, currencies, FactLoader.readTransactions)
+            } catch {
+                failure = error
+            }
+        }
+    }
+
+    private func read(_ sql: String, into lane: Lane, _ currencies: CurrencyCache,
+                      _ rows: (RawStatement, Lane, CurrencyCache) throws -> Void) throws {
+        let select = try RawStatement(connection: helper.handle, sql).bound(start.seconds, end.seconds)
+        defer { select.finalize(); lane.finish() }
+        try rows(select, lane, currencies)
+    }
+
+    /// Waits for the reader, and throws what stopped it.
+    func wait() throws {
+        done.wait()
+        if let failure { throw failure }
+    }
+
+    /// After an error on this side: stops the reader at its next chunk and waits for it.
+    func stop(_ lanes: Lane...) {
+        for lane in lanes { lane.cancel() }
+        done.wait()
     }
 }
 
@@ -282,7 +362,7 @@ extension PayreconStore {
     /// The reconciler's input for [start, end): see `FactLoader`.
     public func loadFacts(from start: Timestamp, to end: Timestamp) throws(StoreError) -> ReconcileFacts {
         try read("load reconciliation facts") { db in
-            try FactLoader(db: db, start: start, end: end).load()
+            try FactLoader(db: db, helper: SnapshotConnection.beside(db, path: path), start: start, end: end).load()
         }
     }
 }

@@ -1,7 +1,7 @@
 import GRDB
 import GRDBSQLite
 
-/// A prepared statement on GRDB's connection, driven through the SQLite C API. Only for hot loops
+/// A prepared statement on GRDB's connection (or a `SnapshotConnection`), driven through the SQLite C API. Only for hot loops
 /// inside a GRDB transaction; errors carry SQLite's message, never the bound values.
 final class RawStatement {
     private let connection: OpaquePointer
@@ -10,8 +10,13 @@ final class RawStatement {
     /// SQLITE_TRANSIENT: SQLite copies bound text before the call returns (a macro Swift cannot import).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    init(_ db: Database, _ sql: String) throws {
+    convenience init(_ db: Database, _ sql: String) throws {
         guard let connection = db.sqliteConnection else { throw StoreError(operation: "prepare", reason: "database is closed") }
+        try self.init(connection: connection, sql)
+    }
+
+    /// On a connection of our own (`SnapshotConnection`), used by one thread at a time.
+    init(connection: OpaquePointer, _ sql: String) throws {
         var prepared: OpaquePointer?
         guard sqlite3_prepare_v2(connection, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else {
             throw StoreError(operation: "prepare", reason: String(cString: sqlite3_errmsg(connection)))
@@ -22,6 +27,13 @@ final class RawStatement {
     }
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(statement, index, value) }
+
+    /// With ?1 and ?2 bound: a time window's first and last.
+    func bound(_ first: Int64, _ last: Int64) -> RawStatement {
+        bind(1, first)
+        bind(2, last)
+        return self
+    }
 
     func bind(_ index: Int32, _ value: String?) {
         guard let value else { sqlite3_bind_null(statement, index); return }
