@@ -302,6 +302,9 @@ final class OtherReader: @unchecked Sendable {
     private let helper: SnapshotConnection
     private let start: Timestamp, end: Timestamp
     private let done = DispatchGroup()
+    /// A queue of its own, not a global one: a serial queue gets a thread even when every thread of the
+    /// global pool (as wide as the cores) is blocked, here or in another load running beside this one.
+    private let queue = DispatchQueue(label: "payrecon.fact-reader")
     /// Set on the reader's thread before it leaves `done`; read after waiting on it.
     private var failure: (any Error)?
 
@@ -311,7 +314,7 @@ final class OtherReader: @unchecked Sendable {
     }
 
     func read(charges: String, into chargeLane: Lane, transactions: String, into transactionLane: Lane) {
-        DispatchQueue.global().async(group: done) { [self] in
+        queue.async(group: done) { [self] in
             defer { chargeLane.finish(); transactionLane.finish() }
             do {
                 let currencies = CurrencyCache()
