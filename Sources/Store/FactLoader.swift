@@ -52,7 +52,7 @@ struct FactLoader {
         let ledgerLane = Lane(capacity: 4), chargeLane = Lane(capacity: readAhead)
         let refundLane = Lane(capacity: readAhead), transactionLane = Lane(capacity: readAhead)
         for lane in [ledgerLane, chargeLane, refundLane] { interner.drain(lane) }
-        let other = OtherReader(helper: helper, start: start, end: end)
+        let other = SnapshotReader(helper: helper, start: start, end: end)
         other?.read(charges: charges.clause, into: chargeLane, transactions: transactions.clause, into: transactionLane)
         defer {
             // After an error: stop the other reader and let the interner through every lane. (After success
@@ -271,93 +271,6 @@ struct FactLoader {
             facts.payouts = payouts
             facts.payoutCompositions = compositions
         }
-    }
-}
-
-/// Chunks of one table's rows on their way to the interner, as work to run on its thread.
-typealias Lane = Handoff<@Sendable (inout ReconcileFacts) -> Void>
-
-/// The consumer half of `FactLoader`: interns and stores staged rows on its own thread while the
-/// readers keep SQLite busy, one lane after another in the order they were given.
-final class FactInterner: @unchecked Sendable {
-    /// Touched only on `queue` (lane work, or `withFacts`, which runs when the queue is idle).
-    private var facts = ReconcileFacts()
-    private let queue = DispatchQueue(label: "payrecon.fact-interner")
-
-    /// Runs the lane's work, chunk by chunk as it arrives, once the lanes given before are done.
-    func drain(_ lane: Lane) {
-        queue.async {
-            while let work = lane.take() { work(&self.facts) }
-        }
-    }
-
-    /// Waits for the lanes given so far to end, then lets `body` read or change the facts.
-    func withFacts<T>(_ body: (inout ReconcileFacts) throws -> T) rethrows -> T {
-        try queue.sync { try body(&facts) }
-    }
-}
-
-/// Reads charges, then transactions, on the `SnapshotConnection`, on a thread of its own.
-final class OtherReader: @unchecked Sendable {
-    private let helper: SnapshotConnection
-    private let start: Timestamp, end: Timestamp
-    private let done = DispatchGroup()
-    /// A queue of its own, not a global one: a serial queue gets a thread even when every thread of the
-    /// global pool (as wide as the cores) is blocked, here or in another load running beside this one.
-    private let queue = DispatchQueue(label: "payrecon.fact-reader")
-    /// Set on the reader's thread before it leaves `done`; read after waiting on it.
-    private var failure: (any Error)?
-
-    init?(helper: SnapshotConnection?, start: Timestamp, end: Timestamp) {
-        guard let helper else { return nil }
-        self.helper = helper; self.start = start; self.end = end
-    }
-
-    func read(charges: String, into chargeLane: Lane, transactions: String, into transactionLane: Lane) {
-        queue.async(group: done) { [self] in
-            defer { chargeLane.finish(); transactionLane.finish() }
-            do {
-                let currencies = CurrencyCache()
-                try read(FactLoader.chargeSQL(charges), into: chargeLane, currencies, FactLoader.readCharges)
-                try read(FactLoader.transactionSQL(transactions), into: transactionLane, currencies, FactLoader.readTransactions)
-            } catch {
-                failure = error
-            }
-        }
-    }
-
-    private func read(_ sql: String, into lane: Lane, _ currencies: CurrencyCache,
-                      _ rows: (RawStatement, Lane, CurrencyCache) throws -> Void) throws {
-        let select = try RawStatement(connection: helper.handle, sql).bound(start.seconds, end.seconds)
-        defer { select.finalize(); lane.finish() }
-        try rows(select, lane, currencies)
-    }
-
-    /// Waits for the reader, and throws what stopped it.
-    func wait() throws {
-        done.wait()
-        if let failure { throw failure }
-    }
-
-    /// After an error on this side: stops the reader at its next chunk and waits for it.
-    func stop(_ lanes: Lane...) {
-        for lane in lanes { lane.cancel() }
-        done.wait()
-    }
-}
-
-/// Currency codes as SQLite hands them (3 bytes), to `Currency` without a `String` per row.
-/// An account settles in a handful of currencies, so a list searched from the front beats hashing.
-final class CurrencyCache {
-    private var known: [(packed: UInt32, currency: Currency)] = []
-
-    func currency(_ bytes: UnsafeRawBufferPointer) throws -> Currency {
-        guard bytes.count <= 4 else { return try Currency(code: String(decoding: bytes, as: UTF8.self)) }
-        let packed = bytes.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        for entry in known where entry.packed == packed { return entry.currency }
-        let currency = try Currency(code: String(decoding: bytes, as: UTF8.self))
-        known.append((packed, currency))
-        return currency
     }
 }
 
