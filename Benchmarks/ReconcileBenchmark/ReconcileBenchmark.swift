@@ -124,16 +124,17 @@ enum ReconcileBenchmark {
 
     /// User and system CPU time of this process so far, all threads.
     static func cpuSeconds() -> Double {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let usage = resourceUsage()
         let time = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
         return time(usage.ru_utime) + time(usage.ru_stime)
     }
 
     /// Peak resident set size of this process (Linux reports ru_maxrss in KiB).
-    static func peakResidentMiB() -> Int {
+    static func peakResidentMiB() -> Int { resourceUsage().ru_maxrss / 1024 }
+
+    private static func resourceUsage() -> rusage {
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
-        return usage.ru_maxrss / 1024
+        return usage
     }
 }

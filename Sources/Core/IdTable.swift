@@ -101,7 +101,8 @@ public struct IdTable: Sendable {
         batch.bytes.withUnsafeBytes { all in
             var start = 0
             for k in 0..<count {
-                batch.hashes.append(Self.hash(UnsafeRawBufferPointer(rebasing: all[start..<batch.ends[k]])))
+                // Printed-only ids (a third of them: ledger entries, transactions) are never looked up.
+                batch.hashes.append(batch.appendOnly[k] ? 0 : Self.hash(UnsafeRawBufferPointer(rebasing: all[start..<batch.ends[k]])))
                 start = batch.ends[k]
             }
             batch.warmed &+= warm(batch.hashes, skipping: batch.appendOnly)

@@ -23,7 +23,7 @@ struct FactLoader {
     let end: Timestamp
     private let interner = FactInterner()
     private let currencies = CurrencyCache()
-    static let chunkRows = 1_024
+    private static let chunkRows = 1_024
 
     init(db: Database, helper: SnapshotConnection? = nil, start: Timestamp, end: Timestamp) {
         self.db = db; self.helper = helper; self.start = start; self.end = end
@@ -105,15 +105,24 @@ struct FactLoader {
     }
 
     /// Reads a window of Stripe objects on this connection (there is no other reader), then ends the lane.
-    private func readHere(_ sql: String, into lane: Lane, _ read: (RawStatement, Lane, CurrencyCache) throws -> Void) throws {
-        let select = try statement(sql, start.seconds, end.seconds)
+    private func readHere(_ sql: String, into lane: Lane, _ rows: (RawStatement, Lane, CurrencyCache) throws -> Void) throws {
+        guard let connection = db.sqliteConnection else { throw StoreError(operation: "load reconciliation facts", reason: "database is closed") }
+        try Self.readWindow(sql, on: connection, start, end, into: lane, currencies, rows)
+    }
+
+    /// Runs `sql` (a window, `?1` and `?2` its first and last second) on `connection` and hands its rows
+    /// to `rows`, then ends the lane: for either reader.
+    static func readWindow(_ sql: String, on connection: OpaquePointer, _ start: Timestamp, _ end: Timestamp, into lane: Lane,
+                           _ currencies: CurrencyCache, _ rows: (RawStatement, Lane, CurrencyCache) throws -> Void) throws {
+        let select = try RawStatement(connection: connection, sql).bound(start.seconds, end.seconds)
         defer { select.finalize(); lane.finish() }
-        try read(select, lane, currencies)
+        try rows(select, lane, currencies)
     }
 
     private func loadLedger(_ clause: String, into lane: Lane) throws {
         // Flags worked out by SQLite rather than here: one column read instead of two to four per row (each
-        // read is a call into SQLite, and the reader thread is what the load waits on).
+        // read is a call into SQLite, and the reader thread is what the load waits on). The kind is
+        // `LedgerEntry.Kind(rawValue:) ?? .payment`, as `loadLedger` reads it.
         let select = try statement("""
             SELECT entry_id, order_id, CASE type WHEN 'refund' THEN 1 WHEN 'dispute' THEN 2 ELSE 0 END, amount, currency,
                 stripe_id, created_at FROM ledger_entry WHERE \(clause)
@@ -161,7 +170,8 @@ struct FactLoader {
         }
     }
 
-    /// Succeeded and captured (or not saying) is a payment; SQLite works it out, as for the ledger's type.
+    /// Succeeded and captured (or not saying) is a payment: `Charge.isPayment`, worked out by SQLite as for
+    /// the ledger's kind.
     private static let chargeColumns = """
         id, order_id, payment_intent, currency, status = 'succeeded' AND (captured IS NULL OR captured != 0), amount, created
         """
@@ -207,7 +217,7 @@ struct FactLoader {
     }
 
     private func loadRefunds(_ clause: String, into lane: Lane) throws {
-        // A failed or canceled refund gives nothing back; any other status (or none) does.
+        // `Refund.isEffective`: a failed or canceled refund gives nothing back; any other status (or none) does.
         let select = try statement("""
             SELECT id, charge_id, currency, coalesce(status, '') NOT IN ('failed', 'canceled'), amount, created
             FROM stripe_refund WHERE \(clause)

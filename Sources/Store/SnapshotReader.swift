@@ -23,19 +23,14 @@ final class SnapshotReader: @unchecked Sendable {
             defer { chargeLane.finish(); transactionLane.finish() }
             do {
                 let currencies = CurrencyCache()
-                try read(FactLoader.chargeSQL(charges), into: chargeLane, currencies, FactLoader.readCharges)
-                try read(FactLoader.transactionSQL(transactions), into: transactionLane, currencies, FactLoader.readTransactions)
+                try FactLoader.readWindow(FactLoader.chargeSQL(charges), on: helper.handle, start, end, into: chargeLane, currencies,
+                                          FactLoader.readCharges)
+                try FactLoader.readWindow(FactLoader.transactionSQL(transactions), on: helper.handle, start, end, into: transactionLane,
+                                          currencies, FactLoader.readTransactions)
             } catch {
                 failure = error
             }
         }
-    }
-
-    private func read(_ sql: String, into lane: Lane, _ currencies: CurrencyCache,
-                      _ rows: (RawStatement, Lane, CurrencyCache) throws -> Void) throws {
-        let select = try RawStatement(connection: helper.handle, sql).bound(start.seconds, end.seconds)
-        defer { select.finalize(); lane.finish() }
-        try rows(select, lane, currencies)
     }
 
     /// Waits for the reader, and throws what stopped it.
