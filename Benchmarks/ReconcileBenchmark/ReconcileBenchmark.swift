@@ -67,7 +67,7 @@ enum ReconcileBenchmark {
         if fresh {
             let queue = try DatabaseQueue(path: db)
             try queue.write { db in
-                for table in ["match", "discrepancy_event", "discrepancy"] { try db.execute(sql: "DELETE FROM \(table)") }
+                for table in ["match_block", "discrepancy_event", "discrepancy"] { try db.execute(sql: "DELETE FROM \(table)") }
             }
             try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         }

@@ -43,6 +43,23 @@ public struct ByteBuffer: @unchecked Sendable {
         count += n
     }
 
+    /// Appends at most `maximum` bytes that `write` sets in place and counts: a record of many fields
+    /// whose exact size is only known once written, for one capacity check.
+    @inline(__always)
+    public mutating func append(upTo maximum: Int, _ write: (UnsafeMutableRawPointer) -> Int) {
+        if count + maximum > capacity || !isKnownUniquelyReferenced(&storage) { move(toCapacity: Swift.max(count + maximum, capacity * 2)) }
+        let at = count
+        let written = storage.withUnsafeMutablePointerToElements { write(UnsafeMutableRawPointer($0 + at)) }
+        precondition(written >= 0 && written <= maximum, "ByteBuffer.append(upTo:) wrote more than it reserved")
+        count += written
+    }
+
+    /// Drops the bytes after the first `newCount`.
+    public mutating func truncate(to newCount: Int) {
+        precondition(newCount >= 0 && newCount <= count, "ByteBuffer.truncate beyond its bytes")
+        count = newCount
+    }
+
     /// A string's UTF-8.
     @inline(__always)
     public mutating func append(_ string: String) {

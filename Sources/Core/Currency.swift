@@ -18,6 +18,8 @@ public struct Currency: Hashable, Sendable, Comparable, CustomStringConvertible 
     private var entry: CurrencyTable.Entry { CurrencyTable.entries[Int(index)] }
     /// Upper-case ISO code, e.g. "USD".
     public var code: String { entry.code }
+    /// The code's three ASCII letters packed little-endian (first letter in the low byte), without making a String.
+    public var packedCode: UInt32 { CurrencyTable.packedCodes[Int(index)] }
     /// ISO 4217 minor-unit exponent.
     public var exponent: Int { entry.exponent }
     /// Exponent of the minor unit Stripe's API uses for amounts.

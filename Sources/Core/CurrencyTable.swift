@@ -15,6 +15,12 @@ enum CurrencyTable {
     }
 
     /// Upper- and lower-case codes to their entry.
+    /// Each entry's three-letter code packed little-endian (first letter in the low byte), for writers
+    /// that copy codes by the million.
+    static let packedCodes: [UInt32] = entries.map { entry in
+        entry.code.utf8.prefix(3).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * UInt32($1.offset)) }
+    }
+
     static let index: [String: UInt16] = {
         var index: [String: UInt16] = [:]
         for (position, entry) in entries.enumerated() {

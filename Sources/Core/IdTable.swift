@@ -189,6 +189,9 @@ public struct IdTable: Sendable {
         }
     }
 
+    /// How many bytes the id has.
+    public func byteCount(_ id: Int32) -> Int { text(id).count }
+
     /// Calls `body` with the id's bytes (valid only during the call): for writers that bind them as they are.
     public func withBytes<T>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let range = text(id)

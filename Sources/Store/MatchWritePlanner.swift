@@ -1,63 +1,100 @@
 import Core
 
-/// The half of `MatchWriter` that needs no connection: it hashes the run's matches (starting before
-/// the stored keys have been read), merges them with the stored keys in key order, and hands over
-/// blocks of work: stored rows to delete, changed rows to replace, new rows to insert.
+/// The half of `MatchWriter` that needs no connection: it walks the period's slots in order beside the
+/// stored ones, lays out each slot's JSON (`MatchJSON`) and compares its hash with the stored one, and
+/// hands over blocks of work: slots to delete, slots to write, and how many were left as they were.
 struct MatchWritePlanner: Sendable {
     let list: MatchList
     let runId: Int64
-    /// Rows laid out per block handed over: enough to keep the writer busy, few enough to stay small.
-    static let blockRows = 32 * MatchWriter.batchRows
+    /// The period, in microseconds: every match of the run lies in it.
+    let period: Range<Int64>
 
-    struct Block: Sendable {
-        var removed: [MatchWriter.Stored] = []
-        var changed = MatchRows()
-        var new = MatchRows()
-        var unchanged = 0
-        var failure: StoreError?
-        var size: Int { removed.count + changed.count + new.count + unchanged }
+    /// A slot of the period as stored.
+    struct Stored: Sendable {
+        let slotStart: Int64
+        let contentHash: Int64
+        /// The slot's matches outside the period, when the period's edge cuts the slot: they stay.
+        let kept: MatchList?
     }
 
-    func run(storedKeys: Handoff<[MatchWriter.Stored]>, into plan: Handoff<Block>) {
-        defer { plan.finish() }
-        let records = list.records
-        // Hash while the writer reads the stored keys (on a period reconciled before, a million of them).
-        var hashes: [Int64] = []
-        hashes.reserveCapacity(records.count)
-        while hashes.count < records.count, !storedKeys.isReady {
-            for r in records[hashes.count..<min(records.count, hashes.count + 1_024)] { hashes.append(MatchWriter.contentHash(r, in: list)) }
+    struct Block: Sendable {
+        struct Slot: Sendable { let start: Int64, count: Int, contentHash: Int64, textEnd: Int }
+        var removed: [Int64] = []
+        var written: [Slot] = []
+        /// The written slots' JSON, one after another: a slot's ends at its `textEnd`.
+        var text = ByteBuffer(capacity: MatchWritePlanner.blockBytes + 64 * 1_024)
+        var unchanged = 0
+        var failure: StoreError?
+
+        func text(of k: Int, in all: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: all[(k == 0 ? 0 : written[k - 1].textEnd)..<written[k].textEnd])
         }
-        guard let previous = storedKeys.take() else { return }
-        var p = 0
+    }
+
+    /// JSON laid out per block handed over: enough to keep the writer busy, little enough to stay small.
+    static let blockBytes = 4 << 20
+
+    func run(stored storedSlots: Handoff<[Stored]>, into plan: Handoff<Block>) {
+        defer { plan.finish() }
+        guard let stored = storedSlots.take() else { return }
+        let records = list.records
         var block = Block()
-        for (position, r) in records.enumerated() {
-            if position > 0, records[position - 1].occurredAt == r.occurredAt, records[position - 1].keyHash == r.keyHash {
-                block.failure = StoreError(operation: "save matches",
-                                           reason: "two matches at \(Timestamp(microseconds: r.occurredAt)) share key hash \(r.keyHash)")
-                _ = plan.put(block)
-                return
+        var i = 0, p = 0
+        while i < records.count || p < stored.count {
+            let slot = min(i < records.count ? MatchSlot.start(of: records[i].occurredAt) : .max, p < stored.count ? stored[p].slotStart : .max)
+            var before: Stored?
+            if p < stored.count, stored[p].slotStart == slot { before = stored[p]; p += 1 }
+            var j = i
+            while j < records.count, records[j].occurredAt < slot + MatchSlot.microseconds {
+                if let failure = invalid(j) {
+                    block.failure = failure
+                    _ = plan.put(block)
+                    return
+                }
+                j += 1
             }
-            while p < previous.count, (previous[p].occurredAt, previous[p].keyHash) < (r.occurredAt, r.keyHash) {
-                block.removed.append(previous[p])
-                p += 1
-            }
-            let hash = position < hashes.count ? hashes[position] : MatchWriter.contentHash(r, in: list)
-            if p < previous.count, previous[p].occurredAt == r.occurredAt, previous[p].keyHash == r.keyHash {
-                p += 1
-                if previous[p - 1].contentHash == hash {
+            // The slot's matches in stored order: kept ones before the period, the run's, kept ones after it.
+            let keptRecords: ArraySlice<MatchList.Record> = before?.kept?.records[...] ?? []
+            let keptBefore = keptRecords.prefix { $0.occurredAt < period.lowerBound }
+            let keptAfter = keptRecords.dropFirst(keptBefore.count)
+            let count = keptBefore.count + (j - i) + keptAfter.count
+            if count == 0 {
+                if before != nil { block.removed.append(slot) }
+            } else {
+                let mark = block.text.count
+                var first = true
+                for r in keptBefore { MatchJSON.append(r, of: before!.kept!, first: first, to: &block.text); first = false }
+                for r in records[i..<j] { MatchJSON.append(r, of: list, first: first, to: &block.text); first = false }
+                for r in keptAfter { MatchJSON.append(r, of: before!.kept!, first: first, to: &block.text); first = false }
+                MatchJSON.close(&block.text)
+                let contentHash = block.text.withUnsafeBytes { MatchSlot.contentHash(UnsafeRawBufferPointer(rebasing: $0[mark...])) }
+                if before?.contentHash == contentHash {
+                    block.text.truncate(to: mark)
                     block.unchanged += 1
                 } else {
-                    block.changed.add(r, of: list, runId: runId, contentHash: hash)
+                    block.written.append(Block.Slot(start: slot, count: count, contentHash: contentHash, textEnd: block.text.count))
                 }
-            } else {
-                block.new.add(r, of: list, runId: runId, contentHash: hash)
             }
-            if block.size >= Self.blockRows {
+            i = j
+            if block.text.count >= Self.blockBytes || block.removed.count + block.written.count + block.unchanged >= 4_096 {
                 guard plan.put(block) else { return }
                 block = Block()
             }
         }
-        block.removed += previous[p...]
         _ = plan.put(block)
+    }
+
+    /// Why the run's match at `position` cannot be stored, if it cannot.
+    private func invalid(_ position: Int) -> StoreError? {
+        let r = list.records[position]
+        guard period.contains(r.occurredAt) else {
+            return StoreError(operation: "save matches", reason: "a match at \(Timestamp(microseconds: r.occurredAt)) lies outside the period "
+                              + "\(Timestamp(microseconds: period.lowerBound))–\(Timestamp(microseconds: period.upperBound))")
+        }
+        if position > 0, list.records[position - 1].occurredAt == r.occurredAt, list.records[position - 1].keyHash == r.keyHash {
+            return StoreError(operation: "save matches",
+                              reason: "two matches at \(Timestamp(microseconds: r.occurredAt)) share key hash \(r.keyHash)")
+        }
+        return nil
     }
 }

@@ -70,17 +70,21 @@ extension PayreconStore {
         }
     }
 
+    /// The matches stored for [start, end), in their published order (occurred_at, then key hash).
     public func matches(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [Match] {
         try read("load matches") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM match WHERE occurred_at >= ? AND occurred_at < ? ORDER BY occurred_at, key_hash",
-                             arguments: [start.microseconds, end.microseconds]).map { row in
-                Match(rule: Match.Rule(rawValue: row["rule"]) ?? .stripeId, key: row["match_key"], orderId: row["order_id"],
-                      ledgerEntryIds: (row["ledger_entry_ids"] as String).split(separator: " ").map(String.init),
-                      stripeIds: (row["stripe_ids"] as String).split(separator: " ").map(String.init),
-                      ledgerAmount: Money(minorUnits: row["ledger_amount"], currency: try Self.currency(row, "currency")),
-                      stripeAmount: Money(minorUnits: row["stripe_amount"], currency: try Self.currency(row, "stripe_currency")),
-                      occurredAt: Timestamp(microseconds: row["occurred_at"]))
+            let select = try RawStatement(db, """
+                SELECT slot_start, matches FROM match_block WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start
+                """)
+            defer { select.finalize() }
+            select.bind(1, MatchSlot.start(of: start.microseconds))
+            select.bind(2, end.microseconds)
+            var result: [Match] = []
+            while try select.nextRow() {
+                result += try MatchJSONReader.matches(in: select.bytes(1), slotStart: select.int64(0))
+                    .filter { $0.occurredAt >= start && $0.occurredAt < end }
             }
+            return result
         }
     }
 

@@ -151,6 +151,10 @@ enum Schema {
                 INSERT INTO payout_composition (payout_id, links, unknown, net) \(PayoutCompositionTable.select) GROUP BY l.payout_id;
                 """)
         }
+        migrator.registerMigration("v6-match-blocks") { db in
+            // A row per 15-minute slot of matches instead of a row per match; `match` becomes a view.
+            try MatchBlockMigration.run(db)
+        }
         return migrator
     }
 }
