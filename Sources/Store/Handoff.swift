@@ -39,13 +39,6 @@ final class Handoff<Item: Sendable>: @unchecked Sendable {
         return items.removeFirst()
     }
 
-    /// Whether `take` would return at once: an item waits, or the queue is finished or cancelled.
-    var isReady: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return !items.isEmpty || finished || cancelled
-    }
-
     func cancel() {
         condition.lock()
         cancelled = true

@@ -1,7 +1,7 @@
 import Core
 
-/// Matches are stored per slot of 15 minutes of UTC time, one row a slot (`match_block`). Every time
-/// zone's midnight falls on a quarter hour, so a reporting period in any time zone is made of whole
+/// Matches are stored per slot of 15 minutes of UTC time, one row a slot (`match_block`). Every time zone
+/// in use today has its midnight on a quarter hour of UTC, so a reporting period in any of them is made of whole
 /// slots; a period whose edge cuts a slot all the same (`MatchWriter`) keeps the slot's matches on the
 /// other side of the edge.
 enum MatchSlot {
