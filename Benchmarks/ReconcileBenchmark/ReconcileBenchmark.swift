@@ -89,6 +89,11 @@ enum ReconcileBenchmark {
             print("round 1 \(seconds(stages[0])) s; rounds 2-\(stages.count): median \(seconds(again[again.count / 2])) s "
                   + "(\(seconds(again.first!))-\(seconds(again.last!)) s); peak RSS \(peakResidentMiB()) MiB")
         }
+        // What the report stage reads: every stored match of the period, unfolded from its slot's JSON.
+        let clock = ContinuousClock()
+        let started = clock.now
+        let stored = try store.matches(from: period.start, to: period.end)
+        print("read back: \(stored.count) stored matches in \(seconds(started.duration(to: clock.now))) s (outside the stage)")
     }
 
     /// Matching alone, on facts loaded once: this VM's timings vary by ±15 % from run to run, so a
