@@ -14,6 +14,9 @@ public final class PayreconStore: Sendable {
     /// for the payments inbox, whose acknowledgements tell Stripe it may forget an event.
     public enum Durability: String, Sendable { case normal = "NORMAL", full = "FULL" }
 
+    /// The page size of a store this opens first.
+    static let pageSize = 16_384
+
     /// How long a write waits for another connection's write transaction before it gives up.
     public static let writeWaitSeconds: TimeInterval = 30
 
@@ -27,6 +30,11 @@ public final class PayreconStore: Sendable {
             // instead of failing at once with SQLITE_BUSY, which was GRDB's default.
             configuration.busyMode = .timeout(Self.writeWaitSeconds)
             configuration.prepareDatabase { db in
+                // 16 KiB pages for a new store (a no-op for one that exists, whose pages stay as they are):
+                // at a million orders a first reconciliation took ~0.4 s less than with SQLite's 4 KiB (reading
+                // 1 GB in a quarter of the page reads; see docs/performance.md). It must come before WAL,
+                // which fixes the page size of an empty file.
+                try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
                 // WAL lets reports read while a stage writes.
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA synchronous = \(durability.rawValue)")
