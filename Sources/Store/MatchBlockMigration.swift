@@ -22,7 +22,9 @@ enum MatchBlockMigration {
             guard let slot, !matches.isEmpty else { return }
             let list = MatchList(matches)
             var text = ByteBuffer()
-            for (k, r) in list.records.enumerated() { MatchJSON.append(r, of: list, first: k == 0, to: &text) }
+            MatchJSON.Source.with(list) { source in
+                for (k, r) in list.records.enumerated() { MatchJSON.append(r, of: source, first: k == 0, to: &text) }
+            }
             MatchJSON.close(&text)
             let contentHash = text.withUnsafeBytes { MatchSlot.contentHash($0) }
             let json = text.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }

@@ -11,15 +11,51 @@ import Core
 /// A million matches are ~160 MB of it, so a match is written with one capacity check, through a
 /// cursor, into room reserved for its worst case (every id byte escaped).
 enum MatchJSON {
+    /// A match list's ids and members as pointers, so that writing a million matches retains nothing per
+    /// match (retains and releases were a quarter of the writer's time, perf).
+    struct Source {
+        let list: MatchList
+        let texts: IdTable.Texts
+        let ledger: UnsafeBufferPointer<Int32>
+        let stripe: UnsafeBufferPointer<Int32>
+
+        static func with<T>(_ list: MatchList, _ body: (Source) throws -> T) rethrows -> T {
+            try list.ids.withTexts { texts in
+                try list.ledgerMembers.withUnsafeBufferPointer { ledger in
+                    try list.stripeMembers.withUnsafeBufferPointer { stripe in
+                        try body(Source(list: list, texts: texts, ledger: ledger, stripe: stripe))
+                    }
+                }
+            }
+        }
+
+        func ledgerIds(_ r: MatchList.Record) -> UnsafeBufferPointer<Int32> {
+            UnsafeBufferPointer(rebasing: ledger[Int(r.ledgerStart)..<Int(r.ledgerStart + r.ledgerCount)])
+        }
+
+        func stripeIds(_ r: MatchList.Record) -> UnsafeBufferPointer<Int32> {
+            UnsafeBufferPointer(rebasing: stripe[Int(r.stripeStart)..<Int(r.stripeStart + r.stripeCount)])
+        }
+    }
+
     /// Appends one match, preceded by "[" when `first` (it opens the block) and by "," otherwise.
-    static func append(_ r: MatchList.Record, of list: MatchList, first: Bool, to text: inout ByteBuffer) {
-        let ids = list.ids
+    static func append(_ r: MatchList.Record, of source: Source, first: Bool, to text: inout ByteBuffer) {
+        // The amount-and-window rule's key is rendered, not an id: rare enough to make as a String.
+        guard r.key != IdTable.none else {
+            source.list.withKeyBytes(r) { key in append(r, key: key, of: source, first: first, to: &text) }
+            return
+        }
+        append(r, key: source.texts.bytes(r.key), of: source, first: first, to: &text)
+    }
+
+    private static func append(_ r: MatchList.Record, key: UnsafeRawBufferPointer, of source: Source, first: Bool, to text: inout ByteBuffer) {
+        let texts = source.texts
+        let ledger = source.ledgerIds(r), stripe = source.stripeIds(r)
         // Brackets, commas, quotes, null, three integers, two codes and the longest rule: under 160.
-        var bound = 160
-        list.withKeyBytes(r) { bound += 6 * $0.count }
-        if r.order != IdTable.none { bound += 6 * ids.byteCount(r.order) }
-        for id in list.ledgerIds(r) { bound += 6 * ids.byteCount(id) + 3 }
-        for id in list.stripeIds(r) { bound += 6 * ids.byteCount(id) + 3 }
+        var bound = 160 + 6 * key.count
+        if r.order != IdTable.none { bound += 6 * texts.bytes(r.order).count }
+        for id in ledger { bound += 6 * texts.bytes(id).count + 3 }
+        for id in stripe { bound += 6 * texts.bytes(id).count + 3 }
         text.append(upTo: bound) { start in
             var out = Cursor(at: start)
             out.byte(first ? UInt8(ascii: "[") : UInt8(ascii: ","))
@@ -28,13 +64,13 @@ enum MatchJSON {
             out.byte(UInt8(ascii: ","))
             out.quoted(r.rule.name)
             out.byte(UInt8(ascii: ","))
-            list.withKeyBytes(r) { out.string($0) }
+            out.string(key)
             out.byte(UInt8(ascii: ","))
-            if r.order == IdTable.none { out.raw("null") } else { ids.withBytes(r.order) { out.string($0) } }
+            if r.order == IdTable.none { out.raw("null") } else { out.string(texts.bytes(r.order)) }
             out.byte(UInt8(ascii: ","))
-            out.array(list.ledgerIds(r), of: ids)
+            out.array(ledger, of: texts)
             out.byte(UInt8(ascii: ","))
-            out.array(list.stripeIds(r), of: ids)
+            out.array(stripe, of: texts)
             out.byte(UInt8(ascii: ","))
             out.code(r.ledgerCurrency)
             out.byte(UInt8(ascii: ","))
@@ -79,11 +115,11 @@ enum MatchJSON {
             byte(UInt8(ascii: "\""))
         }
 
-        mutating func array(_ members: ArraySlice<Int32>, of ids: IdTable) {
+        mutating func array(_ members: UnsafeBufferPointer<Int32>, of texts: IdTable.Texts) {
             byte(UInt8(ascii: "["))
             for (position, id) in members.enumerated() {
                 if position > 0 { byte(UInt8(ascii: ",")) }
-                ids.withBytes(id) { string($0) }
+                string(texts.bytes(id))
             }
             byte(UInt8(ascii: "]"))
         }

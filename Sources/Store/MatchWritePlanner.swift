@@ -37,6 +37,10 @@ struct MatchWritePlanner: Sendable {
     func run(stored storedSlots: Handoff<[Stored]>, into plan: Handoff<Block>) {
         defer { plan.finish() }
         guard let stored = storedSlots.take() else { return }
+        MatchJSON.Source.with(list) { source in lay(stored, from: source, into: plan) }
+    }
+
+    private func lay(_ stored: [Stored], from source: MatchJSON.Source, into plan: Handoff<Block>) {
         let records = list.records
         var block = Block()
         var i = 0, p = 0
@@ -63,9 +67,17 @@ struct MatchWritePlanner: Sendable {
             } else {
                 let mark = block.text.count
                 var first = true
-                for r in keptBefore { MatchJSON.append(r, of: before!.kept!, first: first, to: &block.text); first = false }
-                for r in records[i..<j] { MatchJSON.append(r, of: list, first: first, to: &block.text); first = false }
-                for r in keptAfter { MatchJSON.append(r, of: before!.kept!, first: first, to: &block.text); first = false }
+                if let kept = before?.kept {
+                    MatchJSON.Source.with(kept) { keptSource in
+                        for r in keptBefore { MatchJSON.append(r, of: keptSource, first: first, to: &block.text); first = false }
+                    }
+                }
+                for r in records[i..<j] { MatchJSON.append(r, of: source, first: first, to: &block.text); first = false }
+                if let kept = before?.kept {
+                    MatchJSON.Source.with(kept) { keptSource in
+                        for r in keptAfter { MatchJSON.append(r, of: keptSource, first: first, to: &block.text); first = false }
+                    }
+                }
                 MatchJSON.close(&block.text)
                 let contentHash = block.text.withUnsafeBytes { MatchSlot.contentHash(UnsafeRawBufferPointer(rebasing: $0[mark...])) }
                 if before?.contentHash == contentHash {
