@@ -67,17 +67,12 @@ struct MatchWritePlanner: Sendable {
             } else {
                 let mark = block.text.count
                 var first = true
-                if let kept = before?.kept {
-                    MatchJSON.Source.with(kept) { keptSource in
-                        for r in keptBefore { MatchJSON.append(r, of: keptSource, first: first, to: &block.text); first = false }
-                    }
+                func append(_ members: ArraySlice<MatchList.Record>, of source: MatchJSON.Source) {
+                    for r in members { MatchJSON.append(r, of: source, first: first, to: &block.text); first = false }
                 }
-                for r in records[i..<j] { MatchJSON.append(r, of: source, first: first, to: &block.text); first = false }
-                if let kept = before?.kept {
-                    MatchJSON.Source.with(kept) { keptSource in
-                        for r in keptAfter { MatchJSON.append(r, of: keptSource, first: first, to: &block.text); first = false }
-                    }
-                }
+                if let kept = before?.kept, !keptBefore.isEmpty { MatchJSON.Source.with(kept) { append(keptBefore, of: $0) } }
+                append(records[i..<j], of: source)
+                if let kept = before?.kept, !keptAfter.isEmpty { MatchJSON.Source.with(kept) { append(keptAfter, of: $0) } }
                 MatchJSON.close(&block.text)
                 let contentHash = block.text.withUnsafeBytes { MatchSlot.contentHash(UnsafeRawBufferPointer(rebasing: $0[mark...])) }
                 if before?.contentHash == contentHash {
