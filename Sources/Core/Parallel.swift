@@ -6,7 +6,9 @@ public enum Parallel {
     public static func both<A, B: Sendable>(_ first: () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
         let other = ResultBox<B>()
         let group = DispatchGroup()
-        DispatchQueue.global(qos: .userInitiated).async(group: group) { other.value = second() }
+        // A queue of its own, not the global pool: that pool is as wide as the cores, and a caller already
+        // on it (a nested `both`) that waits here could leave `second` no thread to run on.
+        DispatchQueue(label: "payrecon.parallel", qos: .userInitiated).async(group: group) { other.value = second() }
         let a = first()
         group.wait()
         return (a, other.value!)

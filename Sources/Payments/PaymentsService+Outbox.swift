@@ -49,9 +49,10 @@ extension PaymentsService {
         let mailer = SMTPMailer(url: configuration.email.smtpURL, username: configuration.email.username,
                                 password: secrets.smtpPassword, requireTLS: configuration.email.requireTLS,
                                 caFile: configuration.email.caFile)
-        // libcurl blocks: keep it off the cooperative pool.
+        // libcurl blocks: keep it off the cooperative pool, and off the global queue too, whose threads are
+        // as many as the cores (a slow SMTP server would hold them); a queue of its own gets a thread of its own.
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async {
+            DispatchQueue(label: "payrecon.smtp").async {
                 do { try mailer.send(message); continuation.resume() } catch { continuation.resume(throwing: error) }
             }
         }
