@@ -5,7 +5,6 @@ import Core
 /// hands over blocks of work: slots to delete, slots to write, and how many were left as they were.
 struct MatchWritePlanner: Sendable {
     let list: MatchList
-    let runId: Int64
     /// The period, in microseconds: every match of the run lies in it.
     let period: Range<Int64>
 
