@@ -121,14 +121,6 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
         r.key == IdTable.none ? "\(Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency)) ±\(windowHours)h" : ids.string(r.key)
     }
 
-    /// The key's bytes (valid only during the call): an id's straight from the table, the rendered
-    /// amount-and-window key otherwise.
-    public func withKeyBytes<T>(_ r: Record, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
-        guard r.key == IdTable.none else { return try ids.withBytes(r.key, body) }
-        var rendered = key(r)
-        return try rendered.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
-    }
-
     /// FNV-1a 64 of the match id ("<rule>/<ledger ids and Stripe ids joined by +>"), without making it.
     func keyHash(of r: Record) -> Int64 {
         var hash = FNV.offset

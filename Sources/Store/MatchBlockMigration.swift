@@ -22,9 +22,8 @@ enum MatchBlockMigration {
             guard let slot, !matches.isEmpty else { return }
             let list = MatchList(matches)
             var text = ByteBuffer()
-            MatchJSON.Source.with(list) { source in
-                for (k, r) in list.records.enumerated() { MatchJSON.append(r, of: source, first: k == 0, to: &text) }
-            }
+            var first = true
+            MatchJSON.Source.with(list) { MatchJSON.append(list.records, of: $0, first: &first, to: &text) }
             MatchJSON.close(&text)
             let contentHash = text.withUnsafeBytes { MatchSlot.contentHash($0) }
             let json = text.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }

@@ -38,11 +38,21 @@ enum MatchJSON {
         }
     }
 
+    /// Appends matches in order; the first one written into a block (`first` true) opens it with "[".
+    static func append<Records: Sequence<MatchList.Record>>(_ records: Records, of source: Source, first: inout Bool,
+                                                          to text: inout ByteBuffer) {
+        for r in records {
+            append(r, of: source, first: first, to: &text)
+            first = false
+        }
+    }
+
     /// Appends one match, preceded by "[" when `first` (it opens the block) and by "," otherwise.
     static func append(_ r: MatchList.Record, of source: Source, first: Bool, to text: inout ByteBuffer) {
-        // The amount-and-window rule's key is rendered, not an id: rare enough to make as a String.
         guard r.key != IdTable.none else {
-            source.list.withKeyBytes(r) { key in append(r, key: key, of: source, first: first, to: &text) }
+            // The amount-and-window rule's key is rendered, not an id: rare enough to make as a String.
+            var rendered = source.list.key(r)
+            rendered.withUTF8 { append(r, key: UnsafeRawBufferPointer($0), of: source, first: first, to: &text) }
             return
         }
         append(r, key: source.texts.bytes(r.key), of: source, first: first, to: &text)

@@ -49,7 +49,7 @@ struct MatchWritePlanner: Sendable {
             if p < stored.count, stored[p].slotStart == slot { before = stored[p]; p += 1 }
             var j = i
             while j < records.count, records[j].occurredAt < slot + MatchSlot.microseconds {
-                if let failure = invalid(j) {
+                if let failure = invalid(j, of: records) {
                     block.failure = failure
                     _ = plan.put(block)
                     return
@@ -66,12 +66,13 @@ struct MatchWritePlanner: Sendable {
             } else {
                 let mark = block.text.count
                 var first = true
-                func append(_ members: ArraySlice<MatchList.Record>, of source: MatchJSON.Source) {
-                    for r in members { MatchJSON.append(r, of: source, first: first, to: &block.text); first = false }
+                if let kept = before?.kept, !keptBefore.isEmpty {
+                    MatchJSON.Source.with(kept) { MatchJSON.append(keptBefore, of: $0, first: &first, to: &block.text) }
                 }
-                if let kept = before?.kept, !keptBefore.isEmpty { MatchJSON.Source.with(kept) { append(keptBefore, of: $0) } }
-                append(records[i..<j], of: source)
-                if let kept = before?.kept, !keptAfter.isEmpty { MatchJSON.Source.with(kept) { append(keptAfter, of: $0) } }
+                MatchJSON.append(records[i..<j], of: source, first: &first, to: &block.text)
+                if let kept = before?.kept, !keptAfter.isEmpty {
+                    MatchJSON.Source.with(kept) { MatchJSON.append(keptAfter, of: $0, first: &first, to: &block.text) }
+                }
                 MatchJSON.close(&block.text)
                 let contentHash = block.text.withUnsafeBytes { MatchSlot.contentHash(UnsafeRawBufferPointer(rebasing: $0[mark...])) }
                 if before?.contentHash == contentHash {
@@ -90,14 +91,15 @@ struct MatchWritePlanner: Sendable {
         _ = plan.put(block)
     }
 
-    /// Why the run's match at `position` cannot be stored, if it cannot.
-    private func invalid(_ position: Int) -> StoreError? {
-        let r = list.records[position]
+    /// Why the run's match at `position` cannot be stored, if it cannot. `records` is `list.records`, passed
+    /// in so that a million calls do not each fetch the array from the list.
+    private func invalid(_ position: Int, of records: [MatchList.Record]) -> StoreError? {
+        let r = records[position]
         guard period.contains(r.occurredAt) else {
             return StoreError(operation: "save matches", reason: "a match at \(Timestamp(microseconds: r.occurredAt)) lies outside the period "
                               + "\(Timestamp(microseconds: period.lowerBound))–\(Timestamp(microseconds: period.upperBound))")
         }
-        if position > 0, list.records[position - 1].occurredAt == r.occurredAt, list.records[position - 1].keyHash == r.keyHash {
+        if position > 0, records[position - 1].occurredAt == r.occurredAt, records[position - 1].keyHash == r.keyHash {
             return StoreError(operation: "save matches",
                               reason: "two matches at \(Timestamp(microseconds: r.occurredAt)) share key hash \(r.keyHash)")
         }
