@@ -20,9 +20,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        // The domain: money, currencies, ids, Stripe and ledger records, periods, diagnostics.
         .target(name: "Core"),
+        // The matching engine's compact form of a period: interned ids, fact arrays, match lists, parallel helpers.
+        .target(name: "Facts", dependencies: ["Core"]),
         .target(name: "Store", dependencies: [
-            "Core", .product(name: "GRDB", package: "GRDB.swift"),
+            "Core", "Facts", .product(name: "GRDB", package: "GRDB.swift"),
             // The SQLite C API for the few hot loops that bypass GRDB's per-row arguments (MatchWriter, FactLoader).
             .product(name: "GRDBSQLite", package: "GRDB.swift"), "CMalloc",
         ]),
@@ -35,8 +38,10 @@ let package = Package(
         .target(name: "Extract", dependencies: [
             "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
         ]),
-        // Store only at its edge: ReconcileStage loads and saves; the matching itself is pure.
-        .target(name: "Reconcile", dependencies: ["Core", "Store"]),
+        // The rules only: facts in, matches and discrepancies out. No Store, no GRDB.
+        .target(name: "Reconcile", dependencies: ["Core", "Facts"]),
+        // The payments companion's tables (quotes, orders, refunds, documents, inbox, outbox) behind a protocol.
+        .target(name: "PaymentsStore", dependencies: ["Core", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter"]),
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
@@ -46,7 +51,7 @@ let package = Package(
         // The payments companion: quotes → PaymentIntents, refunds, the webhook inbox, invoices (libharu),
         // email (libcurl SMTP), supplier notifications, and the Hummingbird app that serves them.
         .target(name: "Payments", dependencies: [
-            "Core", "Store", "StripeAPI", "CHaru", "CCurl",
+            "Core", "PaymentsStore", "StripeAPI", "CHaru", "CCurl",
             .product(name: "Hummingbird", package: "hummingbird"),
             // NIOSSL is already built for AsyncHTTPClient: native TLS costs no new package.
             .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -64,20 +69,24 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Every stage as start run → load → pure step → save → finish or fail, recorded one way.
+        .target(name: "Stages", dependencies: [
+            "Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Report", .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "PayreconCLI", dependencies: [
-            "Core", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox", "SandboxData",
+            "Core", "Store", "PaymentsStore", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox", "SandboxData", "Stages",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", "Payments", .product(name: "Logging", package: "swift-log")]),
         // `make bench`: builds a large store from the synthetic account, then times the reconcile stage.
-        .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Store", "Reconcile", "SandboxData",
+        .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Facts", "Store", "Reconcile", "Stages", "SandboxData",
                                                                   .product(name: "GRDB", package: "GRDB.swift")],
                           path: "Benchmarks/ReconcileBenchmark"),
         // `make bench-webhooks`: signed events posted concurrently to the webhook endpoint; events/s and p99.
         .executableTarget(name: "webhook-bench", dependencies: [
-            "Core", "Store", "StripeAPI", "Payments",
+            "Core", "Store", "PaymentsStore", "StripeAPI", "Payments",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Benchmarks/WebhookBenchmark"),
@@ -85,20 +94,25 @@ let package = Package(
         // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
-        .testTarget(name: "StoreTests", dependencies: ["Core", "Store", "TestSupport"]),
+        .testTarget(name: "FactsTests", dependencies: ["Core", "Facts"]),
+        .testTarget(name: "StoreTests", dependencies: ["Core", "Facts", "Store", "SandboxData", "TestSupport",
+                                                       .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox", "SandboxData", "TestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Core", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData", "TestSupport"]),
-        .testTarget(name: "ReconcileTests", dependencies: ["Core", "Reconcile"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Core", "Facts", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData", "TestSupport"]),
+        // Pure: builds neither Store nor GRDB.
+        .testTarget(name: "ReconcileTests", dependencies: ["Core", "Facts", "Reconcile"]),
+        .testTarget(name: "StagesTests", dependencies: ["Core", "Facts", "Store", "Reconcile", "Stages", "SandboxData", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
         .testTarget(name: "PaymentsTests", dependencies: [
-            "Core", "Store", "StripeAPI", "Payments", "Reconcile", "TestSupport",
+            "Core", "Store", "PaymentsStore", "StripeAPI", "Payments", "Reconcile", "Stages", "TestSupport",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "SandboxData", "StripeAPI"]),
         .testTarget(name: "PayreconCLITests", dependencies: [
-            "PayreconCLI", "Core", "Store", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI", "Payments", "TestSupport",
+            "PayreconCLI", "Core", "Facts", "Store", "PaymentsStore", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI",
+            "Payments", "Stages", "TestSupport",
         ]),
     ]
 )

@@ -2,6 +2,7 @@ import Core
 import Foundation
 import GRDB
 import Reconcile
+import Stages
 import SandboxData
 import Store
 

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import Payments
+import PaymentsStore
 import Store
 import StripeAPI
 

@@ -16,7 +16,7 @@ public struct StripeExtractor: Sendable {
         /// re-reads this far behind the newest object it has.
         public var lookbackSeconds: Int64
 
-        public init(full: Bool = false, concurrency: Int = 4, lookbackSeconds: Int64 = 7 * 86_400) {
+        public init(full: Bool = false, concurrency: Int = 4, lookbackSeconds: Int64 = Defaults.extractLookbackSeconds) {
             self.full = full; self.concurrency = max(1, concurrency); self.lookbackSeconds = lookbackSeconds
         }
     }

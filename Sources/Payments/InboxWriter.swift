@@ -1,20 +1,20 @@
 import Core
 import Dispatch
-import Store
+import PaymentsStore
 
 /// Group commit for the webhook inbox. Every delivery must be durable (synchronous=FULL) before
 /// it is acknowledged, and an fsync per delivery would cap the endpoint at the disk's flush rate.
 /// Deliveries that arrive while a commit is in flight wait for the next one, which writes them all
 /// in one transaction: one flush for the whole group, and nobody is acknowledged early.
 actor InboxWriter {
-    private let store: PayreconStore
+    private let store: any PaymentsStore
     private let clock: @Sendable () -> Timestamp
     private var waiting: [(IncomingWebhookEvent, CheckedContinuation<Bool, any Error>)] = []
     private var committing = false
     /// SQLite blocks while it flushes: keep that off the cooperative thread pool.
     private let queue = DispatchQueue(label: "payrecon.inbox-writer")
 
-    init(store: PayreconStore, clock: @escaping @Sendable () -> Timestamp) {
+    init(store: any PaymentsStore, clock: @escaping @Sendable () -> Timestamp) {
         self.store = store
         self.clock = clock
     }
@@ -45,11 +45,11 @@ actor InboxWriter {
         committing = false
     }
 
-    private nonisolated func commit(_ events: [IncomingWebhookEvent]) async -> Result<[Bool], StoreError> {
+    private nonisolated func commit(_ events: [IncomingWebhookEvent]) async -> Result<[Bool], any Error> {
         let store = self.store, now = clock()
         return await withCheckedContinuation { continuation in
             queue.async {
-                continuation.resume(returning: Result { () throws(StoreError) -> [Bool] in try store.receiveWebhookEvents(events, at: now) })
+                continuation.resume(returning: Result { () throws -> [Bool] in try store.receiveWebhookEvents(events, at: now) })
             }
         }
     }

@@ -1,7 +1,7 @@
 import Core
 import Crypto
 import Foundation
-import Store
+import PaymentsStore
 
 /// What a paid order and a confirmed refund write, inside the transaction of the event or request
 /// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.

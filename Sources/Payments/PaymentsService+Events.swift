@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Store
+import PaymentsStore
 import StripeAPI
 
 extension PaymentsService {

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import Core
 import Foundation
 import NIOCore
-import Store
+import PaymentsStore
 
 extension PaymentsService {
     /// Tries every due outbox item once; returns how many were delivered. A failure is recorded on

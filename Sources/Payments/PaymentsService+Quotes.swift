@@ -1,7 +1,7 @@
 import Core
 import Crypto
 import Foundation
-import Store
+import PaymentsStore
 import StripeAPI
 
 /// What the Payment Element needs to collect the payment.

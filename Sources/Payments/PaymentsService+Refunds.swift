@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Store
+import PaymentsStore
 import StripeAPI
 
 /// The body of `POST /orders/{id}/refunds`: no amount refunds all that remains.

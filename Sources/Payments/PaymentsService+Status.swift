@@ -1,5 +1,5 @@
 import Core
-import Store
+import PaymentsStore
 
 /// `GET /orders/{id}`: an order with its documents, ledger entries and the delivery state of its
 /// emails and notifications, so the backend (and on-call) can see what went out.

@@ -1,6 +1,6 @@
 import Core
 import Foundation
-import Store
+import PaymentsStore
 import StripeAPI
 
 /// What the webhook endpoint answers once an event is safely in the inbox.

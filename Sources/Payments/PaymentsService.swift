@@ -1,14 +1,14 @@
 import Core
 import Foundation
 import Logging
-import Store
+import PaymentsStore
 import StripeAPI
 
 /// The payments companion: pays approved quotes, refunds orders, and turns Stripe's webhooks into
 /// orders, invoices, ledger entries, emails and supplier notifications. The HTTP layer
 /// (`PaymentsApplication`) and the background workers (`PaymentsWorkers`) call into it.
 public final class PaymentsService: Sendable {
-    public let store: PayreconStore
+    public let store: any PaymentsStore
     public let configuration: PaymentsConfiguration
     let stripe: StripeClient
     let secrets: PaymentsSecrets
@@ -20,7 +20,7 @@ public final class PaymentsService: Sendable {
     let inbox: InboxWriter
     let clock: @Sendable () -> Timestamp
 
-    public init(configuration: PaymentsConfiguration, secrets: PaymentsSecrets, store: PayreconStore, logger: Logger,
+    public init(configuration: PaymentsConfiguration, secrets: PaymentsSecrets, store: any PaymentsStore, logger: Logger,
                 renderer: InvoiceRenderer = InvoiceRenderer(), retry: RetryPolicy = RetryPolicy(rateLimitPatience: .seconds(10)),
                 clock: @escaping @Sendable () -> Timestamp = PaymentsService.systemNow) throws {
         self.configuration = configuration

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Foundation
+import Stages
 
 /// Runs a command body; any error is printed to stderr once, plainly, and becomes exit code 2.
 /// Usage errors (ValidationError) and explicit exit codes pass through untouched.
@@ -17,5 +18,5 @@ func failingWithExitCode2<T>(_ body: () async throws -> T) async throws -> T {
     }
 }
 
-/// The wall clock, in one place so that stages stamp the same kind of time.
-func now() -> Timestamp { Timestamp(microseconds: Int64(Date().timeIntervalSince1970 * 1_000_000)) }
+/// The wall clock: the stages' own (`StageClock`).
+func now() -> Timestamp { StageClock.now() }

@@ -6,6 +6,7 @@ import Logging
 import Report
 import Sandbox
 import SandboxData
+import Stages
 import Store
 import StripeAPI
 
@@ -36,19 +37,20 @@ struct DemoCommand: AsyncParsableCommand {
 
             let sandbox = try await RunningSandbox.start(account: account, logger: Logger(label: "payrecon.sandbox"))
             let store = try PayreconStore(path: dbPath)
+            let runner = StageRunner(store: store)
             let extracted: StripeExtractor.Summary
             do {
-                extracted = try await Pipeline.extract(store: store, apiBase: sandbox.baseURL, key: try APIKey("sk_test_payrecon_demo"),
-                                                       options: .init(full: true), requestsPerSecond: 1_000)
+                extracted = try await ExtractStage(runner: runner).run(apiBase: sandbox.baseURL, key: try APIKey("sk_test_payrecon_demo"),
+                                                                       options: .init(full: true), requestsPerSecond: 1_000)
             } catch {
                 await sandbox.stop()
                 throw error
             }
             await sandbox.stop()
-            let imported = try Pipeline.importLedger(store: store, path: ledgerPath, mapping: ColumnMapping(columns: [:]))
+            let imported = try LedgerImportStage(runner: runner).run(path: ledgerPath, mapping: ColumnMapping(columns: [:]))
             let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
-            let result = try Pipeline.reconcile(store: store, period: period, feeSchedule: .standard, marginSeconds: 72 * 3_600)
-            let files = try Pipeline.report(store: store, period: period, out: out, formats: [.xlsx, .csv])
+            let result = try ReconcileStage(runner: runner).run(period: period, options: .init(), now: runner.clock()).result
+            let files = try ReportStage(runner: runner).run(period: period, out: out, formats: [.xlsx, .csv])
             DemoSummary(account: account, extracted: extracted, imported: imported, result: result,
                         totals: try store.categoryTotals(from: period.start, to: period.end),
                         files: files + [URL(fileURLWithPath: ledgerPath), folder.appendingPathComponent("truth.json"),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extract
+import Stages
 import Store
 import StripeAPI
 
@@ -27,9 +28,8 @@ struct ExtractCommand: AsyncParsableCommand {
         try await failingWithExitCode2 {
             let key = try APIKey.fromEnvironment()
             let db = try PayreconStore(path: store.db)
-            let summary = try await Pipeline.extract(store: db, apiBase: apiBase, key: key,
-                                                     options: .init(full: full, concurrency: concurrency),
-                                                     requestsPerSecond: requestsPerSecond)
+            let summary = try await ExtractStage(runner: StageRunner(store: db))
+                .run(apiBase: apiBase, key: key, options: .init(full: full, concurrency: concurrency), requestsPerSecond: requestsPerSecond)
             for (object, count) in summary.counts.sorted(by: { $0.key < $1.key }) { print("\(object): \(count)") }
             print("payouts linked: \(summary.payoutsLinked) (\(summary.links) transactions)")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extract
+import Stages
 import Store
 
 struct LedgerCommand: AsyncParsableCommand {
@@ -23,7 +24,7 @@ struct LedgerImportCommand: AsyncParsableCommand {
         try await failingWithExitCode2 {
             let columns = try mapping.map(ColumnMapping.load) ?? ColumnMapping(columns: [:])
             let db = try PayreconStore(path: store.db)
-            let count = try Pipeline.importLedger(store: db, path: file, mapping: columns)
+            let count = try LedgerImportStage(runner: StageRunner(store: db)).run(path: file, mapping: columns)
             print("imported \(count) ledger entries from \(file)")
         }
     }

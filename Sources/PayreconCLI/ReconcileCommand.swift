@@ -1,6 +1,7 @@
 import ArgumentParser
 import Core
 import Reconcile
+import Stages
 import Store
 
 struct ReconcileCommand: AsyncParsableCommand {
@@ -15,9 +16,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Fee schedule JSON (default: Stripe's standard pricing).")
     var feeSchedule: String?
     @Option(name: .long, help: "Hours read on each side of the period, so rows across the edge still match.")
-    var marginHours: Int = 72
+    var marginHours: Int = Int(Defaults.marginHours)
     @Option(name: .long, help: "Hours during which an item missing its counterpart is pending, not a discrepancy.")
-    var settlementWindowHours: Int = 48
+    var settlementWindowHours: Int = Int(Defaults.settlementWindowHours)
 
     func validate() throws {
         if let failOn, Severity(rawValue: failOn) == nil {
@@ -30,10 +31,11 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         let period = try self.period.period()
         let open = try await failingWithExitCode2 {
-            let db = try PayreconStore(path: store.db)
-            let result = try Pipeline.reconcile(store: db, period: period, feeSchedule: try Pipeline.loadFeeSchedule(feeSchedule),
-                                                marginSeconds: Int64(marginHours) * 3_600,
-                                                settlementWindowSeconds: Int64(settlementWindowHours) * 3_600)
+            let db = try PayreconStore(path: store.db, create: false)
+            let options = ReconcileStage.Options(feeSchedule: try FeeScheduleFile.load(feeSchedule), marginSeconds: Int64(marginHours) * 3_600,
+                                                 settlementWindowSeconds: Int64(settlementWindowHours) * 3_600)
+            let runner = StageRunner(store: db)
+            let result = try ReconcileStage(runner: runner).run(period: period, options: options, now: runner.clock()).result
             print("period \(period): \(result.matches.count) matches, \(result.discrepancies.count) discrepancies, \(result.pending.count) pending")
             for (kind, items) in Dictionary(grouping: result.discrepancies, by: \.kind).sorted(by: { $0.key < $1.key }) {
                 print("  \(kind.rawValue): \(items.count)")

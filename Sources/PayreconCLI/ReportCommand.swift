@@ -1,5 +1,6 @@
 import ArgumentParser
 import Report
+import Stages
 import Store
 
 struct ReportCommand: AsyncParsableCommand {
@@ -26,8 +27,8 @@ struct ReportCommand: AsyncParsableCommand {
         let period = try self.period.period()
         let formats = try formats()
         try await failingWithExitCode2 {
-            let db = try PayreconStore(path: store.db)
-            for url in try Pipeline.report(store: db, period: period, out: out, formats: formats) { print(url.path) }
+            let db = try PayreconStore(path: store.db, create: false)
+            for url in try ReportStage(runner: StageRunner(store: db)).run(period: period, out: out, formats: formats) { print(url.path) }
         }
     }
 }

@@ -21,7 +21,7 @@ struct ResolveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await failingWithExitCode2 {
-            let item = try PayreconStore(path: store.db).resolve(id: id, note: note, by: by, at: now())
+            let item = try PayreconStore(path: store.db, create: false).resolve(id: id, note: note, by: by, at: now())
             print("\(item.discrepancy.id): \(item.status.rawValue) by \(by)")
         }
     }

@@ -1,4 +1,5 @@
 import Core
+import Facts
 
 /// The matching engine: a pure function from facts to matches and discrepancies.
 /// It never touches the network or the store, so the same input always gives the same output.

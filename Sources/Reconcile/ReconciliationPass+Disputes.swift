@@ -1,4 +1,5 @@
 import Core
+import Facts
 
 extension ReconciliationPass {
     /// Every Stripe dispute needs a ledger dispute entry: by du_/dp_ id, or by the order of its charge.

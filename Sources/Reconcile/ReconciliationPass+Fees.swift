@@ -1,4 +1,5 @@
 import Core
+import Facts
 
 extension ReconciliationPass {
     /// Checks the fee of each charge, refund and dispute transaction against the schedule.

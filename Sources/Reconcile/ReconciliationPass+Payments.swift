@@ -1,4 +1,5 @@
 import Core
+import Facts
 
 extension ReconciliationPass {
     /// Pairs ledger payments with payment charges: by Stripe id first (ch_, or pi_ whose succeeded

@@ -1,4 +1,5 @@
 import Core
+import Facts
 
 extension ReconciliationPass {
     /// Pairs ledger refunds with Stripe refunds: by re_ id, then per order by sum (a split refund

@@ -1,4 +1,5 @@
 import Core
+import Facts
 import Extract
 import Foundation
 import GRDB

@@ -1,5 +1,7 @@
 import Core
 import Foundation
+import PaymentsStore
+import Stages
 import Store
 import StripeAPI
 import Testing
@@ -15,7 +17,7 @@ import TestSupport
         let event = IncomingWebhookEvent(id: "evt_1", type: "payment_intent.succeeded", created: 1, payload: Data("{}".utf8))
         #expect(try store.receiveWebhookEvents([event, event], at: t0) == [true, false])
         #expect(try store.webhookEvents().first?.deliveries == 2)
-        #expect(throws: StoreError.self) {
+        #expect(throws: PaymentsStoreFailure.self) {
             try store.processWebhookEvent("evt_1", at: t0) { _, _ in throw HandlerFailed() }
         }
         // Nothing the failed handler wrote stays; the attempt and its error do.

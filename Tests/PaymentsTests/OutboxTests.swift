@@ -1,6 +1,8 @@
 import Core
 import Foundation
 import Payments
+import PaymentsStore
+import Stages
 import Store
 import TestSupport
 import Testing

@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import Payments
 import Reconcile
+import PaymentsStore
+import Stages
 import Store
 import StripeAPI
 import TestSupport

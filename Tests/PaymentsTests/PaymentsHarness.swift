@@ -5,6 +5,8 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import Payments
+import PaymentsStore
+import Stages
 import Store
 import StripeAPI
 import TestSupport

@@ -2,6 +2,8 @@ import Core
 import Foundation
 import Logging
 import Payments
+import PaymentsStore
+import Stages
 import Store
 import TestSupport
 import Testing

@@ -3,9 +3,11 @@ import Extract
 import Foundation
 import Logging
 @testable import PayreconCLI
+import Reconcile
 import Report
 import Sandbox
 import SandboxData
+import Stages
 import Store
 import StripeAPI
 import TestSupport
@@ -28,14 +30,18 @@ import Testing
         let store = try PayreconStore(path: folder.appendingPathComponent("payrecon.sqlite").path)
         let sandbox = try await RunningSandbox.start(account: account, logger: Logger(label: "test"))
         do {
-            _ = try await Pipeline.extract(store: store, apiBase: sandbox.baseURL, key: try APIKey("sk_test_e2e"),
-                                           options: .init(full: true), requestsPerSecond: 1_000)
+            _ = try await ExtractStage(runner: StageRunner(store: store)).run(apiBase: sandbox.baseURL, key: try APIKey("sk_test_e2e"),
+                                                                              options: .init(full: true), requestsPerSecond: 1_000)
         } catch { await sandbox.stop(); throw error }
         await sandbox.stop()
-        #expect(try Pipeline.importLedger(store: store, path: ledger.path, mapping: ColumnMapping(columns: [:])) == account.ledger.count)
+        #expect(try LedgerImportStage(runner: StageRunner(store: store)).run(path: ledger.path, mapping: ColumnMapping(columns: [:])) == account.ledger.count)
         let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
-        let result = try Pipeline.reconcile(store: store, period: period, feeSchedule: .standard, marginSeconds: 72 * 3_600)
+        let result = try reconcile(store, period)
         return (store, period, result.discrepancies)
+    }
+
+    static func reconcile(_ store: PayreconStore, _ period: ReportingPeriod) throws -> ReconcileResult {
+        try ReconcileStage(store: store).run(period: period, options: .init(), now: StageClock.now()).result
     }
 
     @Test func findsEveryPlantedDiscrepancyAndNothingElse() async throws {
@@ -52,11 +58,11 @@ import Testing
 
     @Test func reconcilingTwiceGivesTheSameRowsInTheSameOrder() async throws {
         let (store, period, first) = try await Self.runChain(into: try Self.folder())
-        let second = try Pipeline.reconcile(store: store, period: period, feeSchedule: .standard, marginSeconds: 72 * 3_600)
+        let second = try Self.reconcile(store, period)
         #expect(second.discrepancies == first)
         // A single day inside the window: the 23:59:59 charge on the last day still matches its 00:00:01 ledger row.
         let lastDay = try ReportingPeriod(from: Self.account.lastDay, to: Self.account.lastDay)
-        let day = try Pipeline.reconcile(store: store, period: lastDay, feeSchedule: .standard, marginSeconds: 72 * 3_600)
+        let day = try Self.reconcile(store, lastDay)
         #expect(day.discrepancies.allSatisfy { d in Self.account.truth.contains { "\($0.kind)/\($0.subjectId)" == d.id } })
         #expect(day.matches.contains { $0.occurredAt == lastDay.end.adding(seconds: -1) })
     }
@@ -64,7 +70,7 @@ import Testing
     @Test func theReportHasItsSheetsHeadersAndCurrencyDecimals() async throws {
         let folder = try Self.folder()
         let (store, period, found) = try await Self.runChain(into: folder)
-        let files = try Pipeline.report(store: store, period: period, out: folder.path, formats: [.xlsx, .csv])
+        let files = try ReportStage(runner: StageRunner(store: store)).run(period: period, out: folder.path, formats: [.xlsx, .csv])
         #expect(files.map(\.lastPathComponent) == ["report.xlsx", "summary.csv", "discrepancies.csv", "matched.csv", "payouts.csv"])
 
         let workbook = try WorkbookInspection.inspect(folder.appendingPathComponent("report.xlsx").path)

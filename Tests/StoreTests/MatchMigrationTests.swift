@@ -1,4 +1,5 @@
 import Core
+import Facts
 import Foundation
 import GRDB
 @testable import Store
@@ -15,7 +16,7 @@ import TestSupport
                           occurredAt: Timestamp(seconds: 1_790_000_000))
         do {
             let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v3-match-content-hash")
+            try StoreMigrations.migrator.migrate(queue, upTo: "v3-match-content-hash")
             try queue.write { db in
                 try db.execute(sql: "INSERT INTO run (stage, started_at, status, parameters) VALUES ('reconcile', 0, 'succeeded', '')")
                 try db.execute(sql: """
@@ -51,7 +52,7 @@ import TestSupport
                        match(3, at: slot + 900, ledger: ["L3"], stripe: ["ch_3"])]
         do {
             let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v5-payout-composition")
+            try StoreMigrations.migrator.migrate(queue, upTo: "v5-payout-composition")
             try queue.write { db in
                 for _ in 0..<2 { try db.execute(sql: "INSERT INTO run (stage, started_at, status, parameters) VALUES ('reconcile', 0, 'succeeded', '')") }
                 for (m, run) in zip(matches, [2, 1, 1]) {

@@ -1,4 +1,5 @@
 import Core
+import Facts
 import Foundation
 import GRDB
 @testable import Store

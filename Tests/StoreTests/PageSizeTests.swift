@@ -19,7 +19,7 @@ import TestSupport
         do {
             let queue = try DatabaseQueue(path: olderPath)
             try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
-            try Schema.migrator.migrate(queue, upTo: "v5-payout-composition")
+            try StoreMigrations.migrator.migrate(queue, upTo: "v5-payout-composition")
             #expect(try Self.pageSize(queue) == 4_096)
         }
         let older = try PayreconStore(path: olderPath)

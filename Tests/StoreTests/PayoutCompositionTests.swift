@@ -1,4 +1,5 @@
 import Core
+import Facts
 import Foundation
 import GRDB
 @testable import Store
@@ -48,7 +49,7 @@ import Testing
         let path = TestScratch.directory.appendingPathComponent("composition-migrate-\(UUID().uuidString).sqlite").path
         do {
             let queue = try DatabaseQueue(path: path)
-            try Schema.migrator.migrate(queue, upTo: "v4-match-clustered")
+            try StoreMigrations.migrator.migrate(queue, upTo: "v4-match-clustered")
             // A store of the previous version: a payout, its three links, two of its transactions.
             try queue.write { db in
                 try db.execute(sql: """

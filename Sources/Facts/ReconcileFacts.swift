@@ -1,0 +1,147 @@
+import Core
+
+/// What the reconciler reads, in the lean form it matches on: only the fields matching uses, ids as
+/// `IdTable` integers, currencies as two bytes. At a million orders this is a few hundred MB where the
+/// Codable records were over 4 GiB. The store loads it straight from SQLite; `init(stripe:ledger:)`
+/// builds it from records, for tests and callers that have them.
+public struct ReconcileFacts: Sendable {
+    public struct Ledger: Sendable {
+        /// `append`ed (never joined, only printed).
+        public var entry: Int32
+        public var order: Int32
+        /// `IdTable.none` when the row has no (or an empty) stripe_id.
+        public var stripeId: Int32
+        public var kind: LedgerEntry.Kind
+        public var currency: Currency
+        public var amount: Int64
+        public var createdAt: Int64
+        public init(entry: Int32, order: Int32, stripeId: Int32, kind: LedgerEntry.Kind, currency: Currency, amount: Int64, createdAt: Int64) {
+            self.entry = entry; self.order = order; self.stripeId = stripeId; self.kind = kind; self.currency = currency
+            self.amount = amount; self.createdAt = createdAt
+        }
+        public var money: Money { Money(minorUnits: amount, currency: currency) }
+        public var timestamp: Timestamp { Timestamp(microseconds: createdAt) }
+    }
+
+    public struct Charge: Sendable {
+        public var id: Int32
+        /// metadata.order_id, or none.
+        public var order: Int32
+        public var paymentIntent: Int32
+        public var currency: Currency
+        /// Succeeded and captured: failed and uncaptured charges are not payments.
+        public var isPayment: Bool
+        public var amount: Int64
+        /// Seconds, as Stripe counts.
+        public var created: Int64
+        public init(id: Int32, order: Int32, paymentIntent: Int32, currency: Currency, isPayment: Bool, amount: Int64, created: Int64) {
+            self.id = id; self.order = order; self.paymentIntent = paymentIntent; self.currency = currency
+            self.isPayment = isPayment; self.amount = amount; self.created = created
+        }
+        public var money: Money { Money(minorUnits: amount, currency: currency) }
+        public var timestamp: Timestamp { Timestamp(seconds: created) }
+    }
+
+    public struct Transaction: Sendable {
+        /// `append`ed: only printed (fee findings), never joined.
+        public var id: Int32
+        public var source: Int32
+        /// Interned `type` ("charge", "refund", …).
+        public var type: Int32
+        public var currency: Currency
+        public var amount: Int64
+        public var fee: Int64
+        public var net: Int64
+        public var created: Int64
+        public init(id: Int32, source: Int32, type: Int32, currency: Currency, amount: Int64, fee: Int64, net: Int64, created: Int64) {
+            self.id = id; self.source = source; self.type = type; self.currency = currency
+            self.amount = amount; self.fee = fee; self.net = net; self.created = created
+        }
+    }
+
+    public struct Refund: Sendable {
+        public var id: Int32
+        public var charge: Int32
+        /// The refund's own metadata.order_id (for refunds whose charge is unknown).
+        public var metadataOrder: Int32
+        public var currency: Currency
+        /// Not failed or canceled: it returned money.
+        public var isEffective: Bool
+        public var amount: Int64
+        public var created: Int64
+        public init(id: Int32, charge: Int32, metadataOrder: Int32, currency: Currency, isEffective: Bool, amount: Int64, created: Int64) {
+            self.id = id; self.charge = charge; self.metadataOrder = metadataOrder; self.currency = currency
+            self.isEffective = isEffective; self.amount = amount; self.created = created
+        }
+        public var money: Money { Money(minorUnits: amount, currency: currency) }
+        public var timestamp: Timestamp { Timestamp(seconds: created) }
+    }
+
+    /// Disputes and payouts are few (thousands, hundreds): they keep their records, with interned ids beside.
+    public struct DisputeFact: Sendable {
+        public var id: Int32
+        public var charge: Int32
+        public var record: Dispute
+        public init(id: Int32, charge: Int32, record: Dispute) { self.id = id; self.charge = charge; self.record = record }
+    }
+
+    /// What a payout is made of: how many transactions are linked to it, how many of them (its own
+    /// transaction aside) are not in the store, and the sum of the nets of the others that are.
+    public struct PayoutComposition: Sendable, Equatable {
+        public var links: Int
+        public var unknown: Int
+        public var net: Int64
+        public init(links: Int, unknown: Int, net: Int64) { self.links = links; self.unknown = unknown; self.net = net }
+    }
+
+    public var ids = IdTable()
+    public var ledger: [Ledger] = []
+    public var charges: [Charge] = []
+    public var transactions: [Transaction] = []
+    public var refunds: [Refund] = []
+    public var disputes: [DisputeFact] = []
+    public var payouts: [Payout] = []
+    /// By payout index; nil when the payout's links are not known yet.
+    public var payoutCompositions: [PayoutComposition?] = []
+
+    public init() {}
+}
+
+extension ReconcileFacts {
+    /// Facts from Codable records.
+    public init(stripe: StripeAccountData, ledger entries: [LedgerEntry]) {
+        self.init()
+        var ids = IdTable()
+        func intern(_ text: String?) -> Int32 { text.map { $0.isEmpty ? IdTable.none : ids.intern($0) } ?? IdTable.none }
+        ledger = entries.map { entry in
+            Ledger(entry: ids.append(entry.entryId.rawValue), order: ids.intern(entry.orderId.rawValue), stripeId: intern(entry.stripeId),
+                   kind: entry.kind, currency: entry.amount.currency, amount: entry.amount.minorUnits, createdAt: entry.createdAt.microseconds)
+        }
+        charges = stripe.charges.map { charge in
+            Charge(id: ids.intern(charge.id.rawValue), order: intern(charge.orderId?.rawValue), paymentIntent: intern(charge.paymentIntent?.id),
+                   currency: charge.currency, isPayment: charge.isPayment, amount: charge.amount, created: charge.created)
+        }
+        transactions = stripe.balanceTransactions.map { t in
+            Transaction(id: ids.append(t.id.rawValue), source: intern(t.source?.id), type: ids.intern(t.type.rawValue), currency: t.currency,
+                        amount: t.amount, fee: t.fee, net: t.net, created: t.created)
+        }
+        refunds = stripe.refunds.map { refund in
+            Refund(id: ids.intern(refund.id.rawValue), charge: intern(refund.charge?.id), metadataOrder: intern(refund.metadata?["order_id"]),
+                   currency: refund.currency, isEffective: refund.isEffective, amount: refund.amount, created: refund.created)
+        }
+        disputes = stripe.disputes.map { DisputeFact(id: ids.intern($0.id.rawValue), charge: intern($0.charge?.id), record: $0) }
+        payouts = stripe.payouts
+        // The store keeps the same three numbers up to date as it writes (Store's `PayoutCompositionTable`).
+        var netById: [String: Int64] = [:]
+        for t in stripe.balanceTransactions where netById[t.id.rawValue] == nil { netById[t.id.rawValue] = t.net }
+        payoutCompositions = stripe.payouts.map { payout in
+            guard let links = stripe.payoutLinks[payout.id], !links.isEmpty else { return nil }
+            var composition = PayoutComposition(links: links.count, unknown: 0, net: 0)
+            for link in links where link.rawValue != payout.balanceTransaction?.id {
+                if let net = netById[link.rawValue] { composition.net += net } else { composition.unknown += 1 }
+            }
+            return composition
+        }
+        self.ids = ids
+    }
+}

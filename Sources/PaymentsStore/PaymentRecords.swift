@@ -1,0 +1,92 @@
+import Core
+import Store
+
+/// A quote asked to be paid, as stored: the quote itself (JSON, card numbers masked), a
+/// fingerprint of it (a second request for the same quote id must be the same quote), the total
+/// payrecon computed and the PaymentIntent made for it.
+public struct StoredQuote: Hashable, Sendable {
+    public let quoteId: String
+    public let orderId: OrderID
+    public let fingerprint: String
+    public let quoteJSON: String
+    public let total: Money
+    public var paymentIntentId: PaymentIntentID?
+
+    public init(quoteId: String, orderId: OrderID, fingerprint: String, quoteJSON: String, total: Money,
+                paymentIntentId: PaymentIntentID? = nil) {
+        self.quoteId = quoteId; self.orderId = orderId; self.fingerprint = fingerprint; self.quoteJSON = quoteJSON
+        self.total = total; self.paymentIntentId = paymentIntentId
+    }
+}
+
+/// An order: a quote whose PaymentIntent succeeded.
+public struct OrderRecord: Hashable, Sendable {
+    public let orderId: OrderID
+    public let quoteId: String
+    public let paymentIntentId: PaymentIntentID
+    public let chargeId: ChargeID?
+    public let amount: Money
+    public let cardBrand: String?
+    public let cardLast4: String?
+    public let paidAt: Timestamp
+    public let invoiceNumber: String
+    public let createdAt: Timestamp
+
+    public init(orderId: OrderID, quoteId: String, paymentIntentId: PaymentIntentID, chargeId: ChargeID?, amount: Money,
+                cardBrand: String?, cardLast4: String?, paidAt: Timestamp, invoiceNumber: String, createdAt: Timestamp) {
+        self.orderId = orderId; self.quoteId = quoteId; self.paymentIntentId = paymentIntentId; self.chargeId = chargeId
+        self.amount = amount; self.cardBrand = cardBrand; self.cardLast4 = cardLast4; self.paidAt = paidAt
+        self.invoiceNumber = invoiceNumber; self.createdAt = createdAt
+    }
+}
+
+/// An invoice or credit note PDF, numbered per kind without gaps.
+public struct DocumentRecord: Hashable, Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case invoice, creditNote = "credit_note"
+        /// The printed prefix of the number: INV-000001, CN-000001.
+        public var prefix: String { self == .invoice ? "INV" : "CN" }
+    }
+    public let number: String
+    public let kind: Kind
+    public let orderId: OrderID
+    public let refundId: RefundID?
+    public let total: Money
+    public let path: String
+    public let sha256: String
+    public let createdAt: Timestamp
+
+    public init(number: String, kind: Kind, orderId: OrderID, refundId: RefundID?, total: Money, path: String, sha256: String,
+                createdAt: Timestamp) {
+        self.number = number; self.kind = kind; self.orderId = orderId; self.refundId = refundId; self.total = total
+        self.path = path; self.sha256 = sha256; self.createdAt = createdAt
+    }
+}
+
+/// A refund asked for through payrecon, keyed by the caller's request key.
+public struct RefundRequestRecord: Hashable, Sendable {
+    public enum Status: String, Sendable { case requested, pending, succeeded, failed }
+    public let requestKey: String
+    public let orderId: OrderID
+    public let amount: Money
+    public let reason: String?
+    public let status: Status
+    public let refundId: RefundID?
+    public let error: String?
+}
+
+/// An email or supplier notification waiting to go out, or gone.
+public struct OutboxItem: Hashable, Sendable {
+    public enum Channel: String, Sendable { case email, supplierNotification = "supplier_notification" }
+    public enum Status: String, Sendable { case pending, delivered, failed }
+    public let id: Int64
+    public let channel: Channel
+    public let dedupeKey: String
+    public let orderId: OrderID?
+    public let payload: [UInt8]
+    public let status: Status
+    public let attempts: Int
+    public let nextAttemptAt: Timestamp
+    public let lastError: String?
+    public let deliveredAt: Timestamp?
+}
