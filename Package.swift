@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Core", "Facts", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData", "TestSupport"]),
         // Pure: builds neither Store nor GRDB.
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Facts", "Reconcile"]),
-        .testTarget(name: "StagesTests", dependencies: ["Core", "Facts", "Store", "Reconcile", "Stages", "SandboxData", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Core", "Facts", "Store", "Extract", "Reconcile", "Stages", "SandboxData", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
         .testTarget(name: "PaymentsTests", dependencies: [
             "Core", "Store", "PaymentsStore", "StripeAPI", "Payments", "Reconcile", "Stages", "TestSupport",

@@ -108,32 +108,49 @@ public struct ReconcileFacts: Sendable {
 }
 
 extension ReconcileFacts {
-    /// Facts from Codable records.
+    /// Facts from Codable records, through the same builder as the store's loader (`add`), in the same
+    /// order: ledger, charges, refunds, disputes, transactions, payouts.
     public init(stripe: StripeAccountData, ledger entries: [LedgerEntry]) {
         self.init()
-        var ids = IdTable()
-        func intern(_ text: String?) -> Int32 { text.map { $0.isEmpty ? IdTable.none : ids.intern($0) } ?? IdTable.none }
-        ledger = entries.map { entry in
-            Ledger(entry: ids.append(entry.entryId.rawValue), order: ids.intern(entry.orderId.rawValue), stripeId: intern(entry.stripeId),
-                   kind: entry.kind, currency: entry.amount.currency, amount: entry.amount.minorUnits, createdAt: entry.createdAt.microseconds)
+        func rows<Record, Row: FactRow>(_ records: [Record], _ make: (Record) -> (Row, [String?])) -> ([Row], InternBatch) {
+            var batch = InternBatch()
+            let rows = records.map { record in
+                let (row, ids) = make(record)
+                batch.add(ids, of: Row.self)
+                return row
+            }
+            return (rows, batch)
         }
-        charges = stripe.charges.map { charge in
-            Charge(id: ids.intern(charge.id.rawValue), order: intern(charge.orderId?.rawValue), paymentIntent: intern(charge.paymentIntent?.id),
-                   currency: charge.currency, isPayment: charge.isPayment, amount: charge.amount, created: charge.created)
+        var (ledgerRows, ledgerIds) = rows(entries) { entry in
+            (Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: entry.kind, currency: entry.amount.currency,
+                    amount: entry.amount.minorUnits, createdAt: entry.createdAt.microseconds),
+             [entry.entryId.rawValue, entry.orderId.rawValue, entry.stripeId])
         }
-        transactions = stripe.balanceTransactions.map { t in
-            Transaction(id: ids.append(t.id.rawValue), source: intern(t.source?.id), type: ids.intern(t.type.rawValue), currency: t.currency,
-                        amount: t.amount, fee: t.fee, net: t.net, created: t.created)
+        add(ledgerRows, ids: &ledgerIds)
+        ledgerRows = []
+        var (chargeRows, chargeIds) = rows(stripe.charges) { charge in
+            (Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none, currency: charge.currency,
+                    isPayment: charge.isPayment, amount: charge.amount, created: charge.created),
+             [charge.id.rawValue, charge.orderId?.rawValue, charge.paymentIntent?.id])
         }
-        refunds = stripe.refunds.map { refund in
-            Refund(id: ids.intern(refund.id.rawValue), charge: intern(refund.charge?.id), metadataOrder: intern(refund.metadata?["order_id"]),
-                   currency: refund.currency, isEffective: refund.isEffective, amount: refund.amount, created: refund.created)
+        add(chargeRows, ids: &chargeIds)
+        var (refundRows, refundIds) = rows(stripe.refunds) { refund in
+            (Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none, currency: refund.currency,
+                    isEffective: refund.isEffective, amount: refund.amount, created: refund.created),
+             [refund.id.rawValue, refund.charge?.id, refund.metadata?["order_id"]])
         }
-        disputes = stripe.disputes.map { DisputeFact(id: ids.intern($0.id.rawValue), charge: intern($0.charge?.id), record: $0) }
-        payouts = stripe.payouts
+        add(refundRows, ids: &refundIds)
+        addDisputes(stripe.disputes)
+        var (transactionRows, transactionIds) = rows(stripe.balanceTransactions) { t in
+            (Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none, currency: t.currency, amount: t.amount, fee: t.fee,
+                         net: t.net, created: t.created),
+             [t.id.rawValue, t.source?.id, t.type.rawValue])
+        }
+        add(transactionRows, ids: &transactionIds)
         // The store keeps the same three numbers up to date as it writes (Store's `PayoutCompositionTable`).
         var netById: [String: Int64] = [:]
         for t in stripe.balanceTransactions where netById[t.id.rawValue] == nil { netById[t.id.rawValue] = t.net }
+        payouts = stripe.payouts
         payoutCompositions = stripe.payouts.map { payout in
             guard let links = stripe.payoutLinks[payout.id], !links.isEmpty else { return nil }
             var composition = PayoutComposition(links: links.count, unknown: 0, net: 0)
@@ -142,6 +159,13 @@ extension ReconcileFacts {
             }
             return composition
         }
-        self.ids = ids
+    }
+
+    /// Disputes are few: they keep their records, their id and charge interned beside.
+    public mutating func addDisputes(_ records: [Dispute]) {
+        for dispute in records {
+            disputes.append(DisputeFact(id: ids.intern(dispute.id.rawValue),
+                                        charge: dispute.charge.map { ids.intern($0.id) } ?? IdTable.none, record: dispute))
+        }
     }
 }

@@ -13,7 +13,8 @@ extension AccountBuilder {
                                   captured: false, created: plan.created - 60, paymentIntent: intent, balanceTransaction: nil,
                                   metadata: ["order_id": plan.orderId], failureCode: "card_declined"))
         }
-        let charge = addCharge(plan, intent: intent, at: plan.created, feeDelta: plan.planted == .feeMismatch ? 7 : 0)
+        let charge = addCharge(plan, intent: intent, at: plan.created, feeDelta: plan.planted == .feeMismatch ? 7 : 0,
+                               withOrder: !plan.orderlessCharge)
         if plan.planted == .feeMismatch {
             plant(.feeMismatch, charge.balanceTransaction!.id, "fee 7 minor units above the schedule")
         }
@@ -27,7 +28,7 @@ extension AccountBuilder {
     }
 
     /// A succeeded charge and its balance transaction, available two days later.
-    private mutating func addCharge(_ plan: OrderPlan, intent: String, at created: Int64, feeDelta: Int64) -> Charge {
+    private mutating func addCharge(_ plan: OrderPlan, intent: String, at created: Int64, feeDelta: Int64, withOrder: Bool = true) -> Charge {
         let chargeId = ChargeID(random.id("ch_"))
         let transactionId = BalanceTransactionID(random.id("txn_"))
         let settlement = SandboxPricing.settlementCurrency(for: plan.currency)
@@ -42,7 +43,7 @@ extension AccountBuilder {
         let brand = ["visa", "mastercard", "amex", "discover"][Int(random.next() % 4)]
         let charge = Charge(id: chargeId, amount: plan.amount, currency: plan.currency, status: .succeeded, created: created,
                             paymentIntent: intent, balanceTransaction: transactionId.rawValue,
-                            metadata: ["order_id": plan.orderId, "supplier_id": plan.supplierId],
+                            metadata: withOrder ? ["order_id": plan.orderId, "supplier_id": plan.supplierId] : ["supplier_id": plan.supplierId],
                             card: PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: last4)))
         charges.append(charge)
         return charge
@@ -68,7 +69,8 @@ extension AccountBuilder {
             break
         }
         let stripeId: String?
-        switch plan.idStyle {
+        // An order-less charge is only found by its id.
+        switch plan.orderlessCharge ? .charge : plan.idStyle {
         case .paymentIntent: stripeId = charge.paymentIntent?.id
         case .charge: stripeId = charge.id.rawValue
         case .none: stripeId = nil

@@ -54,8 +54,9 @@ extension AccountBuilder {
                           currency: plan.currency, stripeId: nil, at: bookedAt)
             } else {
                 for (n, refund) in made.enumerated() {
+                    let withId = random.chance(50) && !plan.orderlessCharge
                     addLedger("le-\(plan.orderId)-r\(n + 1)", plan, type: "refund", amount: refund.amount, currency: plan.currency,
-                              stripeId: random.chance(50) ? refund.id.rawValue : nil, at: refund.created + random.int(60...7_200))
+                              stripeId: withId ? refund.id.rawValue : nil, at: refund.created + random.int(60...7_200))
                 }
             }
         }
@@ -71,7 +72,8 @@ extension AccountBuilder {
             reportingCategory: "refund", source: ExpandableID(refundId.rawValue), description: "REFUND FOR CHARGE"))
         let refund = Refund(id: refundId, amount: amount, currency: plan.currency, charge: charge.id.rawValue,
                             paymentIntent: charge.paymentIntent?.id, status: .succeeded, created: created,
-                            balanceTransaction: transactionId.rawValue, reason: "requested_by_customer")
+                            balanceTransaction: transactionId.rawValue, reason: "requested_by_customer",
+                            metadata: plan.orderlessCharge ? ["order_id": plan.orderId] : [:])
         refunds.append(refund)
         return refund
     }

@@ -32,4 +32,8 @@ struct OrderPlan {
     var planted: DiscrepancyKind?
     var orderId: String { "ord_" + String(format: "%06d", index + 1) }
     var supplierId: String { "sup_" + String(format: "%02d", index % 37 + 1) }
+    /// A charge made outside the checkout (a dashboard charge, say): no metadata.order_id on it. Its
+    /// refund carries the order in its own metadata, and the ledger books the refund without an id, so
+    /// only the refund's metadata ties the two together. Every tenth plain partially refunded order.
+    var orderlessCharge: Bool { planted == nil && refund == .partial && !failedFirst && !disputed && index % 10 == 3 }
 }

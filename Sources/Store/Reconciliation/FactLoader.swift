@@ -130,24 +130,20 @@ struct FactLoader {
             """, start.microseconds, end.microseconds)
         defer { select.finalize(); lane.finish() }
         let currencies = self.currencies
-        try Self.scan(select, into: lane, idColumns: [0, 1, 5], printedOnly: 0, make: { select in
+        try Self.scan(select, into: lane, idColumns: [0, 1, 5], make: { select in
             let type = select.int64(2)
             let kind: LedgerEntry.Kind = type == 1 ? .refund : type == 2 ? .dispute : .payment
             return ReconcileFacts.Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: kind,
                                          currency: try currencies.currency(select.bytes(4)), amount: select.int64(3), createdAt: select.int64(6))
-        }, assign: { row, ids in
-            row.entry = ids[ids.startIndex]; row.order = ids[ids.startIndex + 1]; row.stripeId = ids[ids.startIndex + 2]
-        }, store: { $0.ledger.append(contentsOf: $1) })
+        })
     }
 
     /// Reads every row of `select` into `lane`: `make` turns it into a fact with its ids still unset, and
-    /// the text of `idColumns` is staged (`printedOnly`: appended, never joined); on the interner's thread
-    /// `assign` then sets a chunk's ids, in `idColumns` order, and `store` appends the chunk. Stops early,
-    /// without an error, when the lane was cancelled. The caller finishes the lane and finalizes `select`.
-    static func scan<Fact: Sendable>(_ select: RawStatement, into lane: Lane, idColumns: [Int32], printedOnly: Int32? = nil,
-                                     make: (RawStatement) throws -> Fact,
-                                     assign: @escaping @Sendable (inout Fact, ArraySlice<Int32>) -> Void,
-                                     store: @escaping @Sendable (inout ReconcileFacts, [Fact]) -> Void) throws {
+    /// the text of `idColumns` (the row's ids in `Fact.idFields` order) is staged; on the interner's
+    /// thread `ReconcileFacts.add` then interns and sets a chunk's ids, as the records path does. Stops
+    /// early, without an error, when the lane was cancelled. The caller finishes the lane and finalizes `select`.
+    static func scan<Fact: FactRow>(_ select: RawStatement, into lane: Lane, idColumns: [Int32], make: (RawStatement) throws -> Fact) throws {
+        precondition(idColumns.count == Fact.idFields, "a column for each of the fact's ids")
         var more = true
         while more {
             var batch = InternBatch()
@@ -155,17 +151,14 @@ struct FactLoader {
             chunk.reserveCapacity(Self.chunkRows)
             while chunk.count < Self.chunkRows {
                 guard try select.nextRow() else { more = false; break }
-                for column in idColumns { batch.add(select.bytes(column), appendOnly: column == printedOnly) }
+                for (position, column) in idColumns.enumerated() { batch.add(select.bytes(column), appendOnly: position == Fact.printedOnly) }
                 chunk.append(try make(select))
             }
             guard !chunk.isEmpty else { break }
             let (staged, rows) = (batch, chunk)
             let accepted = lane.put { facts in
-                var batch = staged, chunk = rows
-                facts.ids.intern(&batch)
-                let perRow = batch.results.count / chunk.count
-                for k in chunk.indices { assign(&chunk[k], batch.results[k * perRow..<(k + 1) * perRow]) }
-                store(&facts, chunk)
+                var batch = staged
+                facts.add(rows, ids: &batch)
             }
             guard accepted else { return }
         }
@@ -212,39 +205,31 @@ struct FactLoader {
             ReconcileFacts.Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none,
                                   currency: try currencies.currency(select.bytes(3)), isPayment: select.int64(4) != 0,
                                   amount: select.int64(5), created: select.int64(6))
-        }, assign: { charge, ids in
-            charge.id = ids[ids.startIndex]; charge.order = ids[ids.startIndex + 1]; charge.paymentIntent = ids[ids.startIndex + 2]
-        }, store: { $0.charges.append(contentsOf: $1) })
+        })
     }
 
     private func loadRefunds(_ clause: String, into lane: Lane) throws {
         // `Refund.isEffective`: a failed or canceled refund gives nothing back; any other status (or none) does.
         let select = try statement("""
-            SELECT id, charge_id, currency, coalesce(status, '') NOT IN ('failed', 'canceled'), amount, created
+            SELECT id, charge_id, currency, coalesce(status, '') NOT IN ('failed', 'canceled'), amount, created,
+                json_extract(metadata, '$.order_id')
             FROM stripe_refund WHERE \(clause)
             """, start.seconds, end.seconds)
         defer { select.finalize(); lane.finish() }
         let currencies = self.currencies
-        try Self.scan(select, into: lane, idColumns: [0, 1], make: { select in
+        // Its own metadata.order_id, for a refund whose charge names no order (`ReconciliationPass.refundOrder`).
+        try Self.scan(select, into: lane, idColumns: [0, 1, 6], make: { select in
             ReconcileFacts.Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none,
                                   currency: try currencies.currency(select.bytes(2)), isEffective: select.int64(3) != 0,
                                   amount: select.int64(4), created: select.int64(5))
-        }, assign: { refund, ids in
-            refund.id = ids[ids.startIndex]; refund.charge = ids[ids.startIndex + 1]
-        }, store: { $0.refunds.append(contentsOf: $1) })
+        })
     }
 
     private func loadDisputes() throws {
         let disputes = try PayreconStore.fetch(db, sql: """
             SELECT \(PayreconStore.Columns.dispute) FROM stripe_dispute WHERE created >= ? AND created < ?
             """, [start.seconds, end.seconds], PayreconStore.dispute)
-        interner.withFacts { facts in
-            for dispute in disputes {
-                facts.disputes.append(ReconcileFacts.DisputeFact(id: facts.ids.intern(dispute.id.rawValue),
-                                                                 charge: dispute.charge.map { facts.ids.intern($0.id) } ?? IdTable.none,
-                                                                 record: dispute))
-            }
-        }
+        interner.withFacts { $0.addDisputes(disputes) }
     }
 
     static func transactionSQL(_ clause: String) -> String {
@@ -252,13 +237,11 @@ struct FactLoader {
     }
 
     static func readTransactions(_ select: RawStatement, into lane: Lane, _ currencies: FactCurrencyCache) throws {
-        try scan(select, into: lane, idColumns: [0, 1, 2], printedOnly: 0, make: { select in
+        try scan(select, into: lane, idColumns: [0, 1, 2], make: { select in
             ReconcileFacts.Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none,
                                        currency: try currencies.currency(select.bytes(3)), amount: select.int64(4), fee: select.int64(5),
                                        net: select.int64(6), created: select.int64(7))
-        }, assign: { transaction, ids in
-            transaction.id = ids[ids.startIndex]; transaction.source = ids[ids.startIndex + 1]; transaction.type = ids[ids.startIndex + 2]
-        }, store: { $0.transactions.append(contentsOf: $1) })
+        })
     }
 
     /// The window's payouts and what each is made of: one stored row per payout (`payout_composition`,

@@ -71,7 +71,8 @@ extension PayreconStore {
              "source_id", "description"].map { prefix + $0 }.joined(separator: ", ")
         }
         static let balanceTransaction = balanceTransaction("")
-        static let refund = "id, amount, currency, charge_id, payment_intent, status, created, balance_transaction, reason"
+        static let refund = "id, amount, currency, charge_id, payment_intent, status, created, balance_transaction, reason, "
+            + "json_extract(metadata, '$.order_id')"
         static let dispute = "id, amount, currency, charge_id, payment_intent, status, reason, created"
         static let charge = "id, amount, amount_refunded, currency, status, captured, created, payment_intent, balance_transaction, "
             + "order_id, failure_code, card_brand, card_last4"
@@ -98,7 +99,9 @@ extension PayreconStore {
 
     static func refund(_ row: Row) throws -> Refund {
         Refund(id: RefundID(row[0] as String), amount: row[1], currency: try currency(row, 2), charge: row[3], paymentIntent: row[4],
-               status: RefundStatus(rawValue: row[5] ?? "succeeded"), created: row[6], balanceTransaction: row[7], reason: row[8])
+               status: RefundStatus(rawValue: row[5] ?? "succeeded"), created: row[6], balanceTransaction: row[7], reason: row[8],
+               // As for charges, only the order of the metadata (a refund whose charge names none is matched by it).
+               metadata: (row[9] as String?).map { ["order_id": $0] } ?? [:])
     }
 
     static func dispute(_ row: Row) throws -> Dispute {
