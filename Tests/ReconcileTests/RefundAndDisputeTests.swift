@@ -21,6 +21,28 @@ import Testing
         #expect(Set(refundMatches.map(\.stripeIds)) == [["re_c"], ["re_a", "re_b"]])
     }
 
+    /// A charge made outside the checkout names no order; its refund does, in its own metadata. The ledger
+    /// books the payment by the charge's id and the refund without one: the refund's order ties them.
+    @Test func aRefundWhoseChargeNamesNoOrderMatchesByItsOwnOrder() {
+        var s = Scenario()
+        s.charge("ch_1", order: nil, amount: 10_000)
+        s.book("p1", order: "o1", "100.00", stripeId: "ch_1")
+        s.refund("re_a", charge: "ch_1", amount: 2_500, order: "o1")
+        s.book("r1", order: "o1", "25.00", kind: .refund, at: 90_000)
+        let result = s.run()
+        #expect(result.discrepancies.map(\.id) == [])
+        let refund = result.matches.first { $0.stripeIds == ["re_a"] }
+        #expect(refund?.ledgerEntryIds == ["r1"])
+        #expect(refund?.orderId == "o1")
+        // Without the refund's order nothing ties the two: both sides are flagged.
+        var orderless = s
+        orderless.stripe.refunds = orderless.stripe.refunds.map {
+            Refund(id: $0.id, amount: $0.amount, currency: $0.currency, charge: $0.charge?.id, paymentIntent: nil, status: .succeeded,
+                   created: $0.created, balanceTransaction: nil)
+        }
+        #expect(orderless.findings() == ["refund_missing_in_ledger/re_a", "refund_missing_in_stripe/r1"])
+    }
+
     @Test func refundDiscrepancies() throws {
         var s = Scenario()
         s.charge("ch_1", order: "o1", amount: 10_000)

@@ -22,9 +22,11 @@ struct Scenario {
         return charge
     }
 
-    mutating func refund(_ id: String, charge: String, amount: Int64, currency: Currency = .usd, at: Int64 = 86_400) {
+    mutating func refund(_ id: String, charge: String, amount: Int64, currency: Currency = .usd, at: Int64 = 86_400,
+                         order: String? = nil) {
         stripe.refunds.append(Refund(id: RefundID(id), amount: amount, currency: currency, charge: charge, paymentIntent: nil,
-                                     status: .succeeded, created: Self.day0 + at, balanceTransaction: nil))
+                                     status: .succeeded, created: Self.day0 + at, balanceTransaction: nil,
+                                     metadata: order.map { ["order_id": $0] } ?? [:]))
     }
 
     mutating func book(_ entry: String, order: String, _ amount: String, _ currency: Currency = .usd,
