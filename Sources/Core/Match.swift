@@ -16,8 +16,8 @@ public struct Match: Hashable, Sendable {
     }
 
     public let rule: Rule
-    /// The value the rule matched on (the id, or the order id).
-    public let key: String
+    /// The value the rule matched on (the id, the order id, or the amount and window).
+    public let key: MatchKey
     public let orderId: String?
     public let ledgerEntryIds: [String]
     public let stripeIds: [String]
@@ -28,7 +28,7 @@ public struct Match: Hashable, Sendable {
     /// Deterministic id from its members, computed once: matches are sorted by it.
     public let id: String
 
-    public init(rule: Rule, key: String, orderId: String?, ledgerEntryIds: [String], stripeIds: [String],
+    public init(rule: Rule, key: MatchKey, orderId: String?, ledgerEntryIds: [String], stripeIds: [String],
                 ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
         self.rule = rule; self.key = key; self.orderId = orderId; self.ledgerEntryIds = ledgerEntryIds
         self.stripeIds = stripeIds; self.ledgerAmount = ledgerAmount; self.stripeAmount = stripeAmount; self.occurredAt = occurredAt

@@ -9,7 +9,8 @@ import Core
 public struct MatchList: RandomAccessCollection, Sendable, Equatable, ExpressibleByArrayLiteral {
     public struct Record: Sendable {
         public var rule: Match.Rule
-        /// The rule's key as an id; `IdTable.none` for the amount-and-window rule, whose key is rendered.
+        /// The rule's key as an id; `IdTable.none` for the amount-and-window rule, whose key is the ledger
+        /// amount and `windowHours`.
         public var key: Int32
         public var order: Int32
         public var ledgerStart: Int32
@@ -30,8 +31,8 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     /// Ledger entry ids and Stripe ids of all records, each record a slice.
     public private(set) var ledgerMembers: [Int32] = []
     public private(set) var stripeMembers: [Int32] = []
-    /// For the amount-and-window rule's key ("12.34 USD ±48h").
-    public let windowHours: Int64
+    /// The window of the amount-and-window rule's key.
+    public private(set) var windowHours: Int64
 
     public init(ids: IdTable, windowHours: Int64) { self.ids = ids; self.windowHours = windowHours }
 
@@ -42,7 +43,12 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
         for m in matches {
             let ledger = m.ledgerEntryIds.map { ids.append($0) }
             let stripe = m.stripeIds.map { ids.intern($0) }
-            list.records.append(Record(rule: m.rule, key: ids.append(m.key), order: m.orderId.map { ids.intern($0) } ?? IdTable.none,
+            var key = IdTable.none
+            switch m.key {
+            case let .id(id): key = ids.append(id)
+            case let .amountWithin(_, hours): list.windowHours = hours
+            }
+            list.records.append(Record(rule: m.rule, key: key, order: m.orderId.map { ids.intern($0) } ?? IdTable.none,
                                        ledgerStart: Int32(list.ledgerMembers.count), ledgerCount: Int32(ledger.count),
                                        stripeStart: Int32(list.stripeMembers.count), stripeCount: Int32(stripe.count),
                                        ledgerCurrency: m.ledgerAmount.currency, stripeCurrency: m.stripeAmount.currency,
@@ -119,8 +125,9 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     public func ledgerIds(_ r: Record) -> ArraySlice<Int32> { ledgerMembers[Int(r.ledgerStart)..<Int(r.ledgerStart + r.ledgerCount)] }
     public func stripeIds(_ r: Record) -> ArraySlice<Int32> { stripeMembers[Int(r.stripeStart)..<Int(r.stripeStart + r.stripeCount)] }
 
-    public func key(_ r: Record) -> String {
-        r.key == IdTable.none ? "\(Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency)) ±\(windowHours)h" : ids.string(r.key)
+    public func key(_ r: Record) -> MatchKey {
+        r.key == IdTable.none ? .amountWithin(Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency), hours: windowHours)
+            : .id(ids.string(r.key))
     }
 
     /// FNV-1a 64 of the match id ("<rule>/<ledger ids and Stripe ids joined by +>"), without making it.

@@ -53,7 +53,7 @@ public struct ReportBuilder {
         ])
         for m in matches {
             table.rows.append([
-                .text(m.id), .text(m.rule.rawValue), .text(m.key), .optionalText(m.orderId), .text(m.ledgerEntryIds.joined(separator: " ")),
+                .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId), .text(m.ledgerEntryIds.joined(separator: " ")),
                 .text(m.stripeIds.joined(separator: " ")), .text(m.ledgerAmount.currency.code),
                 .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
                 .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), .text(localTime(m.occurredAt)),

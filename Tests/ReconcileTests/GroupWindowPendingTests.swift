@@ -30,6 +30,8 @@ import Testing
         #expect(result.discrepancies.map(\.id).sorted() == ["missing_in_ledger/ch_eur", "missing_in_ledger/ch_far"])
         let match = try #require(result.matches.first)
         #expect(match.rule == .amountTimeWindow && match.stripeIds == ["ch_near"])
+        // The key is data: the ledger's amount and the window (48 h by default), rendered only by Report.
+        #expect(match.key == .amountWithin(Money(minorUnits: 2_500, currency: .usd), hours: 48))
     }
 
     @Test func missingCounterpartsAreOnlyPendingInsideTheSettlementWindow() {

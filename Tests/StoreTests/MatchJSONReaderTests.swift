@@ -20,7 +20,7 @@ import Testing
                 """, arguments: [odd[0], odd[1] + odd[2], odd[3] + odd[4] + odd[5] + odd[6]])
         }
         let matches = try Self.read(try #require(json))
-        #expect(matches == [Match(rule: .refundSum, key: odd[0], orderId: nil, ledgerEntryIds: [odd[0], odd[1] + odd[2]],
+        #expect(matches == [Match(rule: .refundSum, key: .id(odd[0]), orderId: nil, ledgerEntryIds: [odd[0], odd[1] + odd[2]],
                                   stripeIds: [odd[3] + odd[4] + odd[5] + odd[6]], ledgerAmount: Money(minorUnits: -5, currency: .jpy),
                                   stripeAmount: Money(minorUnits: Int64.max, currency: .kwd),
                                   occurredAt: Timestamp(microseconds: 1_789_999_600_000_000))])
@@ -34,7 +34,7 @@ import Testing
             """
         let matches = try Self.read(json)
         #expect(matches.count == 2)
-        #expect(matches[0].key == "a/b\u{8}\u{c}\n\r\té🧾")
+        #expect(matches[0].key.id == "a/b\u{8}\u{c}\n\r\té🧾")
         #expect(matches[0].stripeIds == ["ch_1", "ch_2"] && matches[0].ledgerEntryIds.isEmpty)
         #expect(matches[0].ledgerAmount.currency == .usd && matches[0].occurredAt == Timestamp(microseconds: -1))
         #expect(try Self.read("[]").isEmpty)

@@ -43,7 +43,7 @@ import TestSupport
         let usd = try Currency(code: "USD")
         let slot: Int64 = 1_789_999_200
         func match(_ n: Int, at seconds: Int64, ledger: [String], stripe: [String]) -> Match {
-            Match(rule: ledger.count > 1 ? .refundSum : .stripeId, key: "k\(n)", orderId: n == 2 ? nil : "ord_\(n)", ledgerEntryIds: ledger,
+            Match(rule: ledger.count > 1 ? .refundSum : .stripeId, key: .id("k\(n)"), orderId: n == 2 ? nil : "ord_\(n)", ledgerEntryIds: ledger,
                   stripeIds: stripe, ledgerAmount: Money(minorUnits: Int64(n), currency: usd),
                   stripeAmount: Money(minorUnits: Int64(n), currency: usd), occurredAt: Timestamp(seconds: seconds))
         }
@@ -59,7 +59,7 @@ import TestSupport
                     try db.execute(sql: """
                         INSERT INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency,
                           ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, 'USD', ?, 5)
-                        """, arguments: [m.occurredAt.microseconds, m.keyHash, run, m.rule.rawValue, m.key, m.orderId,
+                        """, arguments: [m.occurredAt.microseconds, m.keyHash, run, m.rule.rawValue, m.key.id, m.orderId,
                                          m.ledgerEntryIds.joined(separator: " "), m.stripeIds.joined(separator: " "),
                                          m.ledgerAmount.minorUnits, m.stripeAmount.minorUnits])
                 }

@@ -14,7 +14,7 @@ import TestSupport
     /// Every fifth match has no order (null in the JSON), every seventh is a group.
     static func match(_ number: Int, amount: Int64 = 1000, at seconds: Int64) -> Match {
         let group = number % 7 == 0
-        return Match(rule: group ? .refundSum : .stripeId, key: "pi_\(number)", orderId: number % 5 == 0 ? nil : "ord_\(number)",
+        return Match(rule: group ? .refundSum : .stripeId, key: .id("pi_\(number)"), orderId: number % 5 == 0 ? nil : "ord_\(number)",
                      ledgerEntryIds: group ? ["L\(number)a", "L\(number)b"] : ["L\(number)"],
                      stripeIds: group ? ["re_\(number)a", "re_\(number)b", "re_\(number)c"] : ["ch_\(number)"],
                      ledgerAmount: Money(minorUnits: amount, currency: usd), stripeAmount: Money(minorUnits: amount, currency: usd),
@@ -95,7 +95,7 @@ import TestSupport
         let store = try Self.freshStore(runs: 1)
         let odd = ["entry with spaces", "quote\"d", "back\\slash", "line\nbreak\ttab", "bell\u{7}", "café €", "emoji 🧾", ""]
         let matches = odd.enumerated().map { k, id in
-            Match(rule: .metadataOrderId, key: id, orderId: id, ledgerEntryIds: [id, "plain"], stripeIds: ["ch_\(k)"],
+            Match(rule: .metadataOrderId, key: .id(id), orderId: id, ledgerEntryIds: [id, "plain"], stripeIds: ["ch_\(k)"],
                   ledgerAmount: Money(minorUnits: Int64.min + 1, currency: Self.usd), stripeAmount: Money(minorUnits: Int64.max, currency: .eur),
                   occurredAt: Timestamp(seconds: Self.base + Int64(k)))
         }

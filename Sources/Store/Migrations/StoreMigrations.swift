@@ -13,6 +13,7 @@ enum StoreMigrations {
         (Migration5PayoutComposition.identifier, Migration5PayoutComposition.run),
         (Migration6MatchBlocks.identifier, Migration6MatchBlocks.run),
         (Migration7RunOwner.identifier, Migration7RunOwner.run),
+        (Migration8MatchKeyData.identifier, Migration8MatchKeyData.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }

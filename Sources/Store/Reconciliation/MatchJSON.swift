@@ -3,7 +3,8 @@ import Facts
 
 /// How a match is stored inside its slot's block (`match_block.matches`, a JSON array of these):
 /// `[occurred_at, rule, match_key, order_id or null, [ledger_entry_ids], [stripe_ids], currency,
-/// ledger_amount, stripe_currency, stripe_amount]`.
+/// ledger_amount, stripe_currency, stripe_amount]`. The key is the id the rule matched on (a string),
+/// or for the amount-and-window rule `[amount, currency, window hours]` (data, rendered by Report).
 ///
 /// JSON, not a format of our own, so that SQLite's json_each reads it: the `match` view shows every
 /// match as a row to anyone with an sqlite3 shell, and an id with a space, a quote or a line break in it
@@ -50,20 +51,11 @@ enum MatchJSON {
 
     /// Appends one match, preceded by "[" when `first` (it opens the block) and by "," otherwise.
     static func append(_ r: MatchList.Record, of source: Source, first: Bool, to text: inout ByteBuffer) {
-        guard r.key != IdTable.none else {
-            // The amount-and-window rule's key is rendered, not an id: rare enough to make as a String.
-            var rendered = source.list.key(r)
-            rendered.withUTF8 { append(r, key: UnsafeRawBufferPointer($0), of: source, first: first, to: &text) }
-            return
-        }
-        append(r, key: source.texts.bytes(r.key), of: source, first: first, to: &text)
-    }
-
-    private static func append(_ r: MatchList.Record, key: UnsafeRawBufferPointer, of source: Source, first: Bool, to text: inout ByteBuffer) {
         let texts = source.texts
         let ledger = source.ledgerIds(r), stripe = source.stripeIds(r)
-        // Brackets, commas, quotes, null, three integers, two codes and the longest rule: under 160.
-        var bound = 160 + 6 * key.count
+        let key = r.key == IdTable.none ? nil : texts.bytes(r.key)
+        // Brackets, commas, quotes, null, five integers, three codes and the longest rule: under 220.
+        var bound = 220 + 6 * (key?.count ?? 0)
         if r.order != IdTable.none { bound += 6 * texts.bytes(r.order).count }
         for id in ledger { bound += 6 * texts.bytes(id).count + 3 }
         for id in stripe { bound += 6 * texts.bytes(id).count + 3 }
@@ -75,7 +67,17 @@ enum MatchJSON {
             out.byte(UInt8(ascii: ","))
             out.quoted(r.rule.name)
             out.byte(UInt8(ascii: ","))
-            out.string(key)
+            if let key {
+                out.string(key)
+            } else {
+                out.byte(UInt8(ascii: "["))
+                out.integer(r.ledgerAmount)
+                out.byte(UInt8(ascii: ","))
+                out.code(r.ledgerCurrency)
+                out.byte(UInt8(ascii: ","))
+                out.integer(source.list.windowHours)
+                out.byte(UInt8(ascii: "]"))
+            }
             out.byte(UInt8(ascii: ","))
             if r.order == IdTable.none { out.raw("null") } else { out.string(texts.bytes(r.order)) }
             out.byte(UInt8(ascii: ","))

@@ -39,7 +39,7 @@ struct MatchJSONReader {
         let ruleOffset = at
         guard let rule = Match.Rule(rawValue: try string()) else { throw Failure(offset: ruleOffset, expected: "a match rule") }
         try expect(",")
-        let key = try string(); try expect(",")
+        let key = try matchKey(); try expect(",")
         let order = try optionalString(); try expect(",")
         let ledger = try strings(); try expect(",")
         let stripe = try strings(); try expect(",")
@@ -51,6 +51,16 @@ struct MatchJSONReader {
                      ledgerAmount: Money(minorUnits: ledgerAmount, currency: ledgerCurrency),
                      stripeAmount: Money(minorUnits: stripeAmount, currency: stripeCurrency),
                      occurredAt: Timestamp(microseconds: occurredAt))
+    }
+
+    /// An id, or `[amount, currency, hours]` for the amount-and-window rule.
+    private mutating func matchKey() throws -> MatchKey {
+        guard try peek() == UInt8(ascii: "[") else { return .id(try string()) }
+        at += 1
+        let amount = try integer(); try expect(",")
+        let currency = try currency(); try expect(",")
+        let hours = try integer(); try expect("]")
+        return .amountWithin(Money(minorUnits: amount, currency: currency), hours: hours)
     }
 
     private mutating func currency() throws -> Currency {
