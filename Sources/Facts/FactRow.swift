@@ -9,7 +9,7 @@ public protocol FactRow: Sendable {
     /// table without being findable. nil when every id is joined.
     static var printedOnly: Int? { get }
     /// Sets the row's ids, in `idFields` order.
-    mutating func setIds(_ ids: ArraySlice<Int32>)
+    mutating func setIds(_ ids: ArraySlice<FactID>)
     /// Appends rows to their fact array.
     static func append(_ rows: [Self], to facts: inout ReconcileFacts)
 }
@@ -42,7 +42,7 @@ extension ReconcileFacts.Ledger: FactRow {
     public static let idFields = 3
     /// The entry id (only printed).
     public static let printedOnly: Int? = 0
-    @inlinable public mutating func setIds(_ ids: ArraySlice<Int32>) {
+    @inlinable public mutating func setIds(_ ids: ArraySlice<FactID>) {
         entry = ids[ids.startIndex]; order = ids[ids.startIndex + 1]; stripeId = ids[ids.startIndex + 2]
     }
     @inlinable public static func append(_ rows: [Self], to facts: inout ReconcileFacts) { facts.ledger.append(contentsOf: rows) }
@@ -51,7 +51,7 @@ extension ReconcileFacts.Ledger: FactRow {
 extension ReconcileFacts.Charge: FactRow {
     public static let idFields = 3
     public static let printedOnly: Int? = nil
-    @inlinable public mutating func setIds(_ ids: ArraySlice<Int32>) {
+    @inlinable public mutating func setIds(_ ids: ArraySlice<FactID>) {
         id = ids[ids.startIndex]; order = ids[ids.startIndex + 1]; paymentIntent = ids[ids.startIndex + 2]
     }
     @inlinable public static func append(_ rows: [Self], to facts: inout ReconcileFacts) { facts.charges.append(contentsOf: rows) }
@@ -60,7 +60,7 @@ extension ReconcileFacts.Charge: FactRow {
 extension ReconcileFacts.Refund: FactRow {
     public static let idFields = 3
     public static let printedOnly: Int? = nil
-    @inlinable public mutating func setIds(_ ids: ArraySlice<Int32>) {
+    @inlinable public mutating func setIds(_ ids: ArraySlice<FactID>) {
         id = ids[ids.startIndex]; charge = ids[ids.startIndex + 1]; metadataOrder = ids[ids.startIndex + 2]
     }
     @inlinable public static func append(_ rows: [Self], to facts: inout ReconcileFacts) { facts.refunds.append(contentsOf: rows) }
@@ -70,7 +70,7 @@ extension ReconcileFacts.Transaction: FactRow {
     public static let idFields = 3
     /// The transaction id (only printed, in fee findings).
     public static let printedOnly: Int? = 0
-    @inlinable public mutating func setIds(_ ids: ArraySlice<Int32>) {
+    @inlinable public mutating func setIds(_ ids: ArraySlice<FactID>) {
         id = ids[ids.startIndex]; source = ids[ids.startIndex + 1]; type = ids[ids.startIndex + 2]
     }
     @inlinable public static func append(_ rows: [Self], to facts: inout ReconcileFacts) { facts.transactions.append(contentsOf: rows) }

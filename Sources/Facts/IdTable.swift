@@ -2,11 +2,11 @@
 ///
 /// At a million orders the reconciler joins about six million ids. As Swift `String`s each is a heap
 /// object that is hashed, retained and compared by bytes on every lookup; here each id is stored once,
-/// as bytes in one arena, and everything after loading compares and indexes `Int32`s. The store feeds
+/// as bytes in one arena, and everything after loading compares and indexes `FactID`s (an `Int32` each). The store feeds
 /// it straight from SQLite's column buffers, so no `String` is made for an id that is only joined.
 public struct IdTable: Sendable {
     /// "No id" (a ledger row without stripe_id, a charge without metadata.order_id).
-    public static let none: Int32 = -1
+    public static let none = FactID.none
 
     /// Every id as a record: its length (UInt32) and its id (Int32), then its bytes. A probe that finds
     /// its id reads one place in memory: at a million orders each lookup misses the cache, and one miss
@@ -40,9 +40,9 @@ public struct IdTable: Sendable {
     public var count: Int { starts.count - 1 }
 
     /// The id of these bytes, added if new: for ids that are joined.
-    public mutating func intern(_ text: UnsafeRawBufferPointer) -> Int32 { intern(text, hash: Self.hash(text)) }
+    public mutating func intern(_ text: UnsafeRawBufferPointer) -> FactID { intern(text, hash: Self.hash(text)) }
 
-    private mutating func intern(_ text: UnsafeRawBufferPointer, hash: UInt32) -> Int32 {
+    private mutating func intern(_ text: UnsafeRawBufferPointer, hash: UInt32) -> FactID {
         let (found, slot) = probe(text, hash: hash)
         if let found { return found }
         let record = bytes.count
@@ -55,7 +55,7 @@ public struct IdTable: Sendable {
     }
 
     /// The id holding these bytes, or the empty slot where they would go.
-    private func probe(_ text: UnsafeRawBufferPointer, hash: UInt32) -> (found: Int32?, slot: Int) {
+    private func probe(_ text: UnsafeRawBufferPointer, hash: UInt32) -> (found: FactID?, slot: Int) {
         let mask = slots.count - 1
         var slot = Int(hash) & mask
         return bytes.withUnsafeBytes { arena in
@@ -66,7 +66,7 @@ public struct IdTable: Sendable {
                         let record = Int(UInt32(truncatingIfNeeded: entry)) - 1
                         let length = Int(arena.loadUnaligned(fromByteOffset: record, as: UInt32.self))
                         if length == text.count, length == 0 || memcmpBytes(arena.baseAddress! + record + Self.header, text.baseAddress!, length) {
-                            return (arena.loadUnaligned(fromByteOffset: record + 4, as: Int32.self), slot)
+                            return (FactID(raw: arena.loadUnaligned(fromByteOffset: record + 4, as: Int32.self)), slot)
                         }
                     }
                     slot = (slot + 1) & mask
@@ -76,7 +76,7 @@ public struct IdTable: Sendable {
         }
     }
 
-    public mutating func intern(_ text: String) -> Int32 {
+    public mutating func intern(_ text: String) -> FactID {
         Self.withBytes(of: text) { intern($0) }
     }
 
@@ -141,7 +141,7 @@ public struct IdTable: Sendable {
     }
 
     /// Stores bytes without making them findable: for ids that are only ever printed (ledger entry ids).
-    public mutating func append(_ text: UnsafeRawBufferPointer) -> Int32 {
+    public mutating func append(_ text: UnsafeRawBufferPointer) -> FactID {
         let id = Int32(count)
         bytes.append(count: Self.header + text.count) { record in
             record.storeBytes(of: UInt32(text.count), as: UInt32.self)
@@ -149,29 +149,29 @@ public struct IdTable: Sendable {
             if let source = text.baseAddress { (record + Self.header).copyMemory(from: source, byteCount: text.count) }
         }
         starts.append(bytes.count)
-        return id
+        return FactID(raw: id)
     }
 
-    public mutating func append(_ text: String) -> Int32 {
+    public mutating func append(_ text: String) -> FactID {
         Self.withBytes(of: text) { append($0) }
     }
 
     /// The id of these bytes if they were interned.
-    public func find(_ text: String) -> Int32? {
+    public func find(_ text: String) -> FactID? {
         Self.withBytes(of: text) { probe($0, hash: Self.hash($0)).found }
     }
 
-    public func string(_ id: Int32) -> String {
+    public func string(_ id: FactID) -> String {
         withBytes(id) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Where the id's bytes are in `bytes` (after its record's header).
-    private func text(_ id: Int32) -> Range<Int> { starts[Int(id)] + Self.header..<starts[Int(id) + 1] }
+    private func text(_ id: FactID) -> Range<Int> { starts[id.index] + Self.header..<starts[id.index + 1] }
 
     /// The id as text, nil for `none`.
-    public func optionalString(_ id: Int32) -> String? { id == Self.none ? nil : string(id) }
+    public func optionalString(_ id: FactID) -> String? { id == Self.none ? nil : string(id) }
 
-    public func hasPrefix(_ id: Int32, _ prefix: StaticString) -> Bool {
+    public func hasPrefix(_ id: FactID, _ prefix: StaticString) -> Bool {
         guard id != Self.none else { return false }
         return withBytes(id) { text in
             text.count >= prefix.utf8CodeUnitCount
@@ -180,7 +180,7 @@ public struct IdTable: Sendable {
     }
 
     /// Byte order of two ids (the order of their strings, as UTF-8 sorts).
-    public func precedes(_ a: Int32, _ b: Int32) -> Bool {
+    public func precedes(_ a: FactID, _ b: FactID) -> Bool {
         let (x, y) = (text(a), text(b))
         return bytes.withUnsafeBytes { all in
             let common = min(x.count, y.count)
@@ -196,9 +196,9 @@ public struct IdTable: Sendable {
         fileprivate let starts: UnsafeBufferPointer<Int>
 
         @inline(__always)
-        public func bytes(_ id: Int32) -> UnsafeRawBufferPointer {
-            let start = starts[Int(id)] + IdTable.header
-            return UnsafeRawBufferPointer(start: arena + start, count: starts[Int(id) + 1] - start)
+        public func bytes(_ id: FactID) -> UnsafeRawBufferPointer {
+            let start = starts[id.index] + IdTable.header
+            return UnsafeRawBufferPointer(start: arena + start, count: starts[id.index + 1] - start)
         }
     }
 
@@ -212,13 +212,13 @@ public struct IdTable: Sendable {
     }
 
     /// Calls `body` with the id's bytes (valid only during the call): for writers that bind them as they are.
-    public func withBytes<T>(_ id: Int32, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    public func withBytes<T>(_ id: FactID, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         let range = text(id)
         return try bytes.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
 
     /// Feeds the id's bytes to an FNV-1a hash.
-    public func mix(_ id: Int32, into hash: inout UInt64) {
+    public func mix(_ id: FactID, into hash: inout UInt64) {
         withBytes(id) { FNV.mix($0, into: &hash) }
     }
 

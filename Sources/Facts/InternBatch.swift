@@ -6,7 +6,7 @@ public struct InternBatch: Sendable {
     var hashes: [UInt32] = []
     /// What `IdTable.warm` read, kept so its loads are not optimised away.
     var warmed: UInt64 = 0
-    public internal(set) var results: [Int32] = []
+    public internal(set) var results: [FactID] = []
 
     public init() {}
 

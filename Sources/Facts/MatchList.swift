@@ -11,8 +11,8 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
         public var rule: Match.Rule
         /// The rule's key as an id; `IdTable.none` for the amount-and-window rule, whose key is the ledger
         /// amount and `windowHours`.
-        public var key: Int32
-        public var order: Int32
+        public var key: FactID
+        public var order: FactID
         public var ledgerStart: Int32
         public var ledgerCount: Int32
         public var stripeStart: Int32
@@ -29,8 +29,8 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     public private(set) var ids: IdTable
     public private(set) var records: [Record] = []
     /// Ledger entry ids and Stripe ids of all records, each record a slice.
-    public private(set) var ledgerMembers: [Int32] = []
-    public private(set) var stripeMembers: [Int32] = []
+    public private(set) var ledgerMembers: [FactID] = []
+    public private(set) var stripeMembers: [FactID] = []
     /// The window of the amount-and-window rule's key.
     public private(set) var windowHours: Int64
 
@@ -65,7 +65,7 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     public init(arrayLiteral elements: Match...) { self.init(elements) }
 
     /// Appends a match of one ledger entry and one Stripe object (almost all of them).
-    public mutating func append(rule: Match.Rule, key: Int32, order: Int32, ledgerEntry: Int32, stripeId: Int32,
+    public mutating func append(rule: Match.Rule, key: FactID, order: FactID, ledgerEntry: FactID, stripeId: FactID,
                                 ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
         ledgerMembers.append(ledgerEntry)
         stripeMembers.append(stripeId)
@@ -73,7 +73,7 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
                      stripeAmount: stripeAmount, occurredAt: occurredAt)
     }
 
-    public mutating func append(rule: Match.Rule, key: Int32, order: Int32, ledgerEntries: [Int32], stripeIds: [Int32],
+    public mutating func append(rule: Match.Rule, key: FactID, order: FactID, ledgerEntries: [FactID], stripeIds: [FactID],
                                 ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
         ledgerMembers.append(contentsOf: ledgerEntries)
         stripeMembers.append(contentsOf: stripeIds)
@@ -106,7 +106,7 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     }
 
     /// The record of members just appended.
-    private mutating func appendRecord(rule: Match.Rule, key: Int32, order: Int32, ledgerCount: Int, stripeCount: Int,
+    private mutating func appendRecord(rule: Match.Rule, key: FactID, order: FactID, ledgerCount: Int, stripeCount: Int,
                                        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
         var record = Record(rule: rule, key: key, order: order, ledgerStart: Int32(ledgerMembers.count - ledgerCount),
                             ledgerCount: Int32(ledgerCount), stripeStart: Int32(stripeMembers.count - stripeCount), stripeCount: Int32(stripeCount),
@@ -122,8 +122,8 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
         records.sort { ($0.occurredAt, $0.keyHash) < ($1.occurredAt, $1.keyHash) }
     }
 
-    public func ledgerIds(_ r: Record) -> ArraySlice<Int32> { ledgerMembers[Int(r.ledgerStart)..<Int(r.ledgerStart + r.ledgerCount)] }
-    public func stripeIds(_ r: Record) -> ArraySlice<Int32> { stripeMembers[Int(r.stripeStart)..<Int(r.stripeStart + r.stripeCount)] }
+    public func ledgerIds(_ r: Record) -> ArraySlice<FactID> { ledgerMembers[Int(r.ledgerStart)..<Int(r.ledgerStart + r.ledgerCount)] }
+    public func stripeIds(_ r: Record) -> ArraySlice<FactID> { stripeMembers[Int(r.stripeStart)..<Int(r.stripeStart + r.stripeCount)] }
 
     public func key(_ r: Record) -> MatchKey {
         r.key == IdTable.none ? .amountWithin(Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency), hours: windowHours)

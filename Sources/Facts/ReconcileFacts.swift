@@ -7,82 +7,82 @@ import Core
 public struct ReconcileFacts: Sendable {
     public struct Ledger: Sendable {
         /// `append`ed (never joined, only printed).
-        public var entry: Int32
-        public var order: Int32
+        public var entry: FactID
+        public var order: FactID
         /// `IdTable.none` when the row has no (or an empty) stripe_id.
-        public var stripeId: Int32
+        public var stripeId: FactID
         public var kind: LedgerEntry.Kind
         public var currency: Currency
         public var amount: Int64
-        public var createdAt: Int64
-        public init(entry: Int32, order: Int32, stripeId: Int32, kind: LedgerEntry.Kind, currency: Currency, amount: Int64, createdAt: Int64) {
+        public var createdAt: Microseconds
+        public init(entry: FactID, order: FactID, stripeId: FactID, kind: LedgerEntry.Kind, currency: Currency, amount: Int64, createdAt: Microseconds) {
             self.entry = entry; self.order = order; self.stripeId = stripeId; self.kind = kind; self.currency = currency
             self.amount = amount; self.createdAt = createdAt
         }
         public var money: Money { Money(minorUnits: amount, currency: currency) }
-        public var timestamp: Timestamp { Timestamp(microseconds: createdAt) }
+        public var timestamp: Timestamp { createdAt.timestamp }
     }
 
     public struct Charge: Sendable {
-        public var id: Int32
+        public var id: FactID
         /// metadata.order_id, or none.
-        public var order: Int32
-        public var paymentIntent: Int32
+        public var order: FactID
+        public var paymentIntent: FactID
         public var currency: Currency
         /// Succeeded and captured: failed and uncaptured charges are not payments.
         public var isPayment: Bool
         public var amount: Int64
         /// Seconds, as Stripe counts.
-        public var created: Int64
-        public init(id: Int32, order: Int32, paymentIntent: Int32, currency: Currency, isPayment: Bool, amount: Int64, created: Int64) {
+        public var created: StripeSeconds
+        public init(id: FactID, order: FactID, paymentIntent: FactID, currency: Currency, isPayment: Bool, amount: Int64, created: StripeSeconds) {
             self.id = id; self.order = order; self.paymentIntent = paymentIntent; self.currency = currency
             self.isPayment = isPayment; self.amount = amount; self.created = created
         }
         public var money: Money { Money(minorUnits: amount, currency: currency) }
-        public var timestamp: Timestamp { Timestamp(seconds: created) }
+        public var timestamp: Timestamp { created.timestamp }
     }
 
     public struct Transaction: Sendable {
         /// `append`ed: only printed (fee findings), never joined.
-        public var id: Int32
-        public var source: Int32
+        public var id: FactID
+        public var source: FactID
         /// Interned `type` ("charge", "refund", …).
-        public var type: Int32
+        public var type: FactID
         public var currency: Currency
         public var amount: Int64
         public var fee: Int64
         public var net: Int64
-        public var created: Int64
-        public init(id: Int32, source: Int32, type: Int32, currency: Currency, amount: Int64, fee: Int64, net: Int64, created: Int64) {
+        public var created: StripeSeconds
+        public init(id: FactID, source: FactID, type: FactID, currency: Currency, amount: Int64, fee: Int64, net: Int64, created: StripeSeconds) {
             self.id = id; self.source = source; self.type = type; self.currency = currency
             self.amount = amount; self.fee = fee; self.net = net; self.created = created
         }
     }
 
     public struct Refund: Sendable {
-        public var id: Int32
-        public var charge: Int32
+        public var id: FactID
+        public var charge: FactID
         /// The refund's own metadata.order_id (for refunds whose charge is unknown).
-        public var metadataOrder: Int32
+        public var metadataOrder: FactID
         public var currency: Currency
         /// Not failed or canceled: it returned money.
         public var isEffective: Bool
         public var amount: Int64
-        public var created: Int64
-        public init(id: Int32, charge: Int32, metadataOrder: Int32, currency: Currency, isEffective: Bool, amount: Int64, created: Int64) {
+        public var created: StripeSeconds
+        public init(id: FactID, charge: FactID, metadataOrder: FactID, currency: Currency, isEffective: Bool, amount: Int64, created: StripeSeconds) {
             self.id = id; self.charge = charge; self.metadataOrder = metadataOrder; self.currency = currency
             self.isEffective = isEffective; self.amount = amount; self.created = created
         }
         public var money: Money { Money(minorUnits: amount, currency: currency) }
-        public var timestamp: Timestamp { Timestamp(seconds: created) }
+        public var timestamp: Timestamp { created.timestamp }
     }
 
     /// Disputes and payouts are few (thousands, hundreds): they keep their records, with interned ids beside.
     public struct DisputeFact: Sendable {
-        public var id: Int32
-        public var charge: Int32
+        public var id: FactID
+        public var charge: FactID
         public var record: Dispute
-        public init(id: Int32, charge: Int32, record: Dispute) { self.id = id; self.charge = charge; self.record = record }
+        public init(id: FactID, charge: FactID, record: Dispute) { self.id = id; self.charge = charge; self.record = record }
     }
 
     /// What a payout is made of: how many transactions are linked to it, how many of them (its own
@@ -123,27 +123,27 @@ extension ReconcileFacts {
         }
         var (ledgerRows, ledgerIds) = rows(entries) { entry in
             (Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: entry.kind, currency: entry.amount.currency,
-                    amount: entry.amount.minorUnits, createdAt: entry.createdAt.microseconds),
+                    amount: entry.amount.minorUnits, createdAt: Microseconds(entry.createdAt.microseconds)),
              [entry.entryId.rawValue, entry.orderId.rawValue, entry.stripeId])
         }
         add(ledgerRows, ids: &ledgerIds)
         ledgerRows = []
         var (chargeRows, chargeIds) = rows(stripe.charges) { charge in
             (Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none, currency: charge.currency,
-                    isPayment: charge.isPayment, amount: charge.amount, created: charge.created),
+                    isPayment: charge.isPayment, amount: charge.amount, created: StripeSeconds(charge.created)),
              [charge.id.rawValue, charge.orderId?.rawValue, charge.paymentIntent?.id])
         }
         add(chargeRows, ids: &chargeIds)
         var (refundRows, refundIds) = rows(stripe.refunds) { refund in
             (Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none, currency: refund.currency,
-                    isEffective: refund.isEffective, amount: refund.amount, created: refund.created),
+                    isEffective: refund.isEffective, amount: refund.amount, created: StripeSeconds(refund.created)),
              [refund.id.rawValue, refund.charge?.id, refund.metadata?["order_id"]])
         }
         add(refundRows, ids: &refundIds)
         addDisputes(stripe.disputes)
         var (transactionRows, transactionIds) = rows(stripe.balanceTransactions) { t in
             (Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none, currency: t.currency, amount: t.amount, fee: t.fee,
-                         net: t.net, created: t.created),
+                         net: t.net, created: StripeSeconds(t.created)),
              [t.id.rawValue, t.source?.id, t.type.rawValue])
         }
         add(transactionRows, ids: &transactionIds)

@@ -1,36 +1,38 @@
-/// Items grouped by an id key, each group in the order the items were given: two dense arrays
-/// (a head per key, a next per item) instead of a dictionary of arrays, so that grouping a million
-/// rows allocates twice, not a million times.
-struct Groups {
-    private var head: [Int32]
-    private var next: [Int32]
+import Facts
 
-    /// `items` in their order; `key` of each; keys and items are below `keyCount` and `itemCount`.
-    init(_ items: [Int32], keyCount: Int, itemCount: Int, key: (Int32) -> Int32) {
-        head = Array(repeating: -1, count: keyCount)
-        next = Array(repeating: -1, count: itemCount)
+/// Facts grouped by an id key, each group in the order the facts were given: two dense arrays (a head
+/// per key, a next per fact) instead of a dictionary of arrays, so that grouping a million rows
+/// allocates twice, not a million times.
+struct Groups<Fact> {
+    private var head: IdMap<FactIndex<Fact>>
+    private var next: FactColumn<Fact, FactIndex<Fact>>
+
+    /// `items` in their order; `key` of each; keys are ids of a table of `keyCount`, items positions below `itemCount`.
+    init(_ items: [FactIndex<Fact>], keyCount: Int, itemCount: Int, key: (FactIndex<Fact>) -> FactID) {
+        head = IdMap(repeating: .none, count: keyCount)
+        next = FactColumn(repeating: .none, count: itemCount)
         // Prepending in reverse leaves each chain in the given order.
         for item in items.reversed() {
             let k = key(item)
-            guard k >= 0 else { continue }
-            next[Int(item)] = head[Int(k)]
-            head[Int(k)] = item
+            guard !k.isNone else { continue }
+            next[item] = head[k]
+            head[k] = item
         }
     }
 
-    func first(_ key: Int32) -> Int32? {
-        guard key >= 0, head[Int(key)] >= 0 else { return nil }
-        return head[Int(key)]
+    func first(_ key: FactID) -> FactIndex<Fact>? {
+        guard !key.isNone, !head[key].isNone else { return nil }
+        return head[key]
     }
 
-    func items(_ key: Int32) -> Chain { Chain(links: next, current: key >= 0 ? head[Int(key)] : -1) }
+    func items(_ key: FactID) -> Chain { Chain(links: next, current: key.isNone ? .none : head[key]) }
 
     struct Chain: Sequence, IteratorProtocol {
-        let links: [Int32]
-        var current: Int32
-        mutating func next() -> Int32? {
-            guard current >= 0 else { return nil }
-            defer { current = links[Int(current)] }
+        let links: FactColumn<Fact, FactIndex<Fact>>
+        var current: FactIndex<Fact>
+        mutating func next() -> FactIndex<Fact>? {
+            guard !current.isNone else { return nil }
+            defer { current = links[current] }
             return current
         }
     }

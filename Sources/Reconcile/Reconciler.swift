@@ -39,22 +39,23 @@ public enum Reconciler {
 }
 
 /// The state of one reconciliation while its steps run, with the indexes they share. Everything is
-/// keyed by `IdTable` ids and fact positions (`Int32`): dense arrays, not dictionaries of strings.
+/// keyed by ids (`FactID`) and typed fact positions (`LedgerIndex`, `ChargeIndex`, …): dense arrays, not
+/// dictionaries of strings.
 struct ReconciliationPass: Sendable {
     let facts: ReconcileFacts
     let parameters: ReconcileParameters
     /// Ledger rows oldest first (ties by entry id): pairing within an order must not depend on file order.
-    let ledgerOrder: [Int32]
-    /// Charge position by charge id (the last of equal ids, oldest first), -1 if unknown.
-    let chargeById: [Int32]
+    let ledgerOrder: [LedgerIndex]
+    /// Charge position by charge id (the last of equal ids, oldest first), none if unknown.
+    let chargeById: IdMap<ChargeIndex>
     /// Payment charges (succeeded and captured), oldest first (ties by id).
-    let payments: [Int32]
+    let payments: [ChargeIndex]
     /// Payment charges per order and per PaymentIntent, oldest first.
-    let paymentsByOrder: Groups
-    let paymentsByIntent: Groups
+    let paymentsByOrder: Groups<ReconcileFacts.Charge>
+    let paymentsByIntent: Groups<ReconcileFacts.Charge>
     /// Payment charges without metadata.order_id, by amount and currency, for the time-window rule.
-    let paymentsWithoutOrder: [PaymentKey: [Int32]]
-    var matchedCharge: [Bool]
+    let paymentsWithoutOrder: [PaymentKey: [ChargeIndex]]
+    var matchedCharge: FactColumn<ReconcileFacts.Charge, Bool>
     var matches: MatchList
     var discrepancies: [Discrepancy] = []
     var pending: [Discrepancy] = []
@@ -69,51 +70,52 @@ struct ReconciliationPass: Sendable {
         let ledger = facts.ledger
         let charges = facts.charges
         let (ledgerOrder, chargeOrder) = Parallel.both({
-            Self.sorted(ledger.count, time: { ledger[Int($0)].createdAt }, tie: { ids.precedes(ledger[Int($0)].entry, ledger[Int($1)].entry) })
+            Self.sorted(ledger, time: \.createdAt, tie: { ids.precedes(ledger[$0].entry, ledger[$1].entry) })
         }, {
-            Self.sorted(charges.count, time: { charges[Int($0)].created }, tie: { ids.precedes(charges[Int($0)].id, charges[Int($1)].id) })
+            Self.sorted(charges, time: \.created, tie: { ids.precedes(charges[$0].id, charges[$1].id) })
         })
         self.ledgerOrder = ledgerOrder
-        var byId = [Int32](repeating: -1, count: ids.count)
-        for c in chargeOrder { byId[Int(charges[Int(c)].id)] = c }
+        var byId = IdMap<ChargeIndex>(repeating: .none, count: ids.count)
+        for c in chargeOrder { byId[charges[c].id] = c }
         chargeById = byId
-        let payments = chargeOrder.filter { charges[Int($0)].isPayment }
+        let payments = chargeOrder.filter { charges[$0].isPayment }
         self.payments = payments
-        paymentsByOrder = Groups(payments, keyCount: ids.count, itemCount: charges.count) { charges[Int($0)].order }
-        paymentsByIntent = Groups(payments, keyCount: ids.count, itemCount: charges.count) { charges[Int($0)].paymentIntent }
-        paymentsWithoutOrder = Dictionary(grouping: payments.filter { charges[Int($0)].order == IdTable.none }) {
-            PaymentKey(amount: charges[Int($0)].amount, currency: charges[Int($0)].currency)
+        paymentsByOrder = Groups(payments, keyCount: ids.count, itemCount: charges.count) { charges[$0].order }
+        paymentsByIntent = Groups(payments, keyCount: ids.count, itemCount: charges.count) { charges[$0].paymentIntent }
+        paymentsWithoutOrder = Dictionary(grouping: payments.filter { charges[$0].order == IdTable.none }) {
+            PaymentKey(amount: charges[$0].amount, currency: charges[$0].currency)
         }
-        matchedCharge = Array(repeating: false, count: charges.count)
+        matchedCharge = FactColumn(repeating: false, count: charges.count)
         matches = MatchList(ids: ids, windowHours: parameters.matchWindowSeconds / 3_600)
     }
 
     /// Positions 0..<count by time, equal times by `tie`. The sort runs over (time, position) pairs, so
     /// a comparison reads one array instead of two facts elsewhere in memory (at a million rows that
     /// halved the sorts); inputs arrive nearly in time order, which Swift's merge sort exploits.
-    static func sorted(_ count: Int, time: (Int32) -> Int64, tie: (Int32, Int32) -> Bool) -> [Int32] {
-        var keyed = (0..<Int32(count)).map { (time: time($0), position: $0) }
+    static func sorted<Fact, Time: Comparable>(_ facts: [Fact], time: (Fact) -> Time, tie: (FactIndex<Fact>, FactIndex<Fact>) -> Bool)
+        -> [FactIndex<Fact>] {
+        var keyed = facts.indices.map { (time: time(facts[$0]), position: FactIndex<Fact>($0)) }
         keyed.sort { $0.time != $1.time ? $0.time < $1.time : tie($0.position, $1.position) }
         return keyed.map(\.position)
     }
 
     /// True when the ledger rows and the Stripe amounts are all in one currency and add up to the same
     /// total: the group rule for payments and refunds alike.
-    func totalsAgree(_ entries: [Int32], _ amounts: [Money]) -> Bool {
+    func totalsAgree(_ entries: [LedgerIndex], _ amounts: [Money]) -> Bool {
         guard let first = entries.first, !amounts.isEmpty else { return false }
-        let currency = facts.ledger[Int(first)].currency
-        guard entries.allSatisfy({ facts.ledger[Int($0)].currency == currency }), amounts.allSatisfy({ $0.currency == currency }) else { return false }
-        return entries.reduce(Int64(0)) { $0 + facts.ledger[Int($1)].amount } == amounts.reduce(Int64(0)) { $0 + $1.minorUnits }
+        let currency = facts.ledger[first].currency
+        guard entries.allSatisfy({ facts.ledger[$0].currency == currency }), amounts.allSatisfy({ $0.currency == currency }) else { return false }
+        return entries.reduce(Int64(0)) { $0 + facts.ledger[$1].amount } == amounts.reduce(Int64(0)) { $0 + $1.minorUnits }
     }
 
     /// The charge fact of a charge id, if loaded.
-    func charge(_ id: Int32) -> ReconcileFacts.Charge? {
-        guard id >= 0, chargeById[Int(id)] >= 0 else { return nil }
-        return facts.charges[Int(chargeById[Int(id)])]
+    func charge(_ id: FactID) -> ReconcileFacts.Charge? {
+        guard !id.isNone, !chargeById[id].isNone else { return nil }
+        return facts.charges[chargeById[id]]
     }
 
     /// The order a charge belongs to, by its metadata; none if unknown.
-    func order(ofCharge id: Int32) -> Int32 { charge(id)?.order ?? IdTable.none }
+    func order(ofCharge id: FactID) -> FactID { charge(id)?.order ?? IdTable.none }
 
     /// Reports a finding of the period: as pending while its counterpart can still arrive.
     mutating func flag(_ discrepancy: Discrepancy) {
@@ -127,15 +129,15 @@ struct ReconciliationPass: Sendable {
     }
 
     /// Records a match of the period.
-    mutating func record(_ rule: Match.Rule, key: Int32, order: Int32, ledger: some Collection<Int32>, stripe: some Collection<Int32>,
+    mutating func record(_ rule: Match.Rule, key: FactID, order: FactID, ledger: some Collection<LedgerIndex>, stripe: some Collection<FactID>,
                          ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
         guard parameters.inPeriod(occurredAt) else { return }
         if ledger.count == 1, stripe.count == 1 {
-            matches.append(rule: rule, key: key, order: order, ledgerEntry: facts.ledger[Int(ledger.first!)].entry, stripeId: stripe.first!,
+            matches.append(rule: rule, key: key, order: order, ledgerEntry: facts.ledger[ledger.first!].entry, stripeId: stripe.first!,
                            ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
         } else {
             let rows = facts.ledger
-            matches.append(rule: rule, key: key, order: order, ledgerEntries: ledger.map { rows[Int($0)].entry }, stripeIds: Array(stripe),
+            matches.append(rule: rule, key: key, order: order, ledgerEntries: ledger.map { rows[$0].entry }, stripeIds: Array(stripe),
                            ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
         }
     }

@@ -7,10 +7,10 @@ extension ReconciliationPass {
         let disputes = facts.disputes.sorted { a, b in
             a.record.created != b.record.created ? a.record.created < b.record.created : ids.precedes(a.id, b.id)
         }
-        var ledgerById: [Int32: Int32] = [:]
-        var recordedOrders: [Int32: [Int32]] = [:]
-        for e in ledgerOrder where facts.ledger[Int(e)].kind == .dispute {
-            let entry = facts.ledger[Int(e)]
+        var ledgerById: [FactID: LedgerIndex] = [:]
+        var recordedOrders: [FactID: [LedgerIndex]] = [:]
+        for e in ledgerOrder where facts.ledger[e].kind == .dispute {
+            let entry = facts.ledger[e]
             if entry.stripeId != IdTable.none {
                 if ledgerById[entry.stripeId] == nil { ledgerById[entry.stripeId] = e }
             } else {
@@ -21,14 +21,14 @@ extension ReconciliationPass {
             let order = order(ofCharge: dispute.charge)
             let record = dispute.record
             if let e = ledgerById[dispute.id] {
-                let entry = facts.ledger[Int(e)]
+                let entry = facts.ledger[e]
                 self.record(.stripeId, key: dispute.id, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
                             ledgerAmount: entry.money, stripeAmount: record.money, occurredAt: record.createdAt)
             } else if order != IdTable.none, var entries = recordedOrders[order], !entries.isEmpty {
                 let e = entries.removeFirst()
                 recordedOrders[order] = entries
                 self.record(.disputeOrder, key: order, order: order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
-                            ledgerAmount: facts.ledger[Int(e)].money, stripeAmount: record.money, occurredAt: record.createdAt)
+                            ledgerAmount: facts.ledger[e].money, stripeAmount: record.money, occurredAt: record.createdAt)
             } else {
                 flag(Discrepancy(kind: .disputeUnrecorded, subjectId: ids.string(dispute.id), orderId: ids.optionalString(order), ledgerEntryId: nil,
                                 stripeId: ids.string(dispute.id), currency: record.currency, expected: nil, actual: record.amount,

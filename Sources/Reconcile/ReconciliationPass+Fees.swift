@@ -7,9 +7,9 @@ extension ReconciliationPass {
     mutating func checkFees() {
         let schedule = parameters.feeSchedule
         var rates: [CurrencyPair: Result<FeeSchedule.ChargeRate?, FeeScheduleError>] = [:]
-        var kinds: [Int32: FeeKind] = [:]
+        var kinds: [FactID: FeeKind] = [:]
         for transaction in facts.transactions {
-            guard transaction.source != IdTable.none, parameters.inPeriod(Timestamp(seconds: transaction.created)) else { continue }
+            guard transaction.source != IdTable.none, parameters.inPeriod(transaction.created.timestamp) else { continue }
             let kind = kinds[transaction.type] ?? {
                 let kind = FeeKind(ids.string(transaction.type))
                 kinds[transaction.type] = kind
@@ -42,7 +42,7 @@ extension ReconciliationPass {
                 expected = nil
             }
             guard let expected, abs(transaction.fee - expected) > schedule.tolerance else { continue }
-            let at = Timestamp(seconds: transaction.created)
+            let at = transaction.created.timestamp
             let settled = { (amount: Int64) in Money(minorUnits: amount, currency: transaction.currency) }
             flag(Discrepancy(kind: .feeMismatch, subjectId: ids.string(transaction.id), orderId: ids.optionalString(order(ofCharge: transaction.source)),
                                    ledgerEntryId: nil, stripeId: ids.string(transaction.id), currency: transaction.currency,

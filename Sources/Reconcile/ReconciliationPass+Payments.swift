@@ -6,11 +6,11 @@ extension ReconciliationPass {
     /// charge it is), then by metadata.order_id, oldest with oldest. A charge left over in an order
     /// that is already paid is a duplicate_charge; any other is missing_in_ledger.
     mutating func matchPayments() {
-        var withoutId: [Int32] = []
+        var withoutId: [LedgerIndex] = []
         // At most one match per ledger payment.
         matches.reserveCapacity(facts.ledger.count { $0.kind == .payment })
-        for e in ledgerOrder where facts.ledger[Int(e)].kind == .payment {
-            let entry = facts.ledger[Int(e)]
+        for e in ledgerOrder where facts.ledger[e].kind == .payment {
+            let entry = facts.ledger[e]
             guard entry.stripeId != IdTable.none else { withoutId.append(e); continue }
             if let c = paymentCharge(forStripeId: entry.stripeId) {
                 pair(e, c, rule: .stripeId, key: entry.stripeId)
@@ -19,15 +19,15 @@ extension ReconciliationPass {
             }
         }
         let ledger = facts.ledger
-        let byOrder = Groups(withoutId, keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
-        var unmatched: [Int32] = []
+        let byOrder = Groups(withoutId, keyCount: ids.count, itemCount: ledger.count) { ledger[$0].order }
+        var unmatched: [LedgerIndex] = []
         // Orders in the order of their oldest row without id.
-        for e in withoutId where byOrder.first(ledger[Int(e)].order) == e {
-            let order = ledger[Int(e)].order
+        for e in withoutId where byOrder.first(ledger[e].order) == e {
+            let order = ledger[e].order
             let entries = Array(byOrder.items(order))
-            let candidates = paymentsByOrder.items(order).filter { !matchedCharge[Int($0)] }
+            let candidates = paymentsByOrder.items(order).filter { !matchedCharge[$0] }
             // One order paid by several charges (or booked as several rows) matches as a group when the sums agree.
-            if entries.count != candidates.count, totalsAgree(entries, candidates.map { facts.charges[Int($0)].money }) {
+            if entries.count != candidates.count, totalsAgree(entries, candidates.map { facts.charges[$0].money }) {
                 pairGroup(entries, candidates, order: order)
                 continue
             }
@@ -36,13 +36,13 @@ extension ReconciliationPass {
             var remaining = candidates
             for entry in entries {
                 guard !remaining.isEmpty else { unmatched.append(entry); continue }
-                let row = ledger[Int(entry)]
-                let index = remaining.firstIndex { facts.charges[Int($0)].amount == row.amount && facts.charges[Int($0)].currency == row.currency } ?? 0
+                let row = ledger[entry]
+                let index = remaining.firstIndex { facts.charges[$0].amount == row.amount && facts.charges[$0].currency == row.currency } ?? 0
                 pair(entry, remaining.remove(at: index), rule: .metadataOrderId, key: order)
             }
         }
         for e in unmatched {
-            let entry = ledger[Int(e)]
+            let entry = ledger[e]
             if let c = chargeInWindow(for: entry) {
                 pair(e, c, rule: .amountTimeWindow, key: IdTable.none)
             } else {
@@ -54,40 +54,40 @@ extension ReconciliationPass {
 
     /// Last resort for a row without Stripe id whose order has no charge: an unmatched charge without
     /// order metadata, of the same amount and currency, created within the match window; the nearest in time.
-    private func chargeInWindow(for entry: ReconcileFacts.Ledger) -> Int32? {
+    private func chargeInWindow(for entry: ReconcileFacts.Ledger) -> ChargeIndex? {
         let window = parameters.matchWindowSeconds
         let seconds = entry.timestamp.seconds
         let candidates = (paymentsWithoutOrder[PaymentKey(amount: entry.amount, currency: entry.currency)] ?? [])
-            .filter { !matchedCharge[Int($0)] && abs(facts.charges[Int($0)].created - seconds) <= window }
+            .filter { !matchedCharge[$0] && abs(facts.charges[$0].created.value - seconds) <= window }
         return candidates.min { a, b in
-            let x = facts.charges[Int(a)], y = facts.charges[Int(b)]
-            let dx = abs(x.created - seconds), dy = abs(y.created - seconds)
+            let x = facts.charges[a], y = facts.charges[b]
+            let dx = abs(x.created.value - seconds), dy = abs(y.created.value - seconds)
             return dx != dy ? dx < dy : ids.precedes(x.id, y.id)
         }
     }
 
-    private mutating func pairGroup(_ entries: [Int32], _ charges: [Int32], order: Int32) {
-        charges.forEach { matchedCharge[Int($0)] = true }
-        let first = facts.charges[Int(charges[0])]
-        record(.metadataOrderId, key: order, order: order, ledger: entries, stripe: charges.map { facts.charges[Int($0)].id },
-               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[Int($1)].amount }, currency: first.currency),
-               stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + facts.charges[Int($1)].amount }, currency: first.currency),
-               occurredAt: Timestamp(seconds: charges.map { facts.charges[Int($0)].created }.min()!))
+    private mutating func pairGroup(_ entries: [LedgerIndex], _ charges: [ChargeIndex], order: FactID) {
+        for c in charges { matchedCharge[c] = true }
+        let first = facts.charges[charges[0]]
+        record(.metadataOrderId, key: order, order: order, ledger: entries, stripe: charges.map { facts.charges[$0].id },
+               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[$1].amount }, currency: first.currency),
+               stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + facts.charges[$1].amount }, currency: first.currency),
+               occurredAt: charges.map { facts.charges[$0].created }.min()!.timestamp)
     }
 
-    private func paymentCharge(forStripeId id: Int32) -> Int32? {
+    private func paymentCharge(forStripeId id: FactID) -> ChargeIndex? {
         if ids.hasPrefix(id, "pi_") {
-            return paymentsByIntent.items(id).first { !matchedCharge[Int($0)] }
+            return paymentsByIntent.items(id).first { !matchedCharge[$0] }
         }
-        guard chargeById[Int(id)] >= 0 else { return nil }
-        let c = chargeById[Int(id)]
-        guard facts.charges[Int(c)].isPayment, !matchedCharge[Int(c)] else { return nil }
+        guard !chargeById[id].isNone else { return nil }
+        let c = chargeById[id]
+        guard facts.charges[c].isPayment, !matchedCharge[c] else { return nil }
         return c
     }
 
-    private mutating func pair(_ e: Int32, _ c: Int32, rule: Match.Rule, key: Int32) {
-        matchedCharge[Int(c)] = true
-        let entry = facts.ledger[Int(e)], charge = facts.charges[Int(c)]
+    private mutating func pair(_ e: LedgerIndex, _ c: ChargeIndex, rule: Match.Rule, key: FactID) {
+        matchedCharge[c] = true
+        let entry = facts.ledger[e], charge = facts.charges[c]
         if entry.currency != charge.currency {
             flag(Discrepancy(kind: .currencyMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
                             ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
@@ -110,18 +110,18 @@ extension ReconciliationPass {
     }
 
     /// A payment charge's PaymentIntent, or the charge itself when it has none.
-    private func intent(_ charge: ReconcileFacts.Charge) -> Int32 { charge.paymentIntent != IdTable.none ? charge.paymentIntent : charge.id }
+    private func intent(_ charge: ReconcileFacts.Charge) -> FactID { charge.paymentIntent != IdTable.none ? charge.paymentIntent : charge.id }
 
     private mutating func flagUnmatchedCharges() {
-        for c in payments where !matchedCharge[Int(c)] {
-            let charge = facts.charges[Int(c)]
+        for c in payments where !matchedCharge[c] {
+            let charge = facts.charges[c]
             let intent = intent(charge)
             // PaymentIntents already accounting for the order: its matched charges, and the unmatched ones before this one.
-            var seen = Set<Int32>()
+            var seen = Set<FactID>()
             var passed = false
             for other in paymentsByOrder.items(charge.order) {
                 if other == c { passed = true; continue }
-                if matchedCharge[Int(other)] || !passed { seen.insert(self.intent(facts.charges[Int(other)])) }
+                if matchedCharge[other] || !passed { seen.insert(self.intent(facts.charges[other])) }
             }
             if charge.order != IdTable.none, !seen.isEmpty, !seen.contains(intent) {
                 flag(Discrepancy(kind: .duplicateCharge, subjectId: ids.string(charge.id), orderId: ids.string(charge.order), ledgerEntryId: nil,

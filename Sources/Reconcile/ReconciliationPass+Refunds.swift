@@ -7,24 +7,24 @@ extension ReconciliationPass {
     /// payment is one over_refund row, and its surplus rows are not also refund_missing_in_stripe.
     mutating func matchRefunds() {
         let refunds = facts.refunds
-        let stripeRefunds = Self.sorted(refunds.count, time: { refunds[Int($0)].created },
-                                        tie: { ids.precedes(refunds[Int($0)].id, refunds[Int($1)].id) }).filter { refunds[Int($0)].isEffective }
-        var refundById = [Int32](repeating: -1, count: ids.count)
-        for r in stripeRefunds.reversed() { refundById[Int(refunds[Int(r)].id)] = r }
-        var matched = [Bool](repeating: false, count: refunds.count)
-        var leftover: [Int32: [Int32]] = [:]
-        var withoutId: [Int32] = []
+        let stripeRefunds = Self.sorted(refunds, time: \.created,
+                                        tie: { ids.precedes(refunds[$0].id, refunds[$1].id) }).filter { refunds[$0].isEffective }
+        var refundById = IdMap<RefundIndex>(repeating: .none, count: ids.count)
+        for r in stripeRefunds.reversed() { refundById[refunds[r].id] = r }
+        var matched = FactColumn<ReconcileFacts.Refund, Bool>(repeating: false, count: refunds.count)
+        var leftover: [FactID: [LedgerIndex]] = [:]
+        var withoutId: [LedgerIndex] = []
         let ledger = facts.ledger
-        let ledgerRefunds = ledgerOrder.filter { ledger[Int($0)].kind == .refund }
+        let ledgerRefunds = ledgerOrder.filter { ledger[$0].kind == .refund }
         matches.reserveCapacity(ledgerRefunds.count)
 
         for e in ledgerRefunds {
-            let entry = ledger[Int(e)]
+            let entry = ledger[e]
             guard entry.stripeId != IdTable.none else { withoutId.append(e); continue }
-            let r = refundById[Int(entry.stripeId)]
-            guard r >= 0, !matched[Int(r)] else { leftover[entry.order, default: []].append(e); continue }
-            matched[Int(r)] = true
-            let refund = refunds[Int(r)]
+            let r = refundById[entry.stripeId]
+            guard !r.isNone, !matched[r] else { leftover[entry.order, default: []].append(e); continue }
+            matched[r] = true
+            let refund = refunds[r]
             if refund.amount != entry.amount || refund.currency != entry.currency {
                 flag(Discrepancy(kind: .refundAmountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
                                 ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(entry.stripeId), currency: refund.currency,
@@ -35,26 +35,26 @@ extension ReconciliationPass {
             recordRefunds(.stripeId, key: entry.stripeId, entries: CollectionOfOne(e), refunds: CollectionOfOne(r))
         }
 
-        let open = stripeRefunds.filter { !matched[Int($0)] }
-        let refundsByOrder = Groups(open, keyCount: ids.count, itemCount: refunds.count) { refundOrder(refunds[Int($0)]) }
-        let byOrder = Groups(withoutId, keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
-        for e in withoutId where byOrder.first(ledger[Int(e)].order) == e {
-            let order = ledger[Int(e)].order
-            var open = refundsByOrder.items(order).filter { !matched[Int($0)] }
+        let open = stripeRefunds.filter { !matched[$0] }
+        let refundsByOrder = Groups(open, keyCount: ids.count, itemCount: refunds.count) { refundOrder(refunds[$0]) }
+        let byOrder = Groups(withoutId, keyCount: ids.count, itemCount: ledger.count) { ledger[$0].order }
+        for e in withoutId where byOrder.first(ledger[e].order) == e {
+            let order = ledger[e].order
+            var open = refundsByOrder.items(order).filter { !matched[$0] }
             var rows = Array(byOrder.items(order))
             // 1. All rows against all refunds of the order, by sum.
-            if totalsAgree(rows, open.map { refunds[Int($0)].money }) {
+            if totalsAgree(rows, open.map { refunds[$0].money }) {
                 recordRefunds(.refundSum, key: order, entries: rows, refunds: open)
-                open.forEach { matched[Int($0)] = true }
+                open.forEach { matched[$0] = true }
                 continue
             }
             // 2. One to one by equal amount, oldest first.
-            var unpaired: [Int32] = []
+            var unpaired: [LedgerIndex] = []
             for row in rows {
-                let entry = ledger[Int(row)]
-                if let index = open.firstIndex(where: { refunds[Int($0)].amount == entry.amount && refunds[Int($0)].currency == entry.currency }) {
+                let entry = ledger[row]
+                if let index = open.firstIndex(where: { refunds[$0].amount == entry.amount && refunds[$0].currency == entry.currency }) {
                     let r = open.remove(at: index)
-                    matched[Int(r)] = true
+                    matched[r] = true
                     recordRefunds(.refundAmount, key: order, entries: CollectionOfOne(row), refunds: CollectionOfOne(r))
                 } else {
                     unpaired.append(row)
@@ -62,9 +62,9 @@ extension ReconciliationPass {
             }
             rows = unpaired
             // 3. What is left, by sum again.
-            if totalsAgree(rows, open.map { refunds[Int($0)].money }) {
+            if totalsAgree(rows, open.map { refunds[$0].money }) {
                 recordRefunds(.refundSum, key: order, entries: rows, refunds: open)
-                open.forEach { matched[Int($0)] = true }
+                open.forEach { matched[$0] = true }
                 rows = []
             }
             if !rows.isEmpty { leftover[order, default: []].append(contentsOf: rows) }
@@ -73,7 +73,7 @@ extension ReconciliationPass {
         flagOverRefunds(ledgerRefunds: ledgerRefunds, leftover: &leftover)
         for order in leftover.keys.sorted(by: ids.precedes) {
             for e in leftover[order]! {
-                let entry = ledger[Int(e)]
+                let entry = ledger[e]
                 flag(Discrepancy(kind: .refundMissingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
                                 ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
                                 expected: entry.amount, actual: nil, occurredAt: entry.timestamp,
@@ -81,8 +81,8 @@ extension ReconciliationPass {
                                     : "no Stripe refund \(ids.string(entry.stripeId))"))
             }
         }
-        for r in stripeRefunds where !matched[Int(r)] {
-            let refund = refunds[Int(r)]
+        for r in stripeRefunds where !matched[r] {
+            let refund = refunds[r]
             flag(Discrepancy(kind: .refundMissingInLedger, subjectId: ids.string(refund.id), orderId: ids.string(refundOrder(refund)),
                             ledgerEntryId: nil, stripeId: ids.string(refund.id), currency: refund.currency, expected: nil,
                             actual: refund.amount, occurredAt: refund.timestamp, detail: "Stripe refund has no ledger refund"))
@@ -90,52 +90,53 @@ extension ReconciliationPass {
     }
 
     /// The refund's order: its charge's metadata, else its own metadata, else its id (an orphan).
-    func refundOrder(_ refund: ReconcileFacts.Refund) -> Int32 {
+    func refundOrder(_ refund: ReconcileFacts.Refund) -> FactID {
         let byCharge = order(ofCharge: refund.charge)
         if byCharge != IdTable.none { return byCharge }
         return refund.metadataOrder != IdTable.none ? refund.metadataOrder : refund.id
     }
 
-    private mutating func recordRefunds(_ rule: Match.Rule, key: Int32, entries: some Collection<Int32>, refunds: some Collection<Int32>) {
-        let first = facts.ledger[Int(entries.first!)]
-        let stripe = refunds.map { facts.refunds[Int($0)] }
+    private mutating func recordRefunds(_ rule: Match.Rule, key: FactID, entries: some Collection<LedgerIndex>,
+                                        refunds: some Collection<RefundIndex>) {
+        let first = facts.ledger[entries.first!]
+        let stripe = refunds.map { facts.refunds[$0] }
         record(rule, key: key, order: first.order, ledger: entries, stripe: stripe.map(\.id),
-               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[Int($1)].amount }, currency: first.currency),
+               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[$1].amount }, currency: first.currency),
                stripeAmount: Money(minorUnits: stripe.reduce(0) { $0 + $1.amount }, currency: stripe[0].currency),
-               occurredAt: Timestamp(seconds: stripe.map(\.created).min()!))
+               occurredAt: stripe.map(\.created).min()!.timestamp)
     }
 
     /// One over_refund per order whose ledger refunds add up to more than it was paid; the order's
     /// unmatched rows are its surplus and are removed from `leftover`.
-    private mutating func flagOverRefunds(ledgerRefunds: [Int32], leftover: inout [Int32: [Int32]]) {
+    private mutating func flagOverRefunds(ledgerRefunds: [LedgerIndex], leftover: inout [FactID: [LedgerIndex]]) {
         let ledger = facts.ledger
-        let refundsByOrder = Groups(ledgerRefunds, keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
+        let refundsByOrder = Groups(ledgerRefunds, keyCount: ids.count, itemCount: ledger.count) { ledger[$0].order }
         // Only the payments of refunded orders are grouped: a tenth of the ledger, not all of it.
-        let paidByOrder = Groups(ledgerOrder.filter { ledger[Int($0)].kind == .payment && refundsByOrder.first(ledger[Int($0)].order) != nil },
-                                 keyCount: ids.count, itemCount: ledger.count) { ledger[Int($0)].order }
-        for first in ledgerRefunds where refundsByOrder.first(ledger[Int(first)].order) == first {
-            let order = ledger[Int(first)].order
-            let currency = ledger[Int(first)].currency
+        let paidByOrder = Groups(ledgerOrder.filter { ledger[$0].kind == .payment && refundsByOrder.first(ledger[$0].order) != nil },
+                                 keyCount: ids.count, itemCount: ledger.count) { ledger[$0].order }
+        for first in ledgerRefunds where refundsByOrder.first(ledger[first].order) == first {
+            let order = ledger[first].order
+            let currency = ledger[first].currency
             let paid: Int64
-            if let booked = Self.total(of: paidByOrder.items(order), in: currency, { (ledger[Int($0)].currency, ledger[Int($0)].amount) }) {
+            if let booked = Self.total(of: paidByOrder.items(order), in: currency, { (ledger[$0].currency, ledger[$0].amount) }) {
                 paid = booked
             } else if let charged = Self.total(of: paymentsByOrder.items(order), in: currency, {
-                (facts.charges[Int($0)].currency, facts.charges[Int($0)].amount)
+                (facts.charges[$0].currency, facts.charges[$0].amount)
             }) {
                 paid = charged
             } else {
                 continue
             }
-            guard refundsByOrder.items(order).allSatisfy({ ledger[Int($0)].currency == currency }) else { continue }
+            guard refundsByOrder.items(order).allSatisfy({ ledger[$0].currency == currency }) else { continue }
             var total: Int64 = 0
-            var crossing: Int32?
+            var crossing: LedgerIndex?
             for e in refundsByOrder.items(order) {  // oldest first, as `ledgerOrder`
-                total += ledger[Int(e)].amount
+                total += ledger[e].amount
                 if total > paid, crossing == nil { crossing = e }
             }
             guard let crossing else { continue }
             leftover[order] = nil
-            let entry = ledger[Int(crossing)]
+            let entry = ledger[crossing]
             flag(Discrepancy(kind: .overRefund, subjectId: ids.string(order), orderId: ids.string(order), ledgerEntryId: ids.string(entry.entry),
                             stripeId: nil, currency: currency, expected: paid, actual: total, occurredAt: entry.timestamp,
                             detail: "ledger refunds total \(Money(minorUnits: total, currency: currency)) against a payment of "
@@ -144,7 +145,8 @@ extension ReconciliationPass {
     }
 
     /// The sum of `items`' amounts when there is at least one and all are in `currency`; nil otherwise.
-    private static func total(of items: Groups.Chain, in currency: Currency, _ amount: (Int32) -> (Currency, Int64)) -> Int64? {
+    private static func total<Fact>(of items: Groups<Fact>.Chain, in currency: Currency, _ amount: (FactIndex<Fact>) -> (Currency, Int64))
+        -> Int64? {
         var sum: Int64 = 0, any = false
         for item in items {
             let (itemCurrency, value) = amount(item)

@@ -26,13 +26,19 @@ import TestSupport
     /// Every fact with its ids as numbers and as text, in load order.
     static func rendered(_ facts: ReconcileFacts) -> [String] {
         let ids = facts.ids
-        func id(_ n: Int32) -> String { "\(n):\(ids.optionalString(n) ?? "-")" }
-        return facts.ledger.map { "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt)" }
-            + facts.charges.map { "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.money) \($0.created)" }
-            + facts.refunds.map { "R \(id($0.id)) \(id($0.charge)) \($0.isEffective) \($0.currency) \($0.amount) \($0.created)" }
-            + facts.transactions.map { "T \(id($0.id)) \(id($0.source)) \(id($0.type)) \($0.currency) \($0.amount) \($0.fee) \($0.net) \($0.created)" }
-            + facts.disputes.map { "D \(id($0.id)) \(id($0.charge))" }
-            + ["ids \(ids.count)", "payouts \(facts.payouts.map(\.id.rawValue))"]
+        func id(_ n: FactID) -> String { "\(n.raw):\(ids.optionalString(n) ?? "-")" }
+        let ledger: [String] = facts.ledger.map { "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)" }
+        let charges: [String] = facts.charges.map {
+            "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.money) \($0.created.value)"
+        }
+        let refunds: [String] = facts.refunds.map {
+            "R \(id($0.id)) \(id($0.charge)) \(id($0.metadataOrder)) \($0.isEffective) \($0.currency) \($0.amount) \($0.created.value)"
+        }
+        let transactions: [String] = facts.transactions.map {
+            "T \(id($0.id)) \(id($0.source)) \(id($0.type)) \($0.currency) \($0.amount) \($0.fee) \($0.net) \($0.created.value)"
+        }
+        let disputes: [String] = facts.disputes.map { "D \(id($0.id)) \(id($0.charge))" }
+        return ledger + charges + refunds + transactions + disputes + ["ids \(ids.count)", "payouts \(facts.payouts.map(\.id.rawValue))"]
     }
 
     /// The loader on GRDB's connection alone.

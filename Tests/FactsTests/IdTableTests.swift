@@ -31,7 +31,7 @@ import Testing
         // Slots point at records in one arena, which printed-only ids share: lookups must land on the
         // right record whatever was appended in between, for ids of any length (a prefix of another too).
         var table = IdTable()
-        var joined: [String: Int32] = [:]
+        var joined: [String: FactID] = [:]
         for k in 0..<10_000 {
             _ = table.append("le_\(k)_" + String(repeating: "x", count: k % 40))
             let text = k % 3 == 0 ? "ch_\(k)" : "ch_\(k)_é" + String(repeating: "y", count: k % 17)

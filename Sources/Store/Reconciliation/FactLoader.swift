@@ -134,7 +134,7 @@ struct FactLoader {
             let type = select.int64(2)
             let kind: LedgerEntry.Kind = type == 1 ? .refund : type == 2 ? .dispute : .payment
             return ReconcileFacts.Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: kind,
-                                         currency: try currencies.currency(select.bytes(4)), amount: select.int64(3), createdAt: select.int64(6))
+                                         currency: try currencies.currency(select.bytes(4)), amount: select.int64(3), createdAt: Microseconds(select.int64(6)))
         })
     }
 
@@ -189,12 +189,12 @@ struct FactLoader {
     }
 
     /// The ids of `wanted` that are not in `loaded`, each once, as text.
-    private static func missing(_ wanted: [Int32], from loaded: [Int32], in ids: IdTable) -> [String] {
-        var seen = [Bool](repeating: false, count: ids.count)
-        for id in loaded { seen[Int(id)] = true }
+    private static func missing(_ wanted: [FactID], from loaded: [FactID], in ids: IdTable) -> [String] {
+        var seen = IdMap(repeating: false, count: ids.count)
+        for id in loaded { seen[id] = true }
         var missing: [String] = []
-        for id in wanted where id != IdTable.none && !seen[Int(id)] {
-            seen[Int(id)] = true
+        for id in wanted where !id.isNone && !seen[id] {
+            seen[id] = true
             missing.append(ids.string(id))
         }
         return missing
@@ -204,7 +204,7 @@ struct FactLoader {
         try scan(select, into: lane, idColumns: [0, 1, 2], make: { select in
             ReconcileFacts.Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none,
                                   currency: try currencies.currency(select.bytes(3)), isPayment: select.int64(4) != 0,
-                                  amount: select.int64(5), created: select.int64(6))
+                                  amount: select.int64(5), created: StripeSeconds(select.int64(6)))
         })
     }
 
@@ -221,7 +221,7 @@ struct FactLoader {
         try Self.scan(select, into: lane, idColumns: [0, 1, 6], make: { select in
             ReconcileFacts.Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none,
                                   currency: try currencies.currency(select.bytes(2)), isEffective: select.int64(3) != 0,
-                                  amount: select.int64(4), created: select.int64(5))
+                                  amount: select.int64(4), created: StripeSeconds(select.int64(5)))
         })
     }
 
@@ -240,7 +240,7 @@ struct FactLoader {
         try scan(select, into: lane, idColumns: [0, 1, 2], make: { select in
             ReconcileFacts.Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none,
                                        currency: try currencies.currency(select.bytes(3)), amount: select.int64(4), fee: select.int64(5),
-                                       net: select.int64(6), created: select.int64(7))
+                                       net: select.int64(6), created: StripeSeconds(select.int64(7)))
         })
     }
 

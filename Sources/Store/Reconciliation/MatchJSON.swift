@@ -18,8 +18,8 @@ enum MatchJSON {
     struct Source {
         let list: MatchList
         let texts: IdTable.Texts
-        let ledger: UnsafeBufferPointer<Int32>
-        let stripe: UnsafeBufferPointer<Int32>
+        let ledger: UnsafeBufferPointer<FactID>
+        let stripe: UnsafeBufferPointer<FactID>
 
         static func with<T>(_ list: MatchList, _ body: (Source) throws -> T) rethrows -> T {
             try list.ids.withTexts { texts in
@@ -31,11 +31,11 @@ enum MatchJSON {
             }
         }
 
-        func ledgerIds(_ r: MatchList.Record) -> UnsafeBufferPointer<Int32> {
+        func ledgerIds(_ r: MatchList.Record) -> UnsafeBufferPointer<FactID> {
             UnsafeBufferPointer(rebasing: ledger[Int(r.ledgerStart)..<Int(r.ledgerStart + r.ledgerCount)])
         }
 
-        func stripeIds(_ r: MatchList.Record) -> UnsafeBufferPointer<Int32> {
+        func stripeIds(_ r: MatchList.Record) -> UnsafeBufferPointer<FactID> {
             UnsafeBufferPointer(rebasing: stripe[Int(r.stripeStart)..<Int(r.stripeStart + r.stripeCount)])
         }
     }

@@ -30,7 +30,7 @@ struct MatchJSONCursor {
         byte(UInt8(ascii: "\""))
     }
 
-    mutating func array(_ members: UnsafeBufferPointer<Int32>, of texts: IdTable.Texts) {
+    mutating func array(_ members: UnsafeBufferPointer<FactID>, of texts: IdTable.Texts) {
         byte(UInt8(ascii: "["))
         for (position, id) in members.enumerated() {
             if position > 0 { byte(UInt8(ascii: ",")) }
