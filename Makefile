@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= payrecon-demo
 
-.PHONY: deps test-deps demo test coverage build clean bench bench-webhooks
+.PHONY: deps test-deps demo test lint coverage build clean bench bench-webhooks
 
 deps:
 	@bash scripts/install-deps.sh
@@ -16,13 +16,22 @@ build: deps
 demo: deps
 	$(SWIFT) run payrecon demo --out $(OUT)
 
-test: test-deps
-	$(SWIFT) test
+# The house style (.swift-format, the toolchain's `swift format`) and the target graph (DESIGN.md's
+# "may import" rule, and docs/architecture.md's graph kept equal to Package.swift's).
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+	python3 scripts/target-graph.py --check
 
-# Line coverage per target (Sources/<Target>) from swift test --enable-code-coverage.
+# The whole suite once, with code coverage: prints line coverage per target and fails under COVERAGE_MIN %.
+COVERAGE_MIN ?= 85
+test: test-deps lint
+	$(SWIFT) test --enable-code-coverage
+	python3 scripts/coverage.py "$$($(SWIFT) test --enable-code-coverage --show-codecov-path)" --min $(COVERAGE_MIN)
+
+# The same figures without the lint (kept for habit: `make test` prints them too).
 coverage: test-deps
 	$(SWIFT) test --enable-code-coverage
-	python3 scripts/coverage.py "$$($(SWIFT) test --show-codecov-path)"
+	python3 scripts/coverage.py "$$($(SWIFT) test --enable-code-coverage --show-codecov-path)"
 
 clean:
 	rm -rf .build $(OUT)

@@ -6,7 +6,7 @@ let package = Package(
     name: "payrecon",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "payrecon", targets: ["payrecon"]),
+        .executable(name: "payrecon", targets: ["payrecon"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,20 +24,26 @@ let package = Package(
         .target(name: "Core"),
         // The matching engine's compact form of a period: interned ids, fact arrays, match lists, parallel helpers.
         .target(name: "Facts", dependencies: ["Core"]),
-        .target(name: "Store", dependencies: [
-            "Core", "Facts", .product(name: "GRDB", package: "GRDB.swift"),
-            // The SQLite C API for the few hot loops that bypass GRDB's per-row arguments (MatchWriter, FactLoader).
-            .product(name: "GRDBSQLite", package: "GRDB.swift"), "CMalloc",
-        ]),
-        .target(name: "StripeAPI", dependencies: [
-            "Core",
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Crypto", package: "swift-crypto"),
-        ]),
-        .target(name: "Extract", dependencies: [
-            "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "Store",
+            dependencies: [
+                "Core", "Facts", .product(name: "GRDB", package: "GRDB.swift"),
+                // The SQLite C API for the few hot loops that bypass GRDB's per-row arguments (MatchWriter, FactLoader).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), "CMalloc",
+            ]),
+        .target(
+            name: "StripeAPI",
+            dependencies: [
+                "Core",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]),
+        .target(
+            name: "Extract",
+            dependencies: [
+                "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The rules only: facts in, matches and discrepancies out. No Store, no GRDB.
         .target(name: "Reconcile", dependencies: ["Core", "Facts"]),
         // The payments companion's tables (quotes, orders, refunds, documents, inbox, outbox) behind a protocol.
@@ -50,69 +56,91 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // The payments companion: quotes → PaymentIntents, refunds, the webhook inbox, invoices (libharu),
         // email (libcurl SMTP), supplier notifications, and the Hummingbird app that serves them.
-        .target(name: "Payments", dependencies: [
-            "Core", "PaymentsStore", "StripeAPI", "CHaru", "CCurl",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            // NIOSSL is already built for AsyncHTTPClient: native TLS costs no new package.
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
-            .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "Payments",
+            dependencies: [
+                "Core", "PaymentsStore", "StripeAPI", "CHaru", "CCurl",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                // NIOSSL is already built for AsyncHTTPClient: native TLS costs no new package.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // The synthetic account itself (no server), so benchmarks can build it without Hummingbird.
         .target(name: "SandboxData", dependencies: ["Core"]),
-        .target(name: "Sandbox", dependencies: [
-            "Core", "StripeAPI", "SandboxData",
-            .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "Sandbox",
+            dependencies: [
+                "Core", "StripeAPI", "SandboxData",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         // Every stage as start run → load → pure step → save → finish or fail, recorded one way.
-        .target(name: "Stages", dependencies: [
-            "Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Report", .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "PayreconCLI", dependencies: [
-            "Core", "Store", "PaymentsStore", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox", "SandboxData", "Stages",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        .target(
+            name: "Stages",
+            dependencies: [
+                "Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Report", .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "PayreconCLI",
+            dependencies: [
+                "Core", "Store", "PaymentsStore", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox", "SandboxData", "Stages",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", "Payments", .product(name: "Logging", package: "swift-log")]),
         // `make bench`: builds a large store from the synthetic account, then times the reconcile stage.
-        .executableTarget(name: "reconcile-bench", dependencies: ["Core", "Facts", "Store", "Reconcile", "Stages", "SandboxData",
-                                                                  .product(name: "GRDB", package: "GRDB.swift")],
-                          path: "Benchmarks/ReconcileBenchmark"),
+        .executableTarget(
+            name: "reconcile-bench",
+            dependencies: [
+                "Core", "Facts", "Store", "Reconcile", "Stages", "SandboxData",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/ReconcileBenchmark"),
         // `make bench-webhooks`: signed events posted concurrently to the webhook endpoint; events/s and p99.
-        .executableTarget(name: "webhook-bench", dependencies: [
-            "Core", "Store", "PaymentsStore", "StripeAPI", "Payments",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "Logging", package: "swift-log"),
-        ], path: "Benchmarks/WebhookBenchmark"),
+        .executableTarget(
+            name: "webhook-bench",
+            dependencies: [
+                "Core", "Store", "PaymentsStore", "StripeAPI", "Payments",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ], path: "Benchmarks/WebhookBenchmark"),
 
         // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
         .target(name: "TestSupport", dependencies: ["Core"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "FactsTests", dependencies: ["Core", "Facts"]),
-        .testTarget(name: "StoreTests", dependencies: ["Core", "Facts", "Store", "SandboxData", "TestSupport",
-                                                       .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Core", "Facts", "Store", "SandboxData", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox", "SandboxData", "TestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Core", "Facts", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData", "TestSupport"]),
         // Pure: builds neither Store nor GRDB.
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Facts", "Reconcile"]),
         .testTarget(name: "StagesTests", dependencies: ["Core", "Facts", "Store", "Extract", "Reconcile", "Stages", "SandboxData", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
-        .testTarget(name: "PaymentsTests", dependencies: [
-            "Core", "Store", "PaymentsStore", "StripeAPI", "Payments", "Reconcile", "Stages", "TestSupport",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            .product(name: "HummingbirdTLS", package: "hummingbird"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .testTarget(
+            name: "PaymentsTests",
+            dependencies: [
+                "Core", "Store", "PaymentsStore", "StripeAPI", "Payments", "Reconcile", "Stages", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .testTarget(name: "SandboxTests", dependencies: ["Core", "Sandbox", "SandboxData", "StripeAPI"]),
-        .testTarget(name: "PayreconCLITests", dependencies: [
-            "PayreconCLI", "Core", "Facts", "Store", "PaymentsStore", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI",
-            "Payments", "Stages", "TestSupport",
-        ]),
+        .testTarget(
+            name: "PayreconCLITests",
+            dependencies: [
+                "PayreconCLI", "Core", "Facts", "Store", "PaymentsStore", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI",
+                "Payments", "Stages", "TestSupport",
+            ]),
     ]
 )

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Prints line coverage per target (Sources/<Target>/) from the JSON that
-`swift test --enable-code-coverage` writes; the path comes from `swift test --show-codecov-path`."""
+`swift test --enable-code-coverage` writes; the path comes from `swift test --show-codecov-path`.
+With `--min P`, exits 1 when the coverage of all targets together is under P percent."""
 import json
 import os
 import sys
 
-def main(path):
+def main(path, minimum=None):
     data = json.load(open(path))
     root = os.path.join(os.getcwd(), "Sources") + os.sep
     per_target = {}
@@ -27,6 +28,15 @@ def main(path):
         print(f"{target:<14} {count:>7} {covered:>8} {pct:>8.1f}%")
     pct = 100.0 * total_covered / total if total else 0.0
     print(f"{'all':<14} {total:>7} {total_covered:>8} {pct:>8.1f}%")
+    if minimum is not None and pct < minimum:
+        print(f"coverage: {pct:.1f}% of lines, under the {minimum:g}% bar", file=sys.stderr)
+        sys.exit(1)
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    arguments = sys.argv[1:]
+    minimum = None
+    if "--min" in arguments:
+        at = arguments.index("--min")
+        minimum = float(arguments[at + 1])
+        del arguments[at:at + 2]
+    main(arguments[0], minimum)

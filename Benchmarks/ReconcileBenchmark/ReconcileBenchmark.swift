@@ -2,8 +2,8 @@ import Core
 import Foundation
 import GRDB
 import Reconcile
-import Stages
 import SandboxData
+import Stages
 import Store
 
 /// The reconcile-stage benchmark of the reconciliation issue: a store with N orders (about N charges,
@@ -11,7 +11,9 @@ import Store
 /// in its own process so that the peak memory reported is the reconcile stage's alone.
 enum ReconcileBenchmark {
     static func main(_ arguments: [String]) -> Int32 {
-        func value(_ flag: String) -> String? { arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
+        func value(_ flag: String) -> String? {
+            arguments.firstIndex(of: flag).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+        }
         do {
             switch arguments.first {
             case "prepare":
@@ -34,7 +36,10 @@ enum ReconcileBenchmark {
     }
 
     static func usage() -> Int32 {
-        FileHandle.standardError.write(Data("usage: reconcile-bench prepare --orders N --db FILE [--seed S] | run --db FILE [--repeat K] [--fresh] | match --db FILE [--repeat K]\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "usage: reconcile-bench prepare --orders N --db FILE [--seed S] | run --db FILE [--repeat K] [--fresh] | match --db FILE [--repeat K]\n"
+                    .utf8))
         return 64
     }
 
@@ -49,15 +54,17 @@ enum ReconcileBenchmark {
         try store.saveStripe(account.stripe, at: now)
         let ledger = try account.ledger.map { row in
             let currency = try Currency(code: row.currency)
-            return LedgerEntry(entryId: LedgerEntryID(row.entryId), orderId: OrderID(row.orderId), kind: LedgerEntry.Kind(rawValue: row.type)!,
-                               amount: try Money(decimal: row.amount, currency: currency), stripeId: row.stripeId.isEmpty ? nil : row.stripeId,
-                               createdAt: ISO8601Time.parse(row.createdAt)!, supplierId: row.supplierId)
+            return LedgerEntry(
+                entryId: LedgerEntryID(row.entryId), orderId: OrderID(row.orderId), kind: LedgerEntry.Kind(rawValue: row.type)!,
+                amount: try Money(decimal: row.amount, currency: currency), stripeId: row.stripeId.isEmpty ? nil : row.stripeId,
+                createdAt: ISO8601Time.parse(row.createdAt)!, supplierId: row.supplierId)
         }
         try store.importLedger(ledger, source: "benchmark", at: now)
         try Data("\(account.firstDay) \(account.lastDay) \(account.truth.count)".utf8).write(to: URL(fileURLWithPath: db + ".window"))
-        print("prepared \(orders) orders: \(account.stripe.charges.count) charges, \(account.stripe.balanceTransactions.count) balance transactions, "
-              + "\(account.stripe.refunds.count) refunds, \(account.ledger.count) ledger rows, \(account.truth.count) planted "
-              + "(generate \(generated - started), store \(generated.duration(to: clock.now)))")
+        print(
+            "prepared \(orders) orders: \(account.stripe.charges.count) charges, \(account.stripe.balanceTransactions.count) balance transactions, "
+                + "\(account.stripe.refunds.count) refunds, \(account.ledger.count) ledger rows, \(account.truth.count) planted "
+                + "(generate \(generated - started), store \(generated.duration(to: clock.now)))")
     }
 
     /// `fresh`: forget earlier reconciliations first, so round 1 is a period's first run (every match
@@ -77,18 +84,21 @@ enum ReconcileBenchmark {
         for round in 1...max(1, repeats) {
             let clock = ContinuousClock()
             let started = clock.now
-            let (result, timings) = try ReconcileStage(store: store).run(period: period, options: .init(),
-                                                                         now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
+            let (result, timings) = try ReconcileStage(store: store).run(
+                period: period, options: .init(),
+                now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)))
             let total = started.duration(to: clock.now)
             stages.append(total)
-            print("round \(round): reconcile stage \(seconds(total)) s (load \(seconds(timings.load)) s, match \(seconds(timings.match)) s, "
-                  + "write \(seconds(timings.write)) s); \(result.matches.count) matches, \(result.discrepancies.count) discrepancies "
-                  + "(planted \(window[2])); peak RSS \(peakResidentMiB()) MiB")
+            print(
+                "round \(round): reconcile stage \(seconds(total)) s (load \(seconds(timings.load)) s, match \(seconds(timings.match)) s, "
+                    + "write \(seconds(timings.write)) s); \(result.matches.count) matches, \(result.discrepancies.count) discrepancies "
+                    + "(planted \(window[2])); peak RSS \(peakResidentMiB()) MiB")
         }
         if stages.count > 2 {
             let again = stages.dropFirst().sorted()
-            print("round 1 \(seconds(stages[0])) s; rounds 2-\(stages.count): median \(seconds(again[again.count / 2])) s "
-                  + "(\(seconds(again.first!))-\(seconds(again.last!)) s); peak RSS \(peakResidentMiB()) MiB")
+            print(
+                "round 1 \(seconds(stages[0])) s; rounds 2-\(stages.count): median \(seconds(again[again.count / 2])) s "
+                    + "(\(seconds(again.first!))-\(seconds(again.last!)) s); peak RSS \(peakResidentMiB()) MiB")
         }
         // What the report stage reads: every stored match of the period, unfolded from its slot's JSON.
         let clock = ContinuousClock()
@@ -104,15 +114,19 @@ enum ReconcileBenchmark {
         let period = try ReportingPeriod(from: window[0], to: window[1])
         let store = try PayreconStore(path: db)
         let options = ReconcileStage.Options()
-        let loadStart = ContinuousClock.now, loadCPU = cpuSeconds()
-        let facts = try store.loadFacts(from: period.start.adding(seconds: -options.marginSeconds), to: period.end.adding(seconds: options.marginSeconds))
-        let parameters = ReconcileParameters(periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
-                                             matchWindowSeconds: options.matchWindowSeconds, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)),
-                                             settlementWindowSeconds: options.settlementWindowSeconds)
+        let loadStart = ContinuousClock.now
+        let loadCPU = cpuSeconds()
+        let facts = try store.loadFacts(
+            from: period.start.adding(seconds: -options.marginSeconds), to: period.end.adding(seconds: options.marginSeconds))
+        let parameters = ReconcileParameters(
+            periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
+            matchWindowSeconds: options.matchWindowSeconds, now: Timestamp(seconds: Int64(Date().timeIntervalSince1970)),
+            settlementWindowSeconds: options.settlementWindowSeconds)
         // The load's own peak: the first load of a process, so fresh memory is faulted in as in a nightly run.
         // CPU seconds of all threads as well: on two cores the load is bound by it, and it varies less than wall time.
-        print("load \(seconds(loadStart.duration(to: .now))) s, \(String(format: "%.2f", cpuSeconds() - loadCPU)) s of CPU; "
-              + "peak RSS after loading \(peakResidentMiB()) MiB")
+        print(
+            "load \(seconds(loadStart.duration(to: .now))) s, \(String(format: "%.2f", cpuSeconds() - loadCPU)) s of CPU; "
+                + "peak RSS after loading \(peakResidentMiB()) MiB")
         var times: [Duration] = []
         for round in 1...max(1, repeats) {
             let clock = ContinuousClock()

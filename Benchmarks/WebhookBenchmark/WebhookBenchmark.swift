@@ -12,7 +12,9 @@ enum WebhookBenchmark {
     static let secret = "whsec_bench_secret"
 
     static func main(_ arguments: [String]) async {
-        var events = 20_000, concurrency = 32, book = false
+        var events = 20_000
+        var concurrency = 32
+        var book = false
         var index = 0
         while index < arguments.count {
             switch arguments[index] {
@@ -109,7 +111,8 @@ enum WebhookBenchmark {
     }
 
     static func event(_ number: Int, created: Int64) -> Data {
-        Data("""
+        Data(
+            """
             {"id": "evt_bench_\(number)", "object": "event", "type": "payment_intent.succeeded", "created": \(created), "livemode": false,
              "data": {"object": {"id": "pi_bench_\(number)", "object": "payment_intent", "amount": 11900, "currency": "eur",
                "status": "succeeded", "created": \(created), "metadata": {"order_id": "ord_Q-\(number)", "quote_id": "Q-\(number)"},
@@ -123,20 +126,24 @@ enum WebhookBenchmark {
     static func registerQuotes(_ count: Int, store: PayreconStore) throws {
         let eur = try Currency(code: "EUR")
         for number in 0..<count {
-            let quote = Quote(id: "Q-\(number)", buyer: .init(id: "B", name: "Buyer", email: "buyer@example.com"),
-                              supplier: .init(id: "S", name: "Supplier"), currency: eur,
-                              lines: [.init(description: "Item", quantity: 1, unitAmount: 10_000)], taxRateBasisPoints: 1900)
+            let quote = Quote(
+                id: "Q-\(number)", buyer: .init(id: "B", name: "Buyer", email: "buyer@example.com"),
+                supplier: .init(id: "S", name: "Supplier"), currency: eur,
+                lines: [.init(description: "Item", quantity: 1, unitAmount: 10_000)], taxRateBasisPoints: 1900)
             let json = String(decoding: try JSONEncoder().encode(quote), as: UTF8.self)
-            _ = try store.registerQuote(StoredQuote(quoteId: quote.id, orderId: quote.orderId, fingerprint: "f", quoteJSON: json,
-                                                    total: try quote.total()), at: Timestamp(seconds: 0))
+            _ = try store.registerQuote(
+                StoredQuote(
+                    quoteId: quote.id, orderId: quote.orderId, fingerprint: "f", quoteJSON: json,
+                    total: try quote.total()), at: Timestamp(seconds: 0))
             try store.attachPaymentIntent(PaymentIntentID("pi_bench_\(number)"), toQuote: quote.id)
         }
     }
 
     static func peakResidentMiB() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kib = Int(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return -1 }
         return kib / 1024
     }
 }

@@ -22,10 +22,12 @@ public struct BalanceTransaction: Hashable, Sendable, Codable, Identifiable {
     public let source: ExpandableID?
     public let description: String?
 
-    public init(id: BalanceTransactionID, amount: Int64, currency: Currency, net: Int64, fee: Int64,
-                feeDetails: [FeeDetail]? = nil, exchangeRate: Decimal? = nil, created: Int64, availableOn: Int64?,
-                status: String? = "available", type: BalanceTransactionType, reportingCategory: String?,
-                source: ExpandableID?, description: String? = nil) {
+    public init(
+        id: BalanceTransactionID, amount: Int64, currency: Currency, net: Int64, fee: Int64,
+        feeDetails: [FeeDetail]? = nil, exchangeRate: Decimal? = nil, created: Int64, availableOn: Int64?,
+        status: String? = "available", type: BalanceTransactionType, reportingCategory: String?,
+        source: ExpandableID?, description: String? = nil
+    ) {
         self.id = id; self.amount = amount; self.currency = currency; self.net = net; self.fee = fee
         self.feeDetails = feeDetails; self.exchangeRate = exchangeRate; self.created = created
         self.availableOn = availableOn; self.status = status; self.type = type
@@ -34,7 +36,9 @@ public struct BalanceTransaction: Hashable, Sendable, Codable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case object, id, amount, currency, net, fee, created, status, type, source, description
-        case feeDetails = "fee_details", exchangeRate = "exchange_rate", availableOn = "available_on"
+        case feeDetails = "fee_details"
+        case exchangeRate = "exchange_rate"
+        case availableOn = "available_on"
         case reportingCategory = "reporting_category"
     }
 

@@ -10,7 +10,8 @@ public enum CardNumberMask {
         var index = 0
         while index < scalars.count {
             if isDigit(scalars[index]), index == 0 || !isDigit(scalars[index - 1]),
-               let (end, digits) = longestCardRun(scalars, from: index) {
+                let (end, digits) = longestCardRun(scalars, from: index)
+            {
                 for (offset, scalar) in scalars[index..<end].enumerated() {
                     let digitIndex = scalars[index...index + offset].filter(isDigit).count
                     result.append(isDigit(scalar) && digitIndex <= digits - 4 ? "*" : scalar)
@@ -36,7 +37,7 @@ public enum CardNumberMask {
                 digits.append(Int(scalar.value) - 48)
                 position += 1
                 ends.append(position)
-            } else if (scalar == " " || scalar == "-"), position + 1 < scalars.count, isDigit(scalars[position + 1]), !digits.isEmpty {
+            } else if scalar == " " || scalar == "-", position + 1 < scalars.count, isDigit(scalars[position + 1]), !digits.isEmpty {
                 position += 1
             } else {
                 break

@@ -20,9 +20,11 @@ public struct Charge: Hashable, Sendable, Codable, Identifiable {
     public let failureCode: String?
     public let paymentMethodDetails: PaymentMethodSummary?
 
-    public init(id: ChargeID, amount: Int64, currency: Currency, status: ChargeStatus, captured: Bool = true,
-                created: Int64, paymentIntent: String?, balanceTransaction: String?, metadata: [String: String],
-                amountRefunded: Int64 = 0, failureCode: String? = nil, card: PaymentMethodSummary? = nil) {
+    public init(
+        id: ChargeID, amount: Int64, currency: Currency, status: ChargeStatus, captured: Bool = true,
+        created: Int64, paymentIntent: String?, balanceTransaction: String?, metadata: [String: String],
+        amountRefunded: Int64 = 0, failureCode: String? = nil, card: PaymentMethodSummary? = nil
+    ) {
         self.id = id; self.amount = amount; self.currency = currency; self.status = status
         self.amountCaptured = status == .succeeded && captured ? amount : 0
         self.amountRefunded = amountRefunded; self.captured = captured; self.paid = status == .succeeded
@@ -33,9 +35,12 @@ public struct Charge: Hashable, Sendable, Codable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case object, id, amount, currency, captured, paid, refunded, disputed, status, created, metadata
-        case amountCaptured = "amount_captured", amountRefunded = "amount_refunded"
-        case paymentIntent = "payment_intent", balanceTransaction = "balance_transaction"
-        case failureCode = "failure_code", paymentMethodDetails = "payment_method_details"
+        case amountCaptured = "amount_captured"
+        case amountRefunded = "amount_refunded"
+        case paymentIntent = "payment_intent"
+        case balanceTransaction = "balance_transaction"
+        case failureCode = "failure_code"
+        case paymentMethodDetails = "payment_method_details"
     }
 
     public var createdAt: Timestamp { Timestamp(seconds: created) }

@@ -10,8 +10,9 @@ enum CurrencyTable {
     /// Every currency once, in code order; a `Currency` is an index into it.
     static let entries: [Entry] = isoExponents.keys.sorted().map { code in
         let iso = isoExponents[code]!
-        return Entry(code: code, stripeCode: code.lowercased(), exponent: iso,
-                     apiExponent: stripeRules[code]?.apiExponent ?? stripeAPIExponent(code: code, isoExponent: iso))
+        return Entry(
+            code: code, stripeCode: code.lowercased(), exponent: iso,
+            apiExponent: stripeRules[code]?.apiExponent ?? stripeAPIExponent(code: code, isoExponent: iso))
     }
 
     /// Upper- and lower-case codes to their entry.

@@ -12,7 +12,7 @@ public enum DecimalAmount {
         let whole = bytes[bytes.startIndex..<dot]
         let fraction = dot == bytes.endIndex ? bytes[dot..<dot] : bytes[bytes.index(after: dot)...]
         guard !whole.isEmpty, whole.allSatisfy(isDigit), fraction.allSatisfy(isDigit),
-              dot == bytes.endIndex || !fraction.isEmpty
+            dot == bytes.endIndex || !fraction.isEmpty
         else { throw .malformed(text) }
         // Trailing zeros beyond the exponent are harmless ("12.340" USD); other digits are not.
         let significantFraction = fraction.reversed().drop(while: { $0 == UInt8(ascii: "0") }).count

@@ -6,11 +6,11 @@ public enum DecodingProblem {
     public static func describe(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return String(describing: error) }
         switch error {
-        case let .keyNotFound(key, context):
+        case .keyNotFound(let key, let context):
             return "\(path(context.codingPath + [key])): missing"
-        case let .typeMismatch(type, context), let .valueNotFound(type, context):
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             return "\(path(context.codingPath)): expected \(type)"
-        case let .dataCorrupted(context):
+        case .dataCorrupted(let context):
             let at = path(context.codingPath)
             return at.isEmpty ? context.debugDescription : "\(at): \(context.debugDescription)"
         @unknown default:

@@ -19,9 +19,11 @@ public struct Discrepancy: Hashable, Sendable, Identifiable {
     public let occurredAt: Timestamp
     public let detail: String
 
-    public init(kind: DiscrepancyKind, subjectId: String, orderId: String?, ledgerEntryId: String?, stripeId: String?,
-                currency: Currency, expectedCurrency: Currency? = nil, expected: Int64?, actual: Int64?,
-                occurredAt: Timestamp, detail: String) {
+    public init(
+        kind: DiscrepancyKind, subjectId: String, orderId: String?, ledgerEntryId: String?, stripeId: String?,
+        currency: Currency, expectedCurrency: Currency? = nil, expected: Int64?, actual: Int64?,
+        occurredAt: Timestamp, detail: String
+    ) {
         self.id = "\(kind.rawValue)/\(subjectId)"
         self.kind = kind; self.subjectId = subjectId; self.orderId = orderId; self.ledgerEntryId = ledgerEntryId
         self.stripeId = stripeId; self.currency = currency; self.expectedCurrency = expectedCurrency

@@ -11,8 +11,10 @@ public struct Dispute: Hashable, Sendable, Codable, Identifiable {
     public let created: Int64
     public let balanceTransactions: [BalanceTransaction]?
 
-    public init(id: DisputeID, amount: Int64, currency: Currency, charge: String?, paymentIntent: String?,
-                status: DisputeStatus, reason: String?, created: Int64, balanceTransactions: [BalanceTransaction]) {
+    public init(
+        id: DisputeID, amount: Int64, currency: Currency, charge: String?, paymentIntent: String?,
+        status: DisputeStatus, reason: String?, created: Int64, balanceTransactions: [BalanceTransaction]
+    ) {
         self.id = id; self.amount = amount; self.currency = currency; self.charge = charge.map { ExpandableID($0) }
         self.paymentIntent = paymentIntent.map { ExpandableID($0) }; self.status = status; self.reason = reason
         self.created = created; self.balanceTransactions = balanceTransactions
@@ -20,7 +22,8 @@ public struct Dispute: Hashable, Sendable, Codable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case object, id, amount, currency, charge, status, reason, created
-        case paymentIntent = "payment_intent", balanceTransactions = "balance_transactions"
+        case paymentIntent = "payment_intent"
+        case balanceTransactions = "balance_transactions"
     }
 
     public var createdAt: Timestamp { Timestamp(seconds: created) }

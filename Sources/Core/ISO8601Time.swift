@@ -6,9 +6,9 @@ public enum ISO8601Time {
     public static func parse(_ text: String) -> Timestamp? {
         let b = Array(text.utf8)
         guard b.count >= 20, let date = civilDate(b, 0), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "),
-              let hour = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2),
-              b[16] == UInt8(ascii: ":"), let second = number(b, 17, 2),
-              hour < 24, minute < 60, second < 61
+            let hour = number(b, 11, 2), b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2),
+            b[16] == UInt8(ascii: ":"), let second = number(b, 17, 2),
+            hour < 24, minute < 60, second < 61
         else { return nil }
         var index = 19
         var micros: Int64 = 0
@@ -55,7 +55,8 @@ public enum ISO8601Time {
         let micros = time.microseconds - seconds * 1_000_000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        var text = formatDay(days) + "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay % 3600 / 60, 2) + ":"
+        var text =
+            formatDay(days) + "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay % 3600 / 60, 2) + ":"
             + pad(secondOfDay % 60, 2)
         if micros != 0 {
             var fraction = pad(micros, 6)
@@ -96,8 +97,8 @@ public enum ISO8601Time {
 
     private static func civilDate(_ b: [UInt8], _ at: Int) -> Int64? {
         guard b.count >= at + 10, let year = number(b, at, 4), b[at + 4] == UInt8(ascii: "-"),
-              let month = number(b, at + 5, 2), b[at + 7] == UInt8(ascii: "-"), let day = number(b, at + 8, 2),
-              (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
+            let month = number(b, at + 5, 2), b[at + 7] == UInt8(ascii: "-"), let day = number(b, at + 8, 2),
+            (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
         else { return nil }
         return days(year: year, month: month, day: day)
     }

@@ -12,8 +12,10 @@ public struct LedgerEntry: Hashable, Sendable {
     public let createdAt: Timestamp
     public let supplierId: String?
 
-    public init(entryId: LedgerEntryID, orderId: OrderID, kind: Kind, amount: Money, stripeId: String?,
-                createdAt: Timestamp, supplierId: String?) {
+    public init(
+        entryId: LedgerEntryID, orderId: OrderID, kind: Kind, amount: Money, stripeId: String?,
+        createdAt: Timestamp, supplierId: String?
+    ) {
         self.entryId = entryId; self.orderId = orderId; self.kind = kind; self.amount = amount
         self.stripeId = stripeId; self.createdAt = createdAt; self.supplierId = supplierId
     }

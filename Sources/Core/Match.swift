@@ -28,8 +28,10 @@ public struct Match: Hashable, Sendable {
     /// Deterministic id from its members, computed once: matches are sorted by it.
     public let id: String
 
-    public init(rule: Rule, key: MatchKey, orderId: String?, ledgerEntryIds: [String], stripeIds: [String],
-                ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+    public init(
+        rule: Rule, key: MatchKey, orderId: String?, ledgerEntryIds: [String], stripeIds: [String],
+        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp
+    ) {
         self.rule = rule; self.key = key; self.orderId = orderId; self.ledgerEntryIds = ledgerEntryIds
         self.stripeIds = stripeIds; self.ledgerAmount = ledgerAmount; self.stripeAmount = stripeAmount; self.occurredAt = occurredAt
         self.id = "\(rule.rawValue)/" + (ledgerEntryIds + stripeIds).joined(separator: "+")

@@ -9,7 +9,7 @@ public enum MatchKey: Hashable, Sendable, ExpressibleByStringLiteral {
 
     /// The id, for the rules that match on one.
     public var id: String? {
-        if case let .id(id) = self { return id }
+        if case .id(let id) = self { return id }
         return nil
     }
 }

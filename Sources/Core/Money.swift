@@ -53,11 +53,11 @@ public enum MoneyError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .currencyMismatch(a, b): return "cannot combine \(a.code) with \(b.code)"
+        case .currencyMismatch(let a, let b): return "cannot combine \(a.code) with \(b.code)"
         case .overflow: return "amount overflows 64-bit minor units"
-        case let .malformed(text):
+        case .malformed(let text):
             return "'\(text)' is not a decimal amount (expected digits with an optional '.' and fraction, e.g. 1234.56)"
-        case let .tooManyDecimals(text, allowed, currency):
+        case .tooManyDecimals(let text, let allowed, let currency):
             return "'\(text)' has more decimals than \(currency.code) allows (\(allowed))"
         }
     }

@@ -13,7 +13,8 @@ public struct PaymentIntent: Hashable, Sendable, Codable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case id, amount, currency, status, metadata, created
-        case clientSecret = "client_secret", latestCharge = "latest_charge"
+        case clientSecret = "client_secret"
+        case latestCharge = "latest_charge"
     }
 
     public var money: Money { Money(minorUnits: amount, currency: currency) }

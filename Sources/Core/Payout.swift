@@ -17,10 +17,12 @@ public struct Payout: Hashable, Sendable, Codable, Identifiable {
     public let reversedBy: ExpandableID?
     public let originalPayout: ExpandableID?
 
-    public init(id: PayoutID, amount: Int64, currency: Currency, status: PayoutStatus, created: Int64,
-                arrivalDate: Int64?, balanceTransaction: String?, failureBalanceTransaction: String? = nil,
-                failureCode: String? = nil, failureMessage: String? = nil, reconciliationStatus: String? = "completed",
-                reversedBy: String? = nil) {
+    public init(
+        id: PayoutID, amount: Int64, currency: Currency, status: PayoutStatus, created: Int64,
+        arrivalDate: Int64?, balanceTransaction: String?, failureBalanceTransaction: String? = nil,
+        failureCode: String? = nil, failureMessage: String? = nil, reconciliationStatus: String? = "completed",
+        reversedBy: String? = nil
+    ) {
         self.id = id; self.amount = amount; self.currency = currency; self.status = status; self.created = created
         self.arrivalDate = arrivalDate; self.automatic = true; self.balanceTransaction = balanceTransaction.map { ExpandableID($0) }
         self.failureBalanceTransaction = failureBalanceTransaction.map { ExpandableID($0) }; self.failureCode = failureCode
@@ -30,10 +32,14 @@ public struct Payout: Hashable, Sendable, Codable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case object, id, amount, currency, status, created, automatic
-        case arrivalDate = "arrival_date", balanceTransaction = "balance_transaction"
-        case failureBalanceTransaction = "failure_balance_transaction", failureCode = "failure_code"
-        case failureMessage = "failure_message", reconciliationStatus = "reconciliation_status"
-        case reversedBy = "reversed_by", originalPayout = "original_payout"
+        case arrivalDate = "arrival_date"
+        case balanceTransaction = "balance_transaction"
+        case failureBalanceTransaction = "failure_balance_transaction"
+        case failureCode = "failure_code"
+        case failureMessage = "failure_message"
+        case reconciliationStatus = "reconciliation_status"
+        case reversedBy = "reversed_by"
+        case originalPayout = "original_payout"
     }
 
     public var createdAt: Timestamp { Timestamp(seconds: created) }

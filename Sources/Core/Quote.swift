@@ -20,7 +20,10 @@ public struct Quote: Hashable, Sendable, Codable {
         public init(description: String, quantity: Int64, unitAmount: Int64) {
             self.description = description; self.quantity = quantity; self.unitAmount = unitAmount
         }
-        enum CodingKeys: String, CodingKey { case description, quantity, unitAmount = "unit_amount" }
+        enum CodingKeys: String, CodingKey {
+            case description, quantity
+            case unitAmount = "unit_amount"
+        }
     }
 
     public let id: String
@@ -37,7 +40,8 @@ public struct Quote: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, buyer, supplier, currency, lines, taxRateBasisPoints = "tax_rate_bps"
+        case id, buyer, supplier, currency, lines
+        case taxRateBasisPoints = "tax_rate_bps"
     }
 
     /// The order a paid quote becomes. One quote, one order: the id is derived, so a retried

@@ -12,9 +12,11 @@ public struct Refund: Hashable, Sendable, Codable, Identifiable {
     public let reason: String?
     public let metadata: [String: String]?
 
-    public init(id: RefundID, amount: Int64, currency: Currency, charge: String?, paymentIntent: String?,
-                status: RefundStatus, created: Int64, balanceTransaction: String?, reason: String? = nil,
-                metadata: [String: String] = [:]) {
+    public init(
+        id: RefundID, amount: Int64, currency: Currency, charge: String?, paymentIntent: String?,
+        status: RefundStatus, created: Int64, balanceTransaction: String?, reason: String? = nil,
+        metadata: [String: String] = [:]
+    ) {
         self.id = id; self.amount = amount; self.currency = currency; self.charge = charge.map { ExpandableID($0) }
         self.paymentIntent = paymentIntent.map { ExpandableID($0) }; self.status = status; self.created = created
         self.balanceTransaction = balanceTransaction.map { ExpandableID($0) }; self.reason = reason; self.metadata = metadata
@@ -22,7 +24,8 @@ public struct Refund: Hashable, Sendable, Codable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case object, id, amount, currency, charge, status, created, reason, metadata
-        case paymentIntent = "payment_intent", balanceTransaction = "balance_transaction"
+        case paymentIntent = "payment_intent"
+        case balanceTransaction = "balance_transaction"
     }
 
     public var createdAt: Timestamp { Timestamp(seconds: created) }

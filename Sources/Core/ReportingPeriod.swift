@@ -14,7 +14,9 @@ public struct ReportingPeriod: Hashable, Sendable, CustomStringConvertible {
     public let end: Timestamp
 
     public init(from: String, to: String, timeZone zoneName: String = "UTC") throws(PeriodError) {
-        guard let zone = TimeZone(identifier: zoneName) else { throw PeriodError("unknown time zone '\(zoneName)' (expected an IANA name such as UTC or Europe/Berlin)") }
+        guard let zone = TimeZone(identifier: zoneName) else {
+            throw PeriodError("unknown time zone '\(zoneName)' (expected an IANA name such as UTC or Europe/Berlin)")
+        }
         guard let fromDay = ISO8601Time.parseDay(from) else { throw PeriodError("--from '\(from)' is not a date (expected YYYY-MM-DD)") }
         guard let toDay = ISO8601Time.parseDay(to) else { throw PeriodError("--to '\(to)' is not a date (expected YYYY-MM-DD)") }
         guard fromDay <= toDay else { throw PeriodError("--from \(from) is after --to \(to)") }

@@ -8,8 +8,10 @@ public struct StripeAccountData: Sendable, Equatable {
     /// Which balance transactions each payout paid out (from `?payout=po_`), the payout's own included.
     public var payoutLinks: [PayoutID: [BalanceTransactionID]]
 
-    public init(balanceTransactions: [BalanceTransaction] = [], charges: [Charge] = [], refunds: [Refund] = [],
-                disputes: [Dispute] = [], payouts: [Payout] = [], payoutLinks: [PayoutID: [BalanceTransactionID]] = [:]) {
+    public init(
+        balanceTransactions: [BalanceTransaction] = [], charges: [Charge] = [], refunds: [Refund] = [],
+        disputes: [Dispute] = [], payouts: [Payout] = [], payoutLinks: [PayoutID: [BalanceTransactionID]] = [:]
+    ) {
         self.balanceTransactions = balanceTransactions; self.charges = charges; self.refunds = refunds
         self.disputes = disputes; self.payouts = payouts; self.payoutLinks = payoutLinks
     }

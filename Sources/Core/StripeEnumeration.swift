@@ -1,7 +1,8 @@
 /// A Stripe string enum that decodes any value: Stripe adds values without notice, and an
 /// unknown status must not break a night's extraction. Known values are static constants.
 public protocol StripeEnumeration: RawRepresentable<String>, Codable, Hashable, Sendable,
-    ExpressibleByStringLiteral, CustomStringConvertible {
+    ExpressibleByStringLiteral, CustomStringConvertible
+{
     init(rawValue: String)
 }
 

@@ -4,7 +4,10 @@ public struct StripeEvent: Hashable, Sendable, Codable, Identifiable {
     public struct Payload: Hashable, Sendable, Codable {
         public let object: JSONValue
         public let previousAttributes: JSONValue?
-        enum CodingKeys: String, CodingKey { case object, previousAttributes = "previous_attributes" }
+        enum CodingKeys: String, CodingKey {
+            case object
+            case previousAttributes = "previous_attributes"
+        }
     }
     public let id: EventID
     public let type: String
@@ -28,5 +31,8 @@ public struct StripeList<Element: Codable & Sendable>: Codable, Sendable {
 
     public init(data: [Element], hasMore: Bool, url: String?) { self.data = data; self.hasMore = hasMore; self.url = url }
 
-    enum CodingKeys: String, CodingKey { case object, data, url, hasMore = "has_more" }
+    enum CodingKeys: String, CodingKey {
+        case object, data, url
+        case hasMore = "has_more"
+    }
 }

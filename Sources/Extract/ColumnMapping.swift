@@ -10,7 +10,9 @@ public struct ColumnMapping: Sendable, Decodable {
     public static func load(path: String) throws -> ColumnMapping {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         do { return try JSONDecoder().decode(ColumnMapping.self, from: data) } catch {
-            throw LedgerImportError(diagnostics: [.init(file: path, message: "not a column mapping (expected {\"columns\": {\"entry_id\": \"Your Column\", ...}})")])
+            throw LedgerImportError(diagnostics: [
+                .init(file: path, message: "not a column mapping (expected {\"columns\": {\"entry_id\": \"Your Column\", ...}})")
+            ])
         }
     }
 

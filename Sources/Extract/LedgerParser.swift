@@ -32,8 +32,10 @@ public struct LedgerParser {
             if let index = names.firstIndex(of: mapping.header(for: column).lowercased()) {
                 position[column] = index
             } else if Self.required.contains(column) {
-                diagnostics.append(Diagnostic(file: fileName, line: header.line, field: column,
-                                              message: "missing column '\(mapping.header(for: column))' (the header has: \(names.joined(separator: ", ")))"))
+                diagnostics.append(
+                    Diagnostic(
+                        file: fileName, line: header.line, field: column,
+                        message: "missing column '\(mapping.header(for: column))' (the header has: \(names.joined(separator: ", ")))"))
             }
         }
         guard diagnostics.isEmpty else { throw LedgerImportError(diagnostics: diagnostics) }

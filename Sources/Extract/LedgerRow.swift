@@ -39,20 +39,31 @@ struct LedgerRow {
             let text = value("amount") ?? ""
             do {
                 let parsed = try Money(decimal: text, currency: currency)
-                if parsed.minorUnits <= 0 { problem("amount", "'\(text)' must be positive (refunds and disputes are positive too; the type says the direction)") }
-                else { amount = parsed }
+                if parsed.minorUnits <= 0 {
+                    problem("amount", "'\(text)' must be positive (refunds and disputes are positive too; the type says the direction)")
+                } else {
+                    amount = parsed
+                }
             } catch { problem("amount", error.description) }
         }
         let createdText = value("created_at") ?? ""
         let created = ISO8601Time.parse(createdText)
-        if created == nil { problem("created_at", "'\(createdText)' is not an ISO 8601 time with a zone (expected e.g. 2026-09-30T23:59:59Z or 2026-09-30T12:00:00+02:00)") }
+        if created == nil {
+            problem(
+                "created_at", "'\(createdText)' is not an ISO 8601 time with a zone (expected e.g. 2026-09-30T23:59:59Z or 2026-09-30T12:00:00+02:00)"
+            )
+        }
         let stripeId = value("stripe_id")
         if let stripeId, let kind, !Self.allowedPrefixes[kind]!.contains(where: { stripeId.hasPrefix($0) }) {
-            problem("stripe_id", "'\(stripeId)' does not fit a \(kind.rawValue) (expected an id starting with \(Self.allowedPrefixes[kind]!.joined(separator: " or ")))")
+            problem(
+                "stripe_id",
+                "'\(stripeId)' does not fit a \(kind.rawValue) (expected an id starting with \(Self.allowedPrefixes[kind]!.joined(separator: " or ")))"
+            )
         }
         guard diagnostics.isEmpty, let entryId, let orderId, let kind, let amount, let created else { return nil }
-        return LedgerEntry(entryId: LedgerEntryID(entryId), orderId: OrderID(orderId), kind: kind, amount: amount,
-                           stripeId: stripeId, createdAt: created, supplierId: value("supplier_id"))
+        return LedgerEntry(
+            entryId: LedgerEntryID(entryId), orderId: OrderID(orderId), kind: kind, amount: amount,
+            stripeId: stripeId, createdAt: created, supplierId: value("supplier_id"))
     }
 
     static let allowedPrefixes: [LedgerEntry.Kind: [String]] = [

@@ -41,14 +41,16 @@ public struct StripeExtractor: Sendable {
             guard let mark = watermarks[object] else { return [] }
             return [("created[gte]", String(mark - options.lookbackSeconds))]
         }
-        async let transactions = client.listAll("/v1/balance_transactions", query: since("balance_transaction") + [("expand[]", "data.source")],
-                                                of: BalanceTransaction.self)
+        async let transactions = client.listAll(
+            "/v1/balance_transactions", query: since("balance_transaction") + [("expand[]", "data.source")],
+            of: BalanceTransaction.self)
         async let charges = client.listAll("/v1/charges", query: since("charge"), of: Charge.self)
         async let refunds = client.listAll("/v1/refunds", query: since("refund"), of: Refund.self)
         async let disputes = client.listAll("/v1/disputes", query: since("dispute"), of: Dispute.self)
         async let payouts = client.listAll("/v1/payouts", query: since("payout"), of: Payout.self)
-        var data = StripeAccountData(balanceTransactions: try await transactions, charges: try await charges,
-                                     refunds: try await refunds, disputes: try await disputes, payouts: try await payouts)
+        var data = StripeAccountData(
+            balanceTransactions: try await transactions, charges: try await charges,
+            refunds: try await refunds, disputes: try await disputes, payouts: try await payouts)
 
         // Composition is final once reconciliation_status is completed; fetch it for payouts
         // seen now and for stored payouts that still have none.
@@ -72,8 +74,10 @@ public struct StripeExtractor: Sendable {
         try store.saveStripe(data, watermarks: marks, at: now)
 
         var summary = Summary()
-        summary.counts = ["balance_transactions": data.balanceTransactions.count, "charges": data.charges.count,
-                          "refunds": data.refunds.count, "disputes": data.disputes.count, "payouts": data.payouts.count]
+        summary.counts = [
+            "balance_transactions": data.balanceTransactions.count, "charges": data.charges.count,
+            "refunds": data.refunds.count, "disputes": data.disputes.count, "payouts": data.payouts.count,
+        ]
         summary.payoutsLinked = linked.count
         summary.links = linked.reduce(0) { $0 + $1.1.count }
         logger.info("Extracted", metadata: ["counts": "\(summary.counts)", "payouts.linked": "\(summary.payoutsLinked)"])
@@ -87,9 +91,13 @@ public struct StripeExtractor: Sendable {
             var pending = payouts.makeIterator()
             func launch(_ payout: PayoutID) {
                 group.addTask {
-                    (payout, try await client.listAll("/v1/balance_transactions",
-                                                      query: [("payout", payout.rawValue), ("expand[]", "data.source")],
-                                                      of: BalanceTransaction.self))
+                    (
+                        payout,
+                        try await client.listAll(
+                            "/v1/balance_transactions",
+                            query: [("payout", payout.rawValue), ("expand[]", "data.source")],
+                            of: BalanceTransaction.self)
+                    )
                 }
             }
             for _ in 0..<concurrency { if let next = pending.next() { launch(next) } }

@@ -45,15 +45,17 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
             let stripe = m.stripeIds.map { ids.intern($0) }
             var key = IdTable.none
             switch m.key {
-            case let .id(id): key = ids.append(id)
-            case let .amountWithin(_, hours): list.windowHours = hours
+            case .id(let id): key = ids.append(id)
+            case .amountWithin(_, let hours): list.windowHours = hours
             }
-            list.records.append(Record(rule: m.rule, key: key, order: m.orderId.map { ids.intern($0) } ?? IdTable.none,
-                                       ledgerStart: Int32(list.ledgerMembers.count), ledgerCount: Int32(ledger.count),
-                                       stripeStart: Int32(list.stripeMembers.count), stripeCount: Int32(stripe.count),
-                                       ledgerCurrency: m.ledgerAmount.currency, stripeCurrency: m.stripeAmount.currency,
-                                       ledgerAmount: m.ledgerAmount.minorUnits, stripeAmount: m.stripeAmount.minorUnits,
-                                       occurredAt: m.occurredAt.microseconds, keyHash: m.keyHash))
+            list.records.append(
+                Record(
+                    rule: m.rule, key: key, order: m.orderId.map { ids.intern($0) } ?? IdTable.none,
+                    ledgerStart: Int32(list.ledgerMembers.count), ledgerCount: Int32(ledger.count),
+                    stripeStart: Int32(list.stripeMembers.count), stripeCount: Int32(stripe.count),
+                    ledgerCurrency: m.ledgerAmount.currency, stripeCurrency: m.stripeAmount.currency,
+                    ledgerAmount: m.ledgerAmount.minorUnits, stripeAmount: m.stripeAmount.minorUnits,
+                    occurredAt: m.occurredAt.microseconds, keyHash: m.keyHash))
             list.ledgerMembers += ledger
             list.stripeMembers += stripe
         }
@@ -65,20 +67,26 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     public init(arrayLiteral elements: Match...) { self.init(elements) }
 
     /// Appends a match of one ledger entry and one Stripe object (almost all of them).
-    public mutating func append(rule: Match.Rule, key: FactID, order: FactID, ledgerEntry: FactID, stripeId: FactID,
-                                ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+    public mutating func append(
+        rule: Match.Rule, key: FactID, order: FactID, ledgerEntry: FactID, stripeId: FactID,
+        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp
+    ) {
         ledgerMembers.append(ledgerEntry)
         stripeMembers.append(stripeId)
-        appendRecord(rule: rule, key: key, order: order, ledgerCount: 1, stripeCount: 1, ledgerAmount: ledgerAmount,
-                     stripeAmount: stripeAmount, occurredAt: occurredAt)
+        appendRecord(
+            rule: rule, key: key, order: order, ledgerCount: 1, stripeCount: 1, ledgerAmount: ledgerAmount,
+            stripeAmount: stripeAmount, occurredAt: occurredAt)
     }
 
-    public mutating func append(rule: Match.Rule, key: FactID, order: FactID, ledgerEntries: [FactID], stripeIds: [FactID],
-                                ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+    public mutating func append(
+        rule: Match.Rule, key: FactID, order: FactID, ledgerEntries: [FactID], stripeIds: [FactID],
+        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp
+    ) {
         ledgerMembers.append(contentsOf: ledgerEntries)
         stripeMembers.append(contentsOf: stripeIds)
-        appendRecord(rule: rule, key: key, order: order, ledgerCount: ledgerEntries.count, stripeCount: stripeIds.count,
-                     ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
+        appendRecord(
+            rule: rule, key: key, order: order, ledgerCount: ledgerEntries.count, stripeCount: stripeIds.count,
+            ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
     }
 
     /// Room for `count` more matches of one ledger entry and one Stripe object each: a million appends
@@ -94,7 +102,8 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     public mutating func append(contentsOf other: MatchList) {
         // Grow once to the exact size: doubling a million records would copy them and hold both copies.
         records.reserveCapacity(records.count + other.records.count)
-        let ledgerBase = Int32(ledgerMembers.count), stripeBase = Int32(stripeMembers.count)
+        let ledgerBase = Int32(ledgerMembers.count)
+        let stripeBase = Int32(stripeMembers.count)
         ledgerMembers += other.ledgerMembers
         stripeMembers += other.stripeMembers
         records += other.records.map { record in
@@ -106,13 +115,16 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     }
 
     /// The record of members just appended.
-    private mutating func appendRecord(rule: Match.Rule, key: FactID, order: FactID, ledgerCount: Int, stripeCount: Int,
-                                       ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
-        var record = Record(rule: rule, key: key, order: order, ledgerStart: Int32(ledgerMembers.count - ledgerCount),
-                            ledgerCount: Int32(ledgerCount), stripeStart: Int32(stripeMembers.count - stripeCount), stripeCount: Int32(stripeCount),
-                            ledgerCurrency: ledgerAmount.currency, stripeCurrency: stripeAmount.currency,
-                            ledgerAmount: ledgerAmount.minorUnits, stripeAmount: stripeAmount.minorUnits,
-                            occurredAt: occurredAt.microseconds, keyHash: 0)
+    private mutating func appendRecord(
+        rule: Match.Rule, key: FactID, order: FactID, ledgerCount: Int, stripeCount: Int,
+        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp
+    ) {
+        var record = Record(
+            rule: rule, key: key, order: order, ledgerStart: Int32(ledgerMembers.count - ledgerCount),
+            ledgerCount: Int32(ledgerCount), stripeStart: Int32(stripeMembers.count - stripeCount), stripeCount: Int32(stripeCount),
+            ledgerCurrency: ledgerAmount.currency, stripeCurrency: stripeAmount.currency,
+            ledgerAmount: ledgerAmount.minorUnits, stripeAmount: stripeAmount.minorUnits,
+            occurredAt: occurredAt.microseconds, keyHash: 0)
         record.keyHash = keyHash(of: record)
         records.append(record)
     }
@@ -126,7 +138,8 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     public func stripeIds(_ r: Record) -> ArraySlice<FactID> { stripeMembers[Int(r.stripeStart)..<Int(r.stripeStart + r.stripeCount)] }
 
     public func key(_ r: Record) -> MatchKey {
-        r.key == IdTable.none ? .amountWithin(Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency), hours: windowHours)
+        r.key == IdTable.none
+            ? .amountWithin(Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency), hours: windowHours)
             : .id(ids.string(r.key))
     }
 
@@ -151,10 +164,11 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
 
     public subscript(position: Int) -> Match {
         let r = records[position]
-        return Match(rule: r.rule, key: key(r), orderId: ids.optionalString(r.order), ledgerEntryIds: ledgerIds(r).map(ids.string),
-                     stripeIds: stripeIds(r).map(ids.string), ledgerAmount: Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency),
-                     stripeAmount: Money(minorUnits: r.stripeAmount, currency: r.stripeCurrency),
-                     occurredAt: Timestamp(microseconds: r.occurredAt))
+        return Match(
+            rule: r.rule, key: key(r), orderId: ids.optionalString(r.order), ledgerEntryIds: ledgerIds(r).map(ids.string),
+            stripeIds: stripeIds(r).map(ids.string), ledgerAmount: Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency),
+            stripeAmount: Money(minorUnits: r.stripeAmount, currency: r.stripeCurrency),
+            occurredAt: Timestamp(microseconds: r.occurredAt))
     }
 
     public static func == (lhs: MatchList, rhs: MatchList) -> Bool { lhs.elementsEqual(rhs) }

@@ -15,7 +15,9 @@ public struct ReconcileFacts: Sendable {
         public var currency: Currency
         public var amount: Int64
         public var createdAt: Microseconds
-        public init(entry: FactID, order: FactID, stripeId: FactID, kind: LedgerEntry.Kind, currency: Currency, amount: Int64, createdAt: Microseconds) {
+        public init(
+            entry: FactID, order: FactID, stripeId: FactID, kind: LedgerEntry.Kind, currency: Currency, amount: Int64, createdAt: Microseconds
+        ) {
             self.entry = entry; self.order = order; self.stripeId = stripeId; self.kind = kind; self.currency = currency
             self.amount = amount; self.createdAt = createdAt
         }
@@ -122,29 +124,41 @@ extension ReconcileFacts {
             return (rows, batch)
         }
         var (ledgerRows, ledgerIds) = rows(entries) { entry in
-            (Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: entry.kind, currency: entry.amount.currency,
+            (
+                Ledger(
+                    entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: entry.kind, currency: entry.amount.currency,
                     amount: entry.amount.minorUnits, createdAt: Microseconds(entry.createdAt.microseconds)),
-             [entry.entryId.rawValue, entry.orderId.rawValue, entry.stripeId])
+                [entry.entryId.rawValue, entry.orderId.rawValue, entry.stripeId]
+            )
         }
         add(ledgerRows, ids: &ledgerIds)
         ledgerRows = []
         var (chargeRows, chargeIds) = rows(stripe.charges) { charge in
-            (Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none, currency: charge.currency,
+            (
+                Charge(
+                    id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none, currency: charge.currency,
                     isPayment: charge.isPayment, amount: charge.amount, created: StripeSeconds(charge.created)),
-             [charge.id.rawValue, charge.orderId?.rawValue, charge.paymentIntent?.id])
+                [charge.id.rawValue, charge.orderId?.rawValue, charge.paymentIntent?.id]
+            )
         }
         add(chargeRows, ids: &chargeIds)
         var (refundRows, refundIds) = rows(stripe.refunds) { refund in
-            (Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none, currency: refund.currency,
+            (
+                Refund(
+                    id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none, currency: refund.currency,
                     isEffective: refund.isEffective, amount: refund.amount, created: StripeSeconds(refund.created)),
-             [refund.id.rawValue, refund.charge?.id, refund.metadata?["order_id"]])
+                [refund.id.rawValue, refund.charge?.id, refund.metadata?["order_id"]]
+            )
         }
         add(refundRows, ids: &refundIds)
         addDisputes(stripe.disputes)
         var (transactionRows, transactionIds) = rows(stripe.balanceTransactions) { t in
-            (Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none, currency: t.currency, amount: t.amount, fee: t.fee,
-                         net: t.net, created: StripeSeconds(t.created)),
-             [t.id.rawValue, t.source?.id, t.type.rawValue])
+            (
+                Transaction(
+                    id: IdTable.none, source: IdTable.none, type: IdTable.none, currency: t.currency, amount: t.amount, fee: t.fee,
+                    net: t.net, created: StripeSeconds(t.created)),
+                [t.id.rawValue, t.source?.id, t.type.rawValue]
+            )
         }
         add(transactionRows, ids: &transactionIds)
         // The store keeps the same three numbers up to date as it writes (Store's `PayoutCompositionTable`).
@@ -164,8 +178,10 @@ extension ReconcileFacts {
     /// Disputes are few: they keep their records, their id and charge interned beside.
     public mutating func addDisputes(_ records: [Dispute]) {
         for dispute in records {
-            disputes.append(DisputeFact(id: ids.intern(dispute.id.rawValue),
-                                        charge: dispute.charge.map { ids.intern($0.id) } ?? IdTable.none, record: dispute))
+            disputes.append(
+                DisputeFact(
+                    id: ids.intern(dispute.id.rawValue),
+                    charge: dispute.charge.map { ids.intern($0.id) } ?? IdTable.none, record: dispute))
         }
     }
 }

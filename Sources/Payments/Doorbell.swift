@@ -22,7 +22,9 @@ actor Doorbell {
         let id = nextId
         await withCheckedContinuation { continuation in
             waiter = (id, continuation)
-            Task { try? await Task.sleep(for: timeout); self.expire(id) }
+            Task {
+                try? await Task.sleep(for: timeout); self.expire(id)
+            }
         }
     }
 

@@ -7,7 +7,9 @@ public struct EmailMessage: Hashable, Sendable, Codable {
         public let filename: String
         public let contentType: String
         public let path: String
-        public init(filename: String, contentType: String, path: String) { self.filename = filename; self.contentType = contentType; self.path = path }
+        public init(filename: String, contentType: String, path: String) {
+            self.filename = filename; self.contentType = contentType; self.path = path
+        }
     }
 
     public let from: String

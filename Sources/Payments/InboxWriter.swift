@@ -37,8 +37,8 @@ actor InboxWriter {
             let outcome = await commit(group.map(\.0))
             for (index, (_, continuation)) in group.enumerated() {
                 switch outcome {
-                case let .success(fresh): continuation.resume(returning: fresh[index])
-                case let .failure(error): continuation.resume(throwing: error)
+                case .success(let fresh): continuation.resume(returning: fresh[index])
+                case .failure(let error): continuation.resume(throwing: error)
                 }
             }
         }
@@ -46,7 +46,8 @@ actor InboxWriter {
     }
 
     private nonisolated func commit(_ events: [IncomingWebhookEvent]) async -> Result<[Bool], any Error> {
-        let store = self.store, now = clock()
+        let store = self.store
+        let now = clock()
         return await withCheckedContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Result { () throws -> [Bool] in try store.receiveWebhookEvents(events, at: now) })

@@ -32,22 +32,28 @@ public struct InvoiceDocument: Hashable, Sendable {
     public var title: String { kind == .invoice ? "Invoice" : "Credit note" }
 
     /// The invoice of a paid quote.
-    public static func invoice(number: String, issueDate: String, seller: Seller, quote: Quote, orderId: OrderID,
-                               paymentIntent: PaymentIntentID) throws -> InvoiceDocument {
+    public static func invoice(
+        number: String, issueDate: String, seller: Seller, quote: Quote, orderId: OrderID,
+        paymentIntent: PaymentIntentID
+    ) throws -> InvoiceDocument {
         let lines = try quote.lines.map { line in
-            Line(description: line.description, quantity: line.quantity,
-                 unitAmount: Money(minorUnits: line.unitAmount, currency: quote.currency), total: try quote.lineTotal(line))
+            Line(
+                description: line.description, quantity: line.quantity,
+                unitAmount: Money(minorUnits: line.unitAmount, currency: quote.currency), total: try quote.lineTotal(line))
         }
-        return InvoiceDocument(kind: .invoice, number: number, issueDate: issueDate, seller: seller, buyer: quote.buyer,
-                               supplier: quote.supplier, orderId: orderId, reference: paymentIntent.rawValue, lines: lines,
-                               subtotal: try quote.subtotal(), taxRateBasisPoints: quote.taxRateBasisPoints, tax: try quote.tax(),
-                               total: try quote.total(), note: nil)
+        return InvoiceDocument(
+            kind: .invoice, number: number, issueDate: issueDate, seller: seller, buyer: quote.buyer,
+            supplier: quote.supplier, orderId: orderId, reference: paymentIntent.rawValue, lines: lines,
+            subtotal: try quote.subtotal(), taxRateBasisPoints: quote.taxRateBasisPoints, tax: try quote.tax(),
+            total: try quote.total(), note: nil)
     }
 
     /// A credit note for a refund of `amount` (tax included). The tax share is worked out from the
     /// quote's rate, so that subtotal + tax = amount exactly.
-    public static func creditNote(number: String, issueDate: String, seller: Seller, quote: Quote, orderId: OrderID,
-                                  refund: RefundID, amount: Money, invoiceNumber: String, reason: String?) -> InvoiceDocument {
+    public static func creditNote(
+        number: String, issueDate: String, seller: Seller, quote: Quote, orderId: OrderID,
+        refund: RefundID, amount: Money, invoiceNumber: String, reason: String?
+    ) -> InvoiceDocument {
         let rate = quote.taxRateBasisPoints
         let net = (amount.minorUnits * 10_000 + (10_000 + rate) / 2) / (10_000 + rate)
         let subtotal = Money(minorUnits: net, currency: amount.currency)
@@ -55,9 +61,10 @@ public struct InvoiceDocument: Hashable, Sendable {
         var note = "Credit for invoice \(invoiceNumber)"
         if let reason, !reason.isEmpty { note += ": \(reason)" }
         let line = Line(description: "Refund of order \(orderId.rawValue)", quantity: 1, unitAmount: subtotal, total: subtotal)
-        return InvoiceDocument(kind: .creditNote, number: number, issueDate: issueDate, seller: seller, buyer: quote.buyer,
-                               supplier: quote.supplier, orderId: orderId, reference: refund.rawValue, lines: [line],
-                               subtotal: subtotal, taxRateBasisPoints: rate, tax: tax, total: amount, note: note)
+        return InvoiceDocument(
+            kind: .creditNote, number: number, issueDate: issueDate, seller: seller, buyer: quote.buyer,
+            supplier: quote.supplier, orderId: orderId, reference: refund.rawValue, lines: [line],
+            subtotal: subtotal, taxRateBasisPoints: rate, tax: tax, total: amount, note: note)
     }
 }
 
@@ -67,5 +74,8 @@ public struct Seller: Hashable, Sendable, Codable {
     public let address: [String]
     public let taxId: String?
     public init(name: String, address: [String], taxId: String?) { self.name = name; self.address = address; self.taxId = taxId }
-    enum CodingKeys: String, CodingKey { case name, address, taxId = "tax_id" }
+    enum CodingKeys: String, CodingKey {
+        case name, address
+        case taxId = "tax_id"
+    }
 }

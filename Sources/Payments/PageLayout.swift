@@ -63,7 +63,8 @@ struct PageLayout {
 
     /// 1900 basis points → "19%", 2050 → "20.5%".
     static func percent(_ basisPoints: Int64) -> String {
-        let whole = basisPoints / 100, fraction = basisPoints % 100
+        let whole = basisPoints / 100
+        let fraction = basisPoints % 100
         if fraction == 0 { return "\(whole)%" }
         let digits = fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0\(fraction)" : String(fraction))
         return "\(whole).\(digits)%"

@@ -10,14 +10,18 @@ import NIOCore
 /// Shared by the command and the tests (`buildApplication`), so both run the same server.
 public enum PaymentsApplication {
     /// `onRunning` receives the bound port (configure port 0 for a free one).
-    public static func buildApplication(service: PaymentsService, secrets: PaymentsSecrets, logger: Logger,
-                                        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+    public static func buildApplication(
+        service: PaymentsService, secrets: PaymentsSecrets, logger: Logger,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
         let configuration = service.configuration
         let router = Router()
         router.add(middleware: SecurityMiddleware(https: configuration.https, logger: logger))
         let limit = configuration.maxBodyBytes
 
-        router.get("/health") { _, _ in Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#))) }
+        router.get("/health") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"ok":true}"#)))
+        }
 
         // Stripe authenticates by signature only; the backend's token does not apply here.
         router.post("/webhooks/stripe") { request, _ -> Response in
@@ -37,8 +41,9 @@ public enum PaymentsApplication {
         backend.post("/orders/:id/refunds") { request, context -> Response in
             try await respond(logger) {
                 let body: RefundRequestBody = try decodeJSON(try await collect(request, limit: limit))
-                return try await service.refund(orderId: OrderID(context.parameters.get("id") ?? ""), body: body,
-                                                requestKey: request.headers[.init("Idempotency-Key")!] ?? "")
+                return try await service.refund(
+                    orderId: OrderID(context.parameters.get("id") ?? ""), body: body,
+                    requestKey: request.headers[.init("Idempotency-Key")!] ?? "")
             }
         }
         backend.get("/orders/:id") { _, context -> Response in
@@ -54,11 +59,13 @@ public enum PaymentsApplication {
         } else {
             server = .http1()
         }
-        return Application(router: router, server: server,
-                           configuration: .init(address: .hostname(configuration.listen.host, port: configuration.listen.port),
-                                                serverName: "payrecon"),
-                           onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.listen.port) },
-                           logger: logger)
+        return Application(
+            router: router, server: server,
+            configuration: .init(
+                address: .hostname(configuration.listen.host, port: configuration.listen.port),
+                serverName: "payrecon"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.listen.port) },
+            logger: logger)
     }
 
     /// Runs a handler and turns its value or its `PaymentsError` into a JSON response.
@@ -74,8 +81,9 @@ public enum PaymentsApplication {
         } catch {
             // Anything else is a bug or an outage: a JSON 500 without details (they are in the log).
             logger.error("Request failed", metadata: ["error": "\(error)"])
-            return json(ErrorBody(error: .init(code: "internal_error", message: "the request failed; see the server log")),
-                        status: .internalServerError)
+            return json(
+                ErrorBody(error: .init(code: "internal_error", message: "the request failed; see the server log")),
+                status: .internalServerError)
         }
     }
 

@@ -27,7 +27,9 @@ public struct PaymentsConfiguration: Sendable, Codable {
             self.mode = mode; self.certificate = certificate; self.privateKey = privateKey
         }
         enum CodingKeys: String, CodingKey {
-            case mode, certificate, privateKey = "private_key", hstsMaxAgeSeconds = "hsts_max_age_seconds"
+            case mode, certificate
+            case privateKey = "private_key"
+            case hstsMaxAgeSeconds = "hsts_max_age_seconds"
         }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -50,8 +52,10 @@ public struct PaymentsConfiguration: Sendable, Codable {
             self.apiBase = apiBase; self.paymentMethodTypes = paymentMethodTypes
         }
         enum CodingKeys: String, CodingKey {
-            case apiBase = "api_base", paymentMethodTypes = "payment_method_types"
-            case breakerFailureThreshold = "breaker_failure_threshold", breakerCooldownSeconds = "breaker_cooldown_seconds"
+            case apiBase = "api_base"
+            case paymentMethodTypes = "payment_method_types"
+            case breakerFailureThreshold = "breaker_failure_threshold"
+            case breakerCooldownSeconds = "breaker_cooldown_seconds"
         }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -72,7 +76,12 @@ public struct PaymentsConfiguration: Sendable, Codable {
         public init(smtpURL: String, from: String, username: String? = nil, requireTLS: Bool = false, caFile: String? = nil) {
             self.smtpURL = smtpURL; self.from = from; self.username = username; self.requireTLS = requireTLS; self.caFile = caFile
         }
-        enum CodingKeys: String, CodingKey { case smtpURL = "smtp_url", from, username, requireTLS = "require_tls", caFile = "ca_file" }
+        enum CodingKeys: String, CodingKey {
+            case smtpURL = "smtp_url"
+            case from, username
+            case requireTLS = "require_tls"
+            case caFile = "ca_file"
+        }
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             smtpURL = try c.decode(String.self, forKey: .smtpURL)
@@ -94,7 +103,9 @@ public struct PaymentsConfiguration: Sendable, Codable {
             self.maxDelayMilliseconds = maxDelayMilliseconds; self.pollMilliseconds = pollMilliseconds
         }
         enum CodingKeys: String, CodingKey {
-            case maxAttempts = "max_attempts", baseDelayMilliseconds = "base_delay_ms", maxDelayMilliseconds = "max_delay_ms"
+            case maxAttempts = "max_attempts"
+            case baseDelayMilliseconds = "base_delay_ms"
+            case maxDelayMilliseconds = "max_delay_ms"
             case pollMilliseconds = "poll_ms"
         }
         public init(from decoder: any Decoder) throws {
@@ -119,9 +130,11 @@ public struct PaymentsConfiguration: Sendable, Codable {
     public var supplierNotificationURL: String
     public var outbox: Outbox
 
-    public init(listen: Listen = Listen(), database: String, documentsDirectory: String, timeZone: String = "UTC", https: HTTPS,
-                maxBodyBytes: Int = 65_536, stripe: Stripe, seller: Seller, email: Email, supplierNotificationURL: String,
-                outbox: Outbox = Outbox()) {
+    public init(
+        listen: Listen = Listen(), database: String, documentsDirectory: String, timeZone: String = "UTC", https: HTTPS,
+        maxBodyBytes: Int = 65_536, stripe: Stripe, seller: Seller, email: Email, supplierNotificationURL: String,
+        outbox: Outbox = Outbox()
+    ) {
         self.listen = listen; self.database = database; self.documentsDirectory = documentsDirectory; self.timeZone = timeZone
         self.https = https; self.maxBodyBytes = maxBodyBytes; self.stripe = stripe; self.seller = seller; self.email = email
         self.supplierNotificationURL = supplierNotificationURL; self.outbox = outbox
@@ -129,7 +142,9 @@ public struct PaymentsConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case listen, database, https, stripe, seller, email, outbox
-        case documentsDirectory = "documents_directory", timeZone = "time_zone", maxBodyBytes = "max_body_bytes"
+        case documentsDirectory = "documents_directory"
+        case timeZone = "time_zone"
+        case maxBodyBytes = "max_body_bytes"
         case supplierNotificationURL = "supplier_notification_url"
     }
 

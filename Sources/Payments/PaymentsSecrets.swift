@@ -16,18 +16,22 @@ public struct PaymentsSecrets: Sendable, CustomStringConvertible {
         self.apiKey = apiKey; self.webhookSecrets = webhookSecrets; self.apiToken = apiToken; self.smtpPassword = smtpPassword
     }
 
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(PaymentsConfigurationError) -> PaymentsSecrets {
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(PaymentsConfigurationError)
+        -> PaymentsSecrets
+    {
         let apiKey: APIKey
         do { apiKey = try APIKey.fromEnvironment(environment) } catch { throw PaymentsConfigurationError(description: error.description) }
         guard let secrets = try value("STRIPE_WEBHOOK_SECRET", environment) else {
-            throw PaymentsConfigurationError(description: "set STRIPE_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRET_FILE) to the endpoint's signing secret")
+            throw PaymentsConfigurationError(
+                description: "set STRIPE_WEBHOOK_SECRET (or STRIPE_WEBHOOK_SECRET_FILE) to the endpoint's signing secret")
         }
         let list = secrets.split(whereSeparator: { $0 == "," || $0.isWhitespace }).map(String.init)
         guard !list.isEmpty, list.allSatisfy({ $0.hasPrefix("whsec_") }) else {
             throw PaymentsConfigurationError(description: "STRIPE_WEBHOOK_SECRET: expected whsec_… secrets separated by commas")
         }
         guard let token = try value("PAYRECON_API_TOKEN", environment), token.count >= 16 else {
-            throw PaymentsConfigurationError(description: "set PAYRECON_API_TOKEN (or PAYRECON_API_TOKEN_FILE) to a bearer token of at least 16 characters")
+            throw PaymentsConfigurationError(
+                description: "set PAYRECON_API_TOKEN (or PAYRECON_API_TOKEN_FILE) to a bearer token of at least 16 characters")
         }
         return PaymentsSecrets(apiKey: apiKey, webhookSecrets: list, apiToken: token, smtpPassword: try value("SMTP_PASSWORD", environment))
     }

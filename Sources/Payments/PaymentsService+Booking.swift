@@ -23,15 +23,21 @@ extension PaymentsService {
 
     func invoiceDocument(number: String, stored: StoredQuote, intent: PaymentIntentID, at now: Timestamp) throws -> (Quote, InvoiceDocument) {
         let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
-        return (quote, try InvoiceDocument.invoice(number: number, issueDate: localDay(now), seller: configuration.seller, quote: quote,
-                                                   orderId: stored.orderId, paymentIntent: intent))
+        return (
+            quote,
+            try InvoiceDocument.invoice(
+                number: number, issueDate: localDay(now), seller: configuration.seller, quote: quote,
+                orderId: stored.orderId, paymentIntent: intent)
+        )
     }
 
     /// Books the order of a quote whose PaymentIntent succeeded. Returns false if it exists already.
     /// The number is taken here, in the transaction; the prepared PDF is used when it carries that
     /// number, and rendered again otherwise.
-    func bookOrder(_ intent: PaymentIntent, charge: Charge?, stored: StoredQuote, prepared: PreparedInvoice?,
-                   in tx: PaymentsTransaction) throws -> Bool {
+    func bookOrder(
+        _ intent: PaymentIntent, charge: Charge?, stored: StoredQuote, prepared: PreparedInvoice?,
+        in tx: PaymentsTransaction
+    ) throws -> Bool {
         guard try tx.order(forPaymentIntent: intent.id) == nil else { return false }
         let number = try tx.nextDocumentNumber(.invoice)
         let paidAt = charge.map { Timestamp(seconds: $0.created) } ?? tx.now
@@ -40,14 +46,18 @@ extension PaymentsService {
         let (quote, document) = try invoiceDocument(number: number, stored: stored, intent: intent.id, at: tx.now)
         let pdf = try prepared.flatMap { $0.number == number && $0.document == document ? $0.pdf : nil } ?? renderer.render(document)
         let record = try saveDocument(pdf, document, kind: .invoice, orderId: stored.orderId, refund: nil, at: tx.now)
-        try tx.insertOrder(OrderRecord(orderId: stored.orderId, quoteId: quote.id, paymentIntentId: intent.id, chargeId: charge?.id,
-                                       amount: stored.total, cardBrand: charge?.paymentMethodDetails?.card?.brand,
-                                       cardLast4: charge?.paymentMethodDetails?.card?.last4, paidAt: paidAt, invoiceNumber: number,
-                                       createdAt: tx.now))
+        try tx.insertOrder(
+            OrderRecord(
+                orderId: stored.orderId, quoteId: quote.id, paymentIntentId: intent.id, chargeId: charge?.id,
+                amount: stored.total, cardBrand: charge?.paymentMethodDetails?.card?.brand,
+                cardLast4: charge?.paymentMethodDetails?.card?.last4, paidAt: paidAt, invoiceNumber: number,
+                createdAt: tx.now))
         try tx.recordDocument(record)
         // The ledger books what was invoiced; if Stripe took another amount, the nightly run says so.
-        try tx.appendLedger(LedgerEntry(entryId: LedgerEntryID("pay-\(stored.orderId.rawValue)"), orderId: stored.orderId, kind: .payment,
-                                        amount: stored.total, stripeId: intent.id.rawValue, createdAt: paidAt, supplierId: quote.supplier.id))
+        try tx.appendLedger(
+            LedgerEntry(
+                entryId: LedgerEntryID("pay-\(stored.orderId.rawValue)"), orderId: stored.orderId, kind: .payment,
+                amount: stored.total, stripeId: intent.id.rawValue, createdAt: paidAt, supplierId: quote.supplier.id))
         if let charge { try tx.upsertStripe(StripeAccountData(charges: [charge])) }
         try enqueueEmail(title: "Invoice", number: number, orderId: stored.orderId, total: stored.total, path: record.path, to: quote.buyer, in: tx)
         try enqueueNotification(event: "order.paid", orderId: stored.orderId, quote: quote, amount: stored.total, document: number, in: tx)
@@ -62,38 +72,48 @@ extension PaymentsService {
         try tx.updateRefundRequest(refund: refund.id, status: .succeeded)
         guard let stored = try tx.quote(forPaymentIntent: order.paymentIntentId) else { return }
         let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
-        let booked = try tx.appendLedger(LedgerEntry(entryId: LedgerEntryID("ref-\(refund.id.rawValue)"), orderId: order.orderId, kind: .refund,
-                                                     amount: refund.money, stripeId: refund.id.rawValue, createdAt: refund.createdAt,
-                                                     supplierId: quote.supplier.id))
+        let booked = try tx.appendLedger(
+            LedgerEntry(
+                entryId: LedgerEntryID("ref-\(refund.id.rawValue)"), orderId: order.orderId, kind: .refund,
+                amount: refund.money, stripeId: refund.id.rawValue, createdAt: refund.createdAt,
+                supplierId: quote.supplier.id))
         guard booked else { return }
         let number = try tx.nextDocumentNumber(.creditNote)
         let reason = refund.metadata?["reason"] ?? refund.reason
-        let document = InvoiceDocument.creditNote(number: number, issueDate: localDay(tx.now), seller: configuration.seller, quote: quote,
-                                                  orderId: order.orderId, refund: refund.id, amount: refund.money,
-                                                  invoiceNumber: order.invoiceNumber, reason: reason.map(CardNumberMask.mask))
-        let record = try saveDocument(try renderer.render(document), document, kind: .creditNote, orderId: order.orderId, refund: refund.id, at: tx.now)
+        let document = InvoiceDocument.creditNote(
+            number: number, issueDate: localDay(tx.now), seller: configuration.seller, quote: quote,
+            orderId: order.orderId, refund: refund.id, amount: refund.money,
+            invoiceNumber: order.invoiceNumber, reason: reason.map(CardNumberMask.mask))
+        let record = try saveDocument(
+            try renderer.render(document), document, kind: .creditNote, orderId: order.orderId, refund: refund.id, at: tx.now)
         try tx.recordDocument(record)
-        try enqueueEmail(title: document.title, number: number, orderId: order.orderId, total: document.total, path: record.path,
-                         to: quote.buyer, in: tx)
+        try enqueueEmail(
+            title: document.title, number: number, orderId: order.orderId, total: document.total, path: record.path,
+            to: quote.buyer, in: tx)
         try enqueueNotification(event: "order.refunded", orderId: order.orderId, quote: quote, amount: refund.money, document: number, in: tx)
         logger.info("Refund booked", metadata: ["order.id": "\(order.orderId)", "stripe.refund": "\(refund.id)", "credit_note": "\(number)"])
     }
 
     /// Writes the PDF (to a temporary name, then renamed, so no reader sees half a file).
-    func saveDocument(_ bytes: [UInt8], _ document: InvoiceDocument, kind: DocumentRecord.Kind, orderId: OrderID, refund: RefundID?,
-                      at now: Timestamp) throws -> DocumentRecord {
+    func saveDocument(
+        _ bytes: [UInt8], _ document: InvoiceDocument, kind: DocumentRecord.Kind, orderId: OrderID, refund: RefundID?,
+        at now: Timestamp
+    ) throws -> DocumentRecord {
         let path = URL(fileURLWithPath: configuration.documentsDirectory).appendingPathComponent("\(document.number).pdf").path
         let temporary = path + ".tmp"
         try Data(bytes).write(to: URL(fileURLWithPath: temporary))
         if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
         let digest = Hex.encode(SHA256.hash(data: bytes))
-        return DocumentRecord(number: document.number, kind: kind, orderId: orderId, refundId: refund, total: document.total,
-                              path: path, sha256: digest, createdAt: now)
+        return DocumentRecord(
+            number: document.number, kind: kind, orderId: orderId, refundId: refund, total: document.total,
+            path: path, sha256: digest, createdAt: now)
     }
 
-    func enqueueEmail(title: String, number: String, orderId: OrderID, total: Money, path: String, to buyer: Quote.Party,
-                      in tx: PaymentsTransaction) throws {
+    func enqueueEmail(
+        title: String, number: String, orderId: OrderID, total: Money, path: String, to buyer: Quote.Party,
+        in tx: PaymentsTransaction
+    ) throws {
         guard let address = buyer.email else { return }
         let body = """
             Hello \(buyer.name),
@@ -102,19 +122,22 @@ extension PaymentsService {
 
             \(configuration.seller.name)
             """
-        let message = EmailMessage(from: configuration.email.from, to: address, subject: "\(title) \(number) – order \(orderId.rawValue)",
-                                   body: body,
-                                   attachments: [EmailMessage.Attachment(filename: "\(number).pdf", contentType: "application/pdf", path: path)],
-                                   messageId: "\(number).\(orderId.rawValue)@payrecon")
+        let message = EmailMessage(
+            from: configuration.email.from, to: address, subject: "\(title) \(number) – order \(orderId.rawValue)",
+            body: body,
+            attachments: [EmailMessage.Attachment(filename: "\(number).pdf", contentType: "application/pdf", path: path)],
+            messageId: "\(number).\(orderId.rawValue)@payrecon")
         try tx.enqueue(.email, key: "email:\(number)", orderId: orderId, payload: Array(try JSONEncoder().encode(message)))
     }
 
     func enqueueNotification(event: String, orderId: OrderID, quote: Quote, amount: Money, document: String, in tx: PaymentsTransaction) throws {
-        let notification = SupplierNotification(event: event, orderId: orderId.rawValue, quoteId: quote.id, supplierId: quote.supplier.id,
-                                                amount: amount.decimalString, currency: amount.currency.code, document: document,
-                                                occurredAt: tx.now.iso8601)
-        try tx.enqueue(.supplierNotification, key: "notify:\(event):\(document)", orderId: orderId,
-                       payload: Array(try Self.canonicalEncoder.encode(notification)))
+        let notification = SupplierNotification(
+            event: event, orderId: orderId.rawValue, quoteId: quote.id, supplierId: quote.supplier.id,
+            amount: amount.decimalString, currency: amount.currency.code, document: document,
+            occurredAt: tx.now.iso8601)
+        try tx.enqueue(
+            .supplierNotification, key: "notify:\(event):\(document)", orderId: orderId,
+            payload: Array(try Self.canonicalEncoder.encode(notification)))
     }
 
     /// A day in the configured time zone, for dates printed on documents.
@@ -147,6 +170,9 @@ public struct SupplierNotification: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case event, amount, currency, document
-        case orderId = "order_id", quoteId = "quote_id", supplierId = "supplier_id", occurredAt = "occurred_at"
+        case orderId = "order_id"
+        case quoteId = "quote_id"
+        case supplierId = "supplier_id"
+        case occurredAt = "occurred_at"
     }
 }

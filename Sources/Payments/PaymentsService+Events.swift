@@ -39,7 +39,9 @@ extension PaymentsService {
         for pending in group {
             do {
                 let envelope = try JSONDecoder().decode(EventEnvelope.self, from: pending.payload)
-                var intent: PaymentIntent?, charge: Charge?, invoice: PreparedInvoice?
+                var intent: PaymentIntent?
+                var charge: Charge?
+                var invoice: PreparedInvoice?
                 if envelope.type == "payment_intent.succeeded" {
                     let succeeded = try Self.object(SucceededIntent.self, in: pending.payload)
                     intent = succeeded.intent
@@ -64,7 +66,7 @@ extension PaymentsService {
             for id in ids {
                 switch outcomes[id] {
                 case .done(.processed)?: processed += 1
-                case let .failed(reason)?:
+                case .failed(let reason)?:
                     logger.error("Webhook processing failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(reason)"])
                 default: break
                 }
@@ -80,8 +82,8 @@ extension PaymentsService {
     /// versions, localstripe), otherwise fetched.
     func chargeToBook(_ reference: SucceededIntent.ChargeReference?) async throws -> Charge? {
         switch reference {
-        case let .object(charge)?: return charge
-        case let .id(id)?: return try await stripe.get("/v1/charges/\(id)")
+        case .object(let charge)?: return charge
+        case .id(let id)?: return try await stripe.get("/v1/charges/\(id)")
         case nil: return nil
         }
     }
@@ -96,8 +98,9 @@ extension PaymentsService {
             return .processed
         case "payment_intent.payment_failed":
             let failure = try Self.object(PaymentFailure.self, in: payload)
-            try tx.recordPaymentFailure(eventId: EventID(prepared.envelope.id), paymentIntent: failure.id,
-                                        code: failure.lastPaymentError?.code, message: failure.lastPaymentError?.message.map(CardNumberMask.mask))
+            try tx.recordPaymentFailure(
+                eventId: EventID(prepared.envelope.id), paymentIntent: failure.id,
+                code: failure.lastPaymentError?.code, message: failure.lastPaymentError?.message.map(CardNumberMask.mask))
             return .processed
         case "charge.refunded":
             let charge = try Self.object(Charge.self, in: payload)
@@ -126,8 +129,10 @@ extension PaymentsService {
                 return try isOurs(dispute.paymentIntent?.id, in: tx) ? .deferred : .ignored
             }
             try tx.upsertStripe(StripeAccountData(disputes: [dispute]))
-            try tx.appendLedger(LedgerEntry(entryId: LedgerEntryID("dsp-\(dispute.id.rawValue)"), orderId: order.orderId, kind: .dispute,
-                                            amount: dispute.money, stripeId: dispute.id.rawValue, createdAt: dispute.createdAt, supplierId: nil))
+            try tx.appendLedger(
+                LedgerEntry(
+                    entryId: LedgerEntryID("dsp-\(dispute.id.rawValue)"), orderId: order.orderId, kind: .dispute,
+                    amount: dispute.money, stripeId: dispute.id.rawValue, createdAt: dispute.createdAt, supplierId: nil))
             return .processed
         case let type where type.hasPrefix("payout."):
             try tx.upsertStripe(StripeAccountData(payouts: [try Self.object(Payout.self, in: payload)]))
@@ -174,7 +179,8 @@ struct EventObject<T: Decodable>: Decodable {
 /// A succeeded PaymentIntent with its `latest_charge`, which is an id or, expanded, the charge.
 struct SucceededIntent: Decodable {
     enum ChargeReference: Decodable {
-        case id(String), object(Charge)
+        case id(String)
+        case object(Charge)
         init(from decoder: any Decoder) throws {
             if let id = try? decoder.singleValueContainer().decode(String.self) { self = .id(id) } else { self = .object(try Charge(from: decoder)) }
         }
@@ -194,7 +200,10 @@ struct PaymentFailure: Decodable {
     struct Detail: Decodable { let code: String?; let message: String? }
     let id: PaymentIntentID
     let lastPaymentError: Detail?
-    enum CodingKeys: String, CodingKey { case id, lastPaymentError = "last_payment_error" }
+    enum CodingKeys: String, CodingKey {
+        case id
+        case lastPaymentError = "last_payment_error"
+    }
 }
 
 /// The refunds a `charge.refunded` event lists on its charge.

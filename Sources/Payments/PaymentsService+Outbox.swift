@@ -27,9 +27,13 @@ extension PaymentsService {
             } catch {
                 let attempts = item.attempts + 1
                 let retryAt = attempts >= configuration.outbox.maxAttempts ? nil : clock().adding(microseconds: backoff(attempts: attempts))
-                logger.warning("Outbox delivery failed", metadata: ["outbox.id": "\(item.id)", "channel": "\(item.channel.rawValue)",
-                                                                    "attempt": "\(attempts)", "error": "\(error)",
-                                                                    "gave_up": "\(retryAt == nil)"])
+                logger.warning(
+                    "Outbox delivery failed",
+                    metadata: [
+                        "outbox.id": "\(item.id)", "channel": "\(item.channel.rawValue)",
+                        "attempt": "\(attempts)", "error": "\(error)",
+                        "gave_up": "\(retryAt == nil)",
+                    ])
                 try? store.markOutboxAttemptFailed(item.id, error: String(describing: error), retryAt: retryAt)
             }
         }
@@ -46,9 +50,10 @@ extension PaymentsService {
 
     func sendEmail(_ item: OutboxItem) async throws {
         let message = try JSONDecoder().decode(EmailMessage.self, from: Data(item.payload))
-        let mailer = SMTPMailer(url: configuration.email.smtpURL, username: configuration.email.username,
-                                password: secrets.smtpPassword, requireTLS: configuration.email.requireTLS,
-                                caFile: configuration.email.caFile)
+        let mailer = SMTPMailer(
+            url: configuration.email.smtpURL, username: configuration.email.username,
+            password: secrets.smtpPassword, requireTLS: configuration.email.requireTLS,
+            caFile: configuration.email.caFile)
         // libcurl blocks: keep it off the cooperative pool, and off the global queue too, whose threads are
         // as many as the cores (a slow SMTP server would hold them); a queue of its own gets a thread of its own.
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -14,7 +14,10 @@ public struct PaymentIntentAnswer: Sendable, Encodable {
     public let status: String
 
     enum CodingKeys: String, CodingKey {
-        case paymentIntentId = "payment_intent_id", clientSecret = "client_secret", orderId = "order_id", amount, currency, status
+        case paymentIntentId = "payment_intent_id"
+        case clientSecret = "client_secret"
+        case orderId = "order_id"
+        case amount, currency, status
     }
 }
 
@@ -33,26 +36,31 @@ extension PaymentsService {
         let fingerprint = Hex.encode(SHA256.hash(data: Data(quoteJSON.utf8)))
         do {
             return try await quoteLocks.run(quoteId) {
-                let stored = try self.store.registerQuote(StoredQuote(quoteId: quoteId, orderId: quote.orderId, fingerprint: fingerprint,
-                                                                      quoteJSON: quoteJSON, total: total), at: self.clock())
+                let stored = try self.store.registerQuote(
+                    StoredQuote(
+                        quoteId: quoteId, orderId: quote.orderId, fingerprint: fingerprint,
+                        quoteJSON: quoteJSON, total: total), at: self.clock())
                 guard stored.fingerprint == fingerprint else {
-                    throw PaymentsError(status: 409, code: "quote_changed",
-                                        message: "quote \(quoteId) was already submitted for payment with other lines, parties or currency")
+                    throw PaymentsError(
+                        status: 409, code: "quote_changed",
+                        message: "quote \(quoteId) was already submitted for payment with other lines, parties or currency")
                 }
                 let intent: PaymentIntent
                 if let existing = stored.paymentIntentId {
                     intent = try await self.stripe.get("/v1/payment_intents/\(existing.rawValue)")
                 } else {
-                    intent = try await self.stripe.post("/v1/payment_intents", form: self.paymentIntentForm(quote, total: total),
-                                                        idempotencyKey: "payrecon-quote-\(quoteId)-\(fingerprint.prefix(16))")
+                    intent = try await self.stripe.post(
+                        "/v1/payment_intents", form: self.paymentIntentForm(quote, total: total),
+                        idempotencyKey: "payrecon-quote-\(quoteId)-\(fingerprint.prefix(16))")
                     try self.store.attachPaymentIntent(intent.id, toQuote: quoteId)
                     self.logger.info("Created PaymentIntent", metadata: ["quote.id": "\(quoteId)", "stripe.payment_intent": "\(intent.id)"])
                 }
                 guard let secret = intent.clientSecret else {
                     throw PaymentsError(status: 502, code: "stripe_error", message: "Stripe returned no client_secret")
                 }
-                return PaymentIntentAnswer(paymentIntentId: intent.id.rawValue, clientSecret: secret, orderId: quote.orderId.rawValue,
-                                           amount: total.decimalString, currency: total.currency.code, status: intent.status)
+                return PaymentIntentAnswer(
+                    paymentIntentId: intent.id.rawValue, clientSecret: secret, orderId: quote.orderId.rawValue,
+                    amount: total.decimalString, currency: total.currency.code, status: intent.status)
             }
         } catch {
             throw answer(for: error, doing: "create a PaymentIntent")

@@ -19,7 +19,11 @@ public struct RefundAnswer: Sendable, Encodable {
     public let creditNote: String?
 
     enum CodingKeys: String, CodingKey {
-        case requestKey = "request_key", orderId = "order_id", refundId = "refund_id", amount, currency, status, creditNote = "credit_note"
+        case requestKey = "request_key"
+        case orderId = "order_id"
+        case refundId = "refund_id"
+        case amount, currency, status
+        case creditNote = "credit_note"
     }
 }
 
@@ -28,7 +32,9 @@ extension PaymentsService {
     /// same refund, however often it is sent. The amount is reserved against what remains before
     /// Stripe is called, so concurrent requests cannot refund more than was paid.
     public func refund(orderId: OrderID, body: RefundRequestBody, requestKey: String) async throws(PaymentsError) -> RefundAnswer {
-        guard !requestKey.isEmpty, requestKey.count <= 255 else { throw .invalid("Idempotency-Key", "a header of 1–255 characters naming this request") }
+        guard !requestKey.isEmpty, requestKey.count <= 255 else {
+            throw .invalid("Idempotency-Key", "a header of 1–255 characters naming this request")
+        }
         let reason = body.reason.map(CardNumberMask.mask)
         if let reason, reason.count > 500 { throw .invalid("reason", "at most 500 characters") }
         do {
@@ -47,12 +53,13 @@ extension PaymentsService {
             switch try store.reserveRefund(requestKey: requestKey, order: orderId, amount: amount, reason: reason, at: clock()) {
             case .unknownOrder:
                 throw PaymentsError(status: 404, code: "unknown_order", message: "no paid order \(orderId.rawValue)")
-            case let .exceedsRemaining(remaining):
-                throw PaymentsError(status: 422, code: "exceeds_remaining",
-                                    message: "amount: at most \(remaining.decimalString) \(remaining.currency.code) remains to refund")
-            case let .existing(record) where record.status != .requested:
+            case .exceedsRemaining(let remaining):
+                throw PaymentsError(
+                    status: 422, code: "exceeds_remaining",
+                    message: "amount: at most \(remaining.decimalString) \(remaining.currency.code) remains to refund")
+            case .existing(let record) where record.status != .requested:
                 return try answer(record, orderId: orderId)
-            case let .existing(record), let .reserved(record):
+            case .existing(let record), .reserved(let record):
                 // New, or sent before without an answer: (re)send with the same Idempotency-Key.
                 request = record
             }
@@ -81,14 +88,17 @@ extension PaymentsService {
         if refund.status == .succeeded {
             try store.withPaymentsTransaction(at: clock()) { tx in try self.bookRefund(refund, order: order, in: tx) }
         }
-        guard let record = try store.refundRequest(key: request.requestKey) else { throw PaymentsError(status: 500, code: "internal_error", message: "refund request vanished") }
+        guard let record = try store.refundRequest(key: request.requestKey) else {
+            throw PaymentsError(status: 500, code: "internal_error", message: "refund request vanished")
+        }
         return try answer(record, orderId: order.orderId)
     }
 
     private func answer(_ record: RefundRequestRecord, orderId: OrderID) throws -> RefundAnswer {
         let note = try store.documents(order: orderId).first { $0.refundId != nil && $0.refundId == record.refundId }
-        return RefundAnswer(requestKey: record.requestKey, orderId: orderId.rawValue, refundId: record.refundId?.rawValue,
-                            amount: record.amount.decimalString, currency: record.amount.currency.code, status: record.status.rawValue,
-                            creditNote: note?.number)
+        return RefundAnswer(
+            requestKey: record.requestKey, orderId: orderId.rawValue, refundId: record.refundId?.rawValue,
+            amount: record.amount.decimalString, currency: record.amount.currency.code, status: record.status.rawValue,
+            creditNote: note?.number)
     }
 }

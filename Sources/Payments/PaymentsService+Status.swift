@@ -5,10 +5,21 @@ import PaymentsStore
 /// emails and notifications, so the backend (and on-call) can see what went out.
 public struct OrderStatus: Sendable, Encodable {
     public struct Document: Sendable, Encodable { let number: String; let kind: String; let total: String; let sha256: String }
-    public struct Entry: Sendable, Encodable { let entryId: String; let type: String; let amount: String; let stripeId: String?
-        enum CodingKeys: String, CodingKey { case entryId = "entry_id", type, amount, stripeId = "stripe_id" } }
-    public struct Delivery: Sendable, Encodable { let channel: String; let status: String; let attempts: Int; let lastError: String?
-        enum CodingKeys: String, CodingKey { case channel, status, attempts, lastError = "last_error" } }
+    public struct Entry: Sendable, Encodable {
+        let entryId: String; let type: String; let amount: String; let stripeId: String?
+        enum CodingKeys: String, CodingKey {
+            case entryId = "entry_id"
+            case type, amount
+            case stripeId = "stripe_id"
+        }
+    }
+    public struct Delivery: Sendable, Encodable {
+        let channel: String; let status: String; let attempts: Int; let lastError: String?
+        enum CodingKeys: String, CodingKey {
+            case channel, status, attempts
+            case lastError = "last_error"
+        }
+    }
     let orderId: String
     let paymentIntentId: String
     let amount: String
@@ -21,21 +32,34 @@ public struct OrderStatus: Sendable, Encodable {
     let deliveries: [Delivery]
 
     enum CodingKeys: String, CodingKey {
-        case orderId = "order_id", paymentIntentId = "payment_intent_id", amount, currency, invoiceNumber = "invoice_number"
-        case cardBrand = "card_brand", cardLast4 = "card_last4", documents, ledger, deliveries
+        case orderId = "order_id"
+        case paymentIntentId = "payment_intent_id"
+        case amount, currency
+        case invoiceNumber = "invoice_number"
+        case cardBrand = "card_brand"
+        case cardLast4 = "card_last4"
+        case documents, ledger, deliveries
     }
 }
 
 extension PaymentsService {
     public func orderStatus(_ id: OrderID) throws(PaymentsError) -> OrderStatus {
         do {
-            guard let order = try store.order(id) else { throw PaymentsError(status: 404, code: "unknown_order", message: "no paid order \(id.rawValue)") }
+            guard let order = try store.order(id) else {
+                throw PaymentsError(status: 404, code: "unknown_order", message: "no paid order \(id.rawValue)")
+            }
             return OrderStatus(
                 orderId: id.rawValue, paymentIntentId: order.paymentIntentId.rawValue, amount: order.amount.decimalString,
                 currency: order.amount.currency.code, invoiceNumber: order.invoiceNumber, cardBrand: order.cardBrand, cardLast4: order.cardLast4,
-                documents: try store.documents(order: id).map { .init(number: $0.number, kind: $0.kind.rawValue, total: $0.total.decimalString, sha256: $0.sha256) },
-                ledger: try store.ledgerEntries(order: id).map { .init(entryId: $0.entryId.rawValue, type: $0.kind.rawValue, amount: $0.amount.decimalString, stripeId: $0.stripeId) },
-                deliveries: try store.outboxItems(order: id).map { .init(channel: $0.channel.rawValue, status: $0.status.rawValue, attempts: $0.attempts, lastError: $0.lastError) })
+                documents: try store.documents(order: id).map {
+                    .init(number: $0.number, kind: $0.kind.rawValue, total: $0.total.decimalString, sha256: $0.sha256)
+                },
+                ledger: try store.ledgerEntries(order: id).map {
+                    .init(entryId: $0.entryId.rawValue, type: $0.kind.rawValue, amount: $0.amount.decimalString, stripeId: $0.stripeId)
+                },
+                deliveries: try store.outboxItems(order: id).map {
+                    .init(channel: $0.channel.rawValue, status: $0.status.rawValue, attempts: $0.attempts, lastError: $0.lastError)
+                })
         } catch {
             throw answer(for: error, doing: "read the order")
         }

@@ -27,8 +27,10 @@ extension PaymentsService {
         }
         guard envelope.id.hasPrefix("evt_") else { throw .invalid("id", "a Stripe event id (evt_…)") }
         do {
-            let new = try await inbox.store(IncomingWebhookEvent(id: EventID(envelope.id), type: envelope.type,
-                                                                 created: envelope.created, payload: body))
+            let new = try await inbox.store(
+                IncomingWebhookEvent(
+                    id: EventID(envelope.id), type: envelope.type,
+                    created: envelope.created, payload: body))
             if new { doorbell.ring() }
             return WebhookReceipt(received: true, duplicate: !new)
         } catch {

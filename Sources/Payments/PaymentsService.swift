@@ -20,9 +20,11 @@ public final class PaymentsService: Sendable {
     let inbox: InboxWriter
     let clock: @Sendable () -> Timestamp
 
-    public init(configuration: PaymentsConfiguration, secrets: PaymentsSecrets, store: any PaymentsStore, logger: Logger,
-                renderer: InvoiceRenderer = InvoiceRenderer(), retry: RetryPolicy = RetryPolicy(rateLimitPatience: .seconds(10)),
-                clock: @escaping @Sendable () -> Timestamp = PaymentsService.systemNow) throws {
+    public init(
+        configuration: PaymentsConfiguration, secrets: PaymentsSecrets, store: any PaymentsStore, logger: Logger,
+        renderer: InvoiceRenderer = InvoiceRenderer(), retry: RetryPolicy = RetryPolicy(rateLimitPatience: .seconds(10)),
+        clock: @escaping @Sendable () -> Timestamp = PaymentsService.systemNow
+    ) throws {
         self.configuration = configuration
         self.secrets = secrets
         self.store = store
@@ -30,10 +32,12 @@ public final class PaymentsService: Sendable {
         self.renderer = renderer
         self.clock = clock
         inbox = InboxWriter(store: store, clock: clock)
-        let breaker = CircuitBreaker(failureThreshold: configuration.stripe.breakerFailureThreshold,
-                                     cooldown: .seconds(configuration.stripe.breakerCooldownSeconds))
-        stripe = StripeClient(baseURL: configuration.stripe.apiBase, apiKey: secrets.apiKey, retry: retry, timeout: .seconds(20),
-                              breaker: breaker, logger: logger)
+        let breaker = CircuitBreaker(
+            failureThreshold: configuration.stripe.breakerFailureThreshold,
+            cooldown: .seconds(configuration.stripe.breakerCooldownSeconds))
+        stripe = StripeClient(
+            baseURL: configuration.stripe.apiBase, apiKey: secrets.apiKey, retry: retry, timeout: .seconds(20),
+            breaker: breaker, logger: logger)
         try FileManager.default.createDirectory(atPath: configuration.documentsDirectory, withIntermediateDirectories: true)
     }
 
@@ -45,9 +49,10 @@ public final class PaymentsService: Sendable {
         case let error as PaymentsError:
             return error
         case let error as CircuitOpenError:
-            return PaymentsError(status: 503, code: "stripe_unavailable",
-                                 message: "Stripe is failing; payrecon stopped calling it for now. Retry later.",
-                                 retryAfterSeconds: error.retryAfterSeconds)
+            return PaymentsError(
+                status: 503, code: "stripe_unavailable",
+                message: "Stripe is failing; payrecon stopped calling it for now. Retry later.",
+                retryAfterSeconds: error.retryAfterSeconds)
         case let error as StripeError where error.isUnavailable:
             logger.error("Stripe unavailable", metadata: ["operation": "\(what)", "error": "\(error)"])
             return PaymentsError(status: 503, code: "stripe_unavailable", message: "Stripe did not answer; retry later.", retryAfterSeconds: 5)

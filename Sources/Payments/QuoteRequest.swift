@@ -9,7 +9,10 @@ public struct QuoteRequest: Sendable, Decodable {
         public let description: String
         public let quantity: Int64
         public let unitPrice: String
-        enum CodingKeys: String, CodingKey { case description, quantity, unitPrice = "unit_price" }
+        enum CodingKeys: String, CodingKey {
+            case description, quantity
+            case unitPrice = "unit_price"
+        }
     }
     public let status: String
     public let buyer: Quote.Party
@@ -18,7 +21,10 @@ public struct QuoteRequest: Sendable, Decodable {
     public let lines: [Line]
     public let taxRateBasisPoints: Int64?
 
-    enum CodingKeys: String, CodingKey { case status, buyer, supplier, currency, lines, taxRateBasisPoints = "tax_rate_bps" }
+    enum CodingKeys: String, CodingKey {
+        case status, buyer, supplier, currency, lines
+        case taxRateBasisPoints = "tax_rate_bps"
+    }
 
     /// The checked quote, with anything that looks like a card number masked in its free text.
     public func quote(id: String) throws(PaymentsError) -> Quote {
@@ -29,7 +35,9 @@ public struct QuoteRequest: Sendable, Decodable {
         guard !lines.isEmpty else { throw .invalid("lines", "at least one line") }
         var checked: [Quote.Line] = []
         for (index, line) in lines.enumerated() {
-            guard line.quantity > 0, line.quantity <= 1_000_000 else { throw .invalid("lines[\(index)].quantity", "a whole number from 1 to 1000000") }
+            guard line.quantity > 0, line.quantity <= 1_000_000 else {
+                throw .invalid("lines[\(index)].quantity", "a whole number from 1 to 1000000")
+            }
             let unit: Int64
             do { unit = try DecimalAmount.parse(line.unitPrice, currency: currency) } catch {
                 throw .invalid("lines[\(index)].unit_price", "\(error)")
@@ -46,8 +54,9 @@ public struct QuoteRequest: Sendable, Decodable {
             throw .invalid(field, "an id and a name")
         }
         guard let email = buyer.email, email.contains("@") else { throw .invalid("buyer.email", "the address the invoice is sent to") }
-        let quote = Quote(id: id, buyer: Self.masked(buyer), supplier: Self.masked(supplier), currency: currency, lines: checked,
-                          taxRateBasisPoints: rate)
+        let quote = Quote(
+            id: id, buyer: Self.masked(buyer), supplier: Self.masked(supplier), currency: currency, lines: checked,
+            taxRateBasisPoints: rate)
         do {
             guard try quote.total().minorUnits > 0 else { throw PaymentsError.invalid("lines", "a total above zero") }
         } catch let error as PaymentsError { throw error } catch {
@@ -57,11 +66,15 @@ public struct QuoteRequest: Sendable, Decodable {
     }
 
     static func masked(_ party: Quote.Party) -> Quote.Party {
-        Quote.Party(id: CardNumberMask.mask(party.id), name: CardNumberMask.mask(party.name), email: party.email,
-                    address: party.address.map(CardNumberMask.mask))
+        Quote.Party(
+            id: CardNumberMask.mask(party.id), name: CardNumberMask.mask(party.name), email: party.email,
+            address: party.address.map(CardNumberMask.mask))
     }
 
     static func isValidId(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 64 && id.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+        !id.isEmpty && id.count <= 64
+            && id.unicodeScalars.allSatisfy {
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0))
+            }
     }
 }

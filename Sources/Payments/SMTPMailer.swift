@@ -12,8 +12,10 @@ public struct SMTPMailer: Sendable {
     public let caFile: String?
     public let timeoutSeconds: Int
 
-    public init(url: String, username: String? = nil, password: String? = nil, requireTLS: Bool = false, caFile: String? = nil,
-                timeoutSeconds: Int = 30) {
+    public init(
+        url: String, username: String? = nil, password: String? = nil, requireTLS: Bool = false, caFile: String? = nil,
+        timeoutSeconds: Int = 30
+    ) {
         self.url = url; self.username = username; self.password = password; self.requireTLS = requireTLS; self.caFile = caFile
         self.timeoutSeconds = timeoutSeconds
     }
@@ -50,8 +52,9 @@ public struct SMTPMailer: Sendable {
         }
         guard code == CURLE_OK else {
             let detail = String(decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            throw SMTPError(message: "SMTP \(Self.redacted(url)): \(String(cString: curl_easy_strerror(code)))"
-                            + (detail.isEmpty ? "" : " (\(detail))"))
+            throw SMTPError(
+                message: "SMTP \(Self.redacted(url)): \(String(cString: curl_easy_strerror(code)))"
+                    + (detail.isEmpty ? "" : " (\(detail))"))
         }
     }
 

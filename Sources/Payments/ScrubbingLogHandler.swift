@@ -35,10 +35,10 @@ public struct ScrubbingLogHandler: LogHandler {
 
     static func scrub(_ value: Logger.Metadata.Value) -> Logger.Metadata.Value {
         switch value {
-        case let .string(text): return .string(CardNumberMask.mask(text))
-        case let .stringConvertible(convertible): return .string(CardNumberMask.mask(convertible.description))
-        case let .dictionary(dictionary): return .dictionary(scrub(dictionary))
-        case let .array(array): return .array(array.map(scrub))
+        case .string(let text): return .string(CardNumberMask.mask(text))
+        case .stringConvertible(let convertible): return .string(CardNumberMask.mask(convertible.description))
+        case .dictionary(let dictionary): return .dictionary(scrub(dictionary))
+        case .array(let array): return .array(array.map(scrub))
         }
     }
 }

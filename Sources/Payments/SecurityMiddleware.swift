@@ -17,8 +17,9 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
             do {
                 response = try await next(request, context)
             } catch let error as HTTPError {
-                response = PaymentsApplication.json(ErrorBody(error: .init(code: "http_error", message: error.body ?? error.status.reasonPhrase)),
-                                                    status: error.status)
+                response = PaymentsApplication.json(
+                    ErrorBody(error: .init(code: "http_error", message: error.body ?? error.status.reasonPhrase)),
+                    status: error.status)
             }
         }
         response.headers[.init("Strict-Transport-Security")!] = "max-age=\(https.hstsMaxAgeSeconds); includeSubDomains"
@@ -35,8 +36,9 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
         guard ConstantTime.equal(Array(presented.utf8), Array(token.utf8)) else {
-            var response = PaymentsApplication.json(ErrorBody(error: .init(code: "unauthorized", message: "Authorization: Bearer token required")),
-                                                    status: .unauthorized)
+            var response = PaymentsApplication.json(
+                ErrorBody(error: .init(code: "unauthorized", message: "Authorization: Bearer token required")),
+                status: .unauthorized)
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }

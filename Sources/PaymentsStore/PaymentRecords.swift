@@ -12,8 +12,10 @@ public struct StoredQuote: Hashable, Sendable {
     public let total: Money
     public var paymentIntentId: PaymentIntentID?
 
-    public init(quoteId: String, orderId: OrderID, fingerprint: String, quoteJSON: String, total: Money,
-                paymentIntentId: PaymentIntentID? = nil) {
+    public init(
+        quoteId: String, orderId: OrderID, fingerprint: String, quoteJSON: String, total: Money,
+        paymentIntentId: PaymentIntentID? = nil
+    ) {
         self.quoteId = quoteId; self.orderId = orderId; self.fingerprint = fingerprint; self.quoteJSON = quoteJSON
         self.total = total; self.paymentIntentId = paymentIntentId
     }
@@ -32,8 +34,10 @@ public struct OrderRecord: Hashable, Sendable {
     public let invoiceNumber: String
     public let createdAt: Timestamp
 
-    public init(orderId: OrderID, quoteId: String, paymentIntentId: PaymentIntentID, chargeId: ChargeID?, amount: Money,
-                cardBrand: String?, cardLast4: String?, paidAt: Timestamp, invoiceNumber: String, createdAt: Timestamp) {
+    public init(
+        orderId: OrderID, quoteId: String, paymentIntentId: PaymentIntentID, chargeId: ChargeID?, amount: Money,
+        cardBrand: String?, cardLast4: String?, paidAt: Timestamp, invoiceNumber: String, createdAt: Timestamp
+    ) {
         self.orderId = orderId; self.quoteId = quoteId; self.paymentIntentId = paymentIntentId; self.chargeId = chargeId
         self.amount = amount; self.cardBrand = cardBrand; self.cardLast4 = cardLast4; self.paidAt = paidAt
         self.invoiceNumber = invoiceNumber; self.createdAt = createdAt
@@ -43,7 +47,8 @@ public struct OrderRecord: Hashable, Sendable {
 /// An invoice or credit note PDF, numbered per kind without gaps.
 public struct DocumentRecord: Hashable, Sendable {
     public enum Kind: String, Sendable, CaseIterable {
-        case invoice, creditNote = "credit_note"
+        case invoice
+        case creditNote = "credit_note"
         /// The printed prefix of the number: INV-000001, CN-000001.
         public var prefix: String { self == .invoice ? "INV" : "CN" }
     }
@@ -56,8 +61,10 @@ public struct DocumentRecord: Hashable, Sendable {
     public let sha256: String
     public let createdAt: Timestamp
 
-    public init(number: String, kind: Kind, orderId: OrderID, refundId: RefundID?, total: Money, path: String, sha256: String,
-                createdAt: Timestamp) {
+    public init(
+        number: String, kind: Kind, orderId: OrderID, refundId: RefundID?, total: Money, path: String, sha256: String,
+        createdAt: Timestamp
+    ) {
         self.number = number; self.kind = kind; self.orderId = orderId; self.refundId = refundId; self.total = total
         self.path = path; self.sha256 = sha256; self.createdAt = createdAt
     }
@@ -77,7 +84,10 @@ public struct RefundRequestRecord: Hashable, Sendable {
 
 /// An email or supplier notification waiting to go out, or gone.
 public struct OutboxItem: Hashable, Sendable {
-    public enum Channel: String, Sendable { case email, supplierNotification = "supplier_notification" }
+    public enum Channel: String, Sendable {
+        case email
+        case supplierNotification = "supplier_notification"
+    }
     public enum Status: String, Sendable { case pending, delivered, failed }
     public let id: Int64
     public let channel: Channel

@@ -1,6 +1,6 @@
 import Core
-import Store
 import Foundation
+import Store
 
 /// What the payments companion keeps: quotes, orders, refund requests, documents, the webhook inbox
 /// and the outbox. Payments sees only this protocol, so the embedded SQLite store (`PayreconStore`)
@@ -21,8 +21,10 @@ public protocol PaymentsStore: Sendable {
 
     func receiveWebhookEvents(_ events: [IncomingWebhookEvent], at now: Timestamp) throws -> [Bool]
     func webhookEventsToProcess(limit: Int, maxAttempts: Int, at now: Timestamp?) throws -> [PendingWebhookEvent]
-    func processWebhookEvents(_ ids: [EventID], at now: Timestamp,
-                              _ body: (any PaymentsTransaction, EventID, Data) throws -> WebhookDisposition) throws
+    func processWebhookEvents(
+        _ ids: [EventID], at now: Timestamp,
+        _ body: (any PaymentsTransaction, EventID, Data) throws -> WebhookDisposition
+    ) throws
         -> [EventID: WebhookOutcome]
     func recordWebhookFailure(_ id: EventID, reason: String, at now: Timestamp) throws
     func webhookEvents() throws -> [WebhookEventRecord]
@@ -46,11 +48,13 @@ extension PaymentsStore {
     public func outboxItems() throws -> [OutboxItem] { try outboxItems(order: nil) }
 
     /// Processes one event (see `processWebhookEvents`); nil when another worker took it.
-    public func processWebhookEvent(_ id: EventID, at now: Timestamp,
-                                    _ body: (any PaymentsTransaction, Data) throws -> WebhookDisposition) throws -> WebhookDisposition? {
+    public func processWebhookEvent(
+        _ id: EventID, at now: Timestamp,
+        _ body: (any PaymentsTransaction, Data) throws -> WebhookDisposition
+    ) throws -> WebhookDisposition? {
         switch try processWebhookEvents([id], at: now, { tx, _, payload in try body(tx, payload) })[id] {
-        case let .done(disposition): return disposition
-        case let .failed(reason): throw PaymentsStoreFailure(description: "payments store: process webhook event \(id) failed: \(reason)")
+        case .done(let disposition): return disposition
+        case .failed(let reason): throw PaymentsStoreFailure(description: "payments store: process webhook event \(id) failed: \(reason)")
         case .skipped, nil: return nil
         }
     }

@@ -1,7 +1,7 @@
 import Core
-import Store
 import Foundation
 import GRDB
+import Store
 
 /// What a payments handler may do inside one write transaction: everything it writes commits
 /// together or not at all (an order, its invoice number, its ledger entry, its outbox items).
@@ -23,9 +23,10 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     /// The next number of `kind`. Taken inside the transaction that records the document, so a
     /// rolled-back order gives its number back and the sequence has no gaps.
     public func nextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
-        try db.execute(sql: """
-            INSERT INTO document_sequence (kind, last) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET last = last + 1
-            """, arguments: [kind.rawValue])
+        try db.execute(
+            sql: """
+                INSERT INTO document_sequence (kind, last) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET last = last + 1
+                """, arguments: [kind.rawValue])
         let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 1
         return Self.format(kind, last)
     }
@@ -42,34 +43,47 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     }
 
     public func insertOrder(_ order: OrderRecord) throws {
-        try db.execute(sql: """
-            INSERT INTO payment_order (order_id, quote_id, payment_intent_id, charge_id, amount, currency, card_brand, card_last4,
-                                       paid_at, invoice_number, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)
-            """, arguments: [order.orderId.rawValue, order.quoteId, order.paymentIntentId.rawValue, order.chargeId?.rawValue,
-                             order.amount.minorUnits, order.amount.currency.code, order.cardBrand, order.cardLast4,
-                             order.paidAt.microseconds, order.invoiceNumber, order.createdAt.microseconds])
+        try db.execute(
+            sql: """
+                INSERT INTO payment_order (order_id, quote_id, payment_intent_id, charge_id, amount, currency, card_brand, card_last4,
+                                           paid_at, invoice_number, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                order.orderId.rawValue, order.quoteId, order.paymentIntentId.rawValue, order.chargeId?.rawValue,
+                order.amount.minorUnits, order.amount.currency.code, order.cardBrand, order.cardLast4,
+                order.paidAt.microseconds, order.invoiceNumber, order.createdAt.microseconds,
+            ])
     }
 
     public func recordDocument(_ document: DocumentRecord) throws {
-        try db.execute(sql: """
-            INSERT INTO document (number, kind, order_id, refund_id, currency, total, path, sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?)
-            """, arguments: [document.number, document.kind.rawValue, document.orderId.rawValue, document.refundId?.rawValue,
-                             document.total.currency.code, document.total.minorUnits, document.path, document.sha256,
-                             document.createdAt.microseconds])
+        try db.execute(
+            sql: """
+                INSERT INTO document (number, kind, order_id, refund_id, currency, total, path, sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                document.number, document.kind.rawValue, document.orderId.rawValue, document.refundId?.rawValue,
+                document.total.currency.code, document.total.minorUnits, document.path, document.sha256,
+                document.createdAt.microseconds,
+            ])
     }
 
     /// Appends a ledger entry written by the payments module. Returns false when the entry exists
     /// already (a handler running twice appends once).
     @discardableResult
     public func appendLedger(_ entry: LedgerEntry) throws -> Bool {
-        try db.execute(sql: "INSERT OR IGNORE INTO ledger_import (id, source, imported_at, row_count) VALUES (?, 'payments', ?, 0)",
-                       arguments: [PayreconStore.paymentsLedgerImportId, now.microseconds])
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id)
-            VALUES (?,?,?,?,?,?,?,?,?)
-            """, arguments: [entry.entryId.rawValue, entry.orderId.rawValue, entry.kind.rawValue, entry.amount.minorUnits,
-                             entry.amount.currency.code, entry.stripeId, entry.createdAt.microseconds, entry.supplierId,
-                             PayreconStore.paymentsLedgerImportId])
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO ledger_import (id, source, imported_at, row_count) VALUES (?, 'payments', ?, 0)",
+            arguments: [PayreconStore.paymentsLedgerImportId, now.microseconds])
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """,
+            arguments: [
+                entry.entryId.rawValue, entry.orderId.rawValue, entry.kind.rawValue, entry.amount.minorUnits,
+                entry.amount.currency.code, entry.stripeId, entry.createdAt.microseconds, entry.supplierId,
+                PayreconStore.paymentsLedgerImportId,
+            ])
         guard db.changesCount > 0 else { return false }
         try db.execute(sql: "UPDATE ledger_import SET row_count = row_count + 1 WHERE id = ?", arguments: [PayreconStore.paymentsLedgerImportId])
         return true
@@ -77,15 +91,17 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
 
     /// Queues an email or notification; a second item with the same key is ignored.
     public func enqueue(_ channel: OutboxItem.Channel, key: String, orderId: OrderID?, payload: [UInt8]) throws {
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO outbox (channel, dedupe_key, order_id, payload, status, attempts, next_attempt_at, created_at)
-            VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
-            """, arguments: [channel.rawValue, key, orderId?.rawValue, Data(payload), now.microseconds, now.microseconds])
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO outbox (channel, dedupe_key, order_id, payload, status, attempts, next_attempt_at, created_at)
+                VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
+                """, arguments: [channel.rawValue, key, orderId?.rawValue, Data(payload), now.microseconds, now.microseconds])
     }
 
     public func recordPaymentFailure(eventId: EventID, paymentIntent: PaymentIntentID, code: String?, message: String?) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO payment_failure (event_id, payment_intent_id, code, message, at) VALUES (?,?,?,?,?)",
-                       arguments: [eventId.rawValue, paymentIntent.rawValue, code, message, now.microseconds])
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO payment_failure (event_id, payment_intent_id, code, message, at) VALUES (?,?,?,?,?)",
+            arguments: [eventId.rawValue, paymentIntent.rawValue, code, message, now.microseconds])
     }
 
     /// Stripe objects that webhooks carried (a charge, a refund, a dispute, a payout), for the nightly run.
@@ -93,10 +109,11 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
 
     /// Marks the request that asked for `refund` with Stripe's verdict.
     public func updateRefundRequest(refund: RefundID, status: RefundRequestRecord.Status) throws {
-        try db.execute(sql: """
-            UPDATE payment_refund SET status = ?, confirmed_at = CASE WHEN ? = 'succeeded' THEN ? ELSE confirmed_at END
-            WHERE refund_id = ? AND status != 'succeeded'
-            """, arguments: [status.rawValue, status.rawValue, now.microseconds, refund.rawValue])
+        try db.execute(
+            sql: """
+                UPDATE payment_refund SET status = ?, confirmed_at = CASE WHEN ? = 'succeeded' THEN ? ELSE confirmed_at END
+                WHERE refund_id = ? AND status != 'succeeded'
+                """, arguments: [status.rawValue, status.rawValue, now.microseconds, refund.rawValue])
     }
 }
 
@@ -115,24 +132,30 @@ extension PayreconStore: PaymentsStore {
     }
 
     static func storedQuote(_ row: Row) throws -> StoredQuote {
-        StoredQuote(quoteId: row["quote_id"], orderId: OrderID(row["order_id"] as String), fingerprint: row["fingerprint"],
-                    quoteJSON: row["quote"], total: Money(minorUnits: row["total"], currency: try Currency(code: row["currency"])),
-                    paymentIntentId: (row["payment_intent_id"] as String?).map { PaymentIntentID($0) })
+        StoredQuote(
+            quoteId: row["quote_id"], orderId: OrderID(row["order_id"] as String), fingerprint: row["fingerprint"],
+            quoteJSON: row["quote"], total: Money(minorUnits: row["total"], currency: try Currency(code: row["currency"])),
+            paymentIntentId: (row["payment_intent_id"] as String?).map { PaymentIntentID($0) })
     }
 
     /// The columns an order is looked up by (each unique).
-    enum OrderKey: String { case orderId = "order_id", paymentIntent = "payment_intent_id", charge = "charge_id" }
+    enum OrderKey: String {
+        case orderId = "order_id"
+        case paymentIntent = "payment_intent_id"
+        case charge = "charge_id"
+    }
 
     static func order(_ db: Database, _ key: OrderKey, _ value: String) throws -> OrderRecord? {
         try Row.fetchOne(db, sql: "SELECT * FROM payment_order WHERE \(key.rawValue) = ?", arguments: [value]).map(orderRecord)
     }
 
     static func orderRecord(_ row: Row) throws -> OrderRecord {
-        OrderRecord(orderId: OrderID(row["order_id"] as String), quoteId: row["quote_id"],
-                    paymentIntentId: PaymentIntentID(row["payment_intent_id"] as String),
-                    chargeId: (row["charge_id"] as String?).map { ChargeID($0) },
-                    amount: Money(minorUnits: row["amount"], currency: try Currency(code: row["currency"])),
-                    cardBrand: row["card_brand"], cardLast4: row["card_last4"], paidAt: Timestamp(microseconds: row["paid_at"]),
-                    invoiceNumber: row["invoice_number"], createdAt: Timestamp(microseconds: row["created_at"]))
+        OrderRecord(
+            orderId: OrderID(row["order_id"] as String), quoteId: row["quote_id"],
+            paymentIntentId: PaymentIntentID(row["payment_intent_id"] as String),
+            chargeId: (row["charge_id"] as String?).map { ChargeID($0) },
+            amount: Money(minorUnits: row["amount"], currency: try Currency(code: row["currency"])),
+            cardBrand: row["card_brand"], cardLast4: row["card_last4"], paidAt: Timestamp(microseconds: row["paid_at"]),
+            invoiceNumber: row["invoice_number"], createdAt: Timestamp(microseconds: row["created_at"]))
     }
 }

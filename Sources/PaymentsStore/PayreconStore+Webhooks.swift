@@ -1,7 +1,7 @@
 import Core
-import Store
 import Foundation
 import GRDB
+import Store
 
 /// How processing an inbox event ended.
 public enum WebhookDisposition: String, Sendable {
@@ -55,12 +55,13 @@ extension PayreconStore {
     /// there already (a redelivery), which only counts the delivery.
     public func receiveWebhookEvents(_ events: [IncomingWebhookEvent], at now: Timestamp) throws(StoreError) -> [Bool] {
         try write("store webhook events") { db in
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO webhook_event (event_id, type, created, payload, received_at, deliveries, status, attempts)
-                VALUES (?, ?, ?, ?, ?, 1, 'received', 0)
-                ON CONFLICT(event_id) DO UPDATE SET deliveries = deliveries + 1
-                RETURNING deliveries
-                """)
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO webhook_event (event_id, type, created, payload, received_at, deliveries, status, attempts)
+                    VALUES (?, ?, ?, ?, ?, 1, 'received', 0)
+                    ON CONFLICT(event_id) DO UPDATE SET deliveries = deliveries + 1
+                    RETURNING deliveries
+                    """)
             return try events.map { event in
                 try Int.fetchOne(upsert, arguments: [event.id.rawValue, event.type, event.created, event.payload, now.microseconds]) == 1
             }
@@ -72,11 +73,14 @@ extension PayreconStore {
     /// Without `now`, due or not (tests, and the benchmark's drain check).
     public func webhookEventsToProcess(limit: Int, maxAttempts: Int, at now: Timestamp?) throws(StoreError) -> [PendingWebhookEvent] {
         try read("list webhook events") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT event_id, payload FROM webhook_event WHERE status IN ('received', 'deferred') AND attempts < ?
-                AND next_attempt_at <= ? ORDER BY created, received_at, event_id LIMIT ?
-                """, arguments: [maxAttempts, now?.microseconds ?? Int64.max, limit])
-                .map { PendingWebhookEvent(id: EventID($0["event_id"] as String), payload: $0["payload"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_id, payload FROM webhook_event WHERE status IN ('received', 'deferred') AND attempts < ?
+                    AND next_attempt_at <= ? ORDER BY created, received_at, event_id LIMIT ?
+                    """, arguments: [maxAttempts, now?.microseconds ?? Int64.max, limit]
+            )
+            .map { PendingWebhookEvent(id: EventID($0["event_id"] as String), payload: $0["payload"]) }
         }
     }
 
@@ -92,24 +96,34 @@ extension PayreconStore {
     /// and marks the outcome. If `body` throws, nothing it wrote stays, and the attempt, the error and
     /// the time of the next try are recorded instead; the other events of the group are unaffected.
     /// Keep groups small: the write lock is also what webhook acknowledgements wait for.
-    public func processWebhookEvents(_ ids: [EventID], at now: Timestamp,
-                                     _ body: (any PaymentsTransaction, EventID, Data) throws -> WebhookDisposition)
-        throws(StoreError) -> [EventID: WebhookOutcome] {
+    public func processWebhookEvents(
+        _ ids: [EventID], at now: Timestamp,
+        _ body: (any PaymentsTransaction, EventID, Data) throws -> WebhookDisposition
+    )
+        throws(StoreError) -> [EventID: WebhookOutcome]
+    {
         try write("process webhook events") { db in
             var outcomes: [EventID: WebhookOutcome] = [:]
             for id in ids {
-                guard let row = try Row.fetchOne(db, sql: "SELECT status, payload FROM webhook_event WHERE event_id = ?",
-                                                 arguments: [id.rawValue]),
-                      ["received", "deferred"].contains(row["status"] as String) else { outcomes[id] = .skipped; continue }
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT status, payload FROM webhook_event WHERE event_id = ?",
+                        arguments: [id.rawValue]),
+                    ["received", "deferred"].contains(row["status"] as String)
+                else { outcomes[id] = .skipped; continue }
                 do {
                     var disposition = WebhookDisposition.ignored
                     try db.inSavepoint {
                         disposition = try body(SQLitePaymentsTransaction(db: db, now: now), id, row["payload"])
-                        try db.execute(sql: """
-                            UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL, next_attempt_at = ?,
-                            processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?
-                            """, arguments: [disposition.rawValue, now.microseconds + Self.retryDelay(attempts: 0, deferred: true),
-                                             disposition.rawValue, now.microseconds, id.rawValue])
+                        try db.execute(
+                            sql: """
+                                UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL, next_attempt_at = ?,
+                                processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?
+                                """,
+                            arguments: [
+                                disposition.rawValue, now.microseconds + Self.retryDelay(attempts: 0, deferred: true),
+                                disposition.rawValue, now.microseconds, id.rawValue,
+                            ])
                         return .commit
                     }
                     outcomes[id] = .done(disposition)
@@ -130,15 +144,19 @@ extension PayreconStore {
 
     static func recordWebhookFailure(_ db: Database, _ id: EventID, reason: String, at now: Timestamp) throws {
         let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM webhook_event WHERE event_id = ?", arguments: [id.rawValue]) ?? 0
-        try db.execute(sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE event_id = ?",
-                       arguments: [reason, now.microseconds + Self.retryDelay(attempts: attempts + 1, deferred: false), id.rawValue])
+        try db.execute(
+            sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE event_id = ?",
+            arguments: [reason, now.microseconds + Self.retryDelay(attempts: attempts + 1, deferred: false), id.rawValue])
     }
 
     public func webhookEvents() throws(StoreError) -> [WebhookEventRecord] {
         try read("read webhook events") { db in
             try Row.fetchAll(db, sql: "SELECT event_id, type, status, deliveries, attempts, error FROM webhook_event ORDER BY created, event_id")
-                .map { WebhookEventRecord(eventId: EventID($0["event_id"] as String), type: $0["type"], status: $0["status"],
-                                          deliveries: $0["deliveries"], attempts: $0["attempts"], error: $0["error"]) }
+                .map {
+                    WebhookEventRecord(
+                        eventId: EventID($0["event_id"] as String), type: $0["type"], status: $0["status"],
+                        deliveries: $0["deliveries"], attempts: $0["attempts"], error: $0["error"])
+                }
         }
     }
 }

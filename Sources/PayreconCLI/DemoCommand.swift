@@ -40,8 +40,9 @@ struct DemoCommand: AsyncParsableCommand {
             let runner = StageRunner(store: store)
             let extracted: StripeExtractor.Summary
             do {
-                extracted = try await ExtractStage(runner: runner).run(apiBase: sandbox.baseURL, key: try APIKey("sk_test_payrecon_demo"),
-                                                                       options: .init(full: true), requestsPerSecond: 1_000)
+                extracted = try await ExtractStage(runner: runner).run(
+                    apiBase: sandbox.baseURL, key: try APIKey("sk_test_payrecon_demo"),
+                    options: .init(full: true), requestsPerSecond: 1_000)
             } catch {
                 await sandbox.stop()
                 throw error
@@ -51,10 +52,14 @@ struct DemoCommand: AsyncParsableCommand {
             let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
             let result = try ReconcileStage(runner: runner).run(period: period, options: .init(), now: runner.clock()).result
             let files = try ReportStage(runner: runner).run(period: period, out: out, formats: [.xlsx, .csv])
-            DemoSummary(account: account, extracted: extracted, imported: imported, result: result,
-                        totals: try store.categoryTotals(from: period.start, to: period.end),
-                        files: files + [URL(fileURLWithPath: ledgerPath), folder.appendingPathComponent("truth.json"),
-                                        URL(fileURLWithPath: dbPath)]).print()
+            DemoSummary(
+                account: account, extracted: extracted, imported: imported, result: result,
+                totals: try store.categoryTotals(from: period.start, to: period.end),
+                files: files + [
+                    URL(fileURLWithPath: ledgerPath), folder.appendingPathComponent("truth.json"),
+                    URL(fileURLWithPath: dbPath),
+                ]
+            ).print()
         }
     }
 }

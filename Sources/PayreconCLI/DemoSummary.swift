@@ -17,21 +17,26 @@ struct DemoSummary {
 
     func print() {
         Swift.print("payrecon demo: \(account.firstDay) to \(account.lastDay) (UTC)")
-        Swift.print("extracted: " + extracted.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
-                    + "; \(extracted.payoutsLinked) payouts linked")
+        Swift.print(
+            "extracted: " + extracted.counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+                + "; \(extracted.payoutsLinked) payouts linked")
         Swift.print("ledger: \(imported) entries imported")
         Swift.print("totals (settlement currency):")
         for total in totals {
-            Swift.print("  \(total.category.padding(toLength: 16, withPad: " ", startingAt: 0)) \(total.currency.code)  "
-                        + "count \(total.count)  gross \(DecimalAmount.format(total.gross, currency: total.currency))  "
-                        + "fee \(DecimalAmount.format(total.fee, currency: total.currency))  net \(DecimalAmount.format(total.net, currency: total.currency))")
+            Swift.print(
+                "  \(total.category.padding(toLength: 16, withPad: " ", startingAt: 0)) \(total.currency.code)  "
+                    + "count \(total.count)  gross \(DecimalAmount.format(total.gross, currency: total.currency))  "
+                    + "fee \(DecimalAmount.format(total.fee, currency: total.currency))  net \(DecimalAmount.format(total.net, currency: total.currency))"
+            )
         }
         Swift.print("matches: \(result.matches.count)")
         let found = Dictionary(grouping: result.discrepancies, by: \.kind.rawValue).mapValues(\.count)
         let planted = Dictionary(grouping: account.truth, by: \.kind).mapValues(\.count)
         Swift.print("discrepancies: \(result.discrepancies.count) found, \(account.truth.count) planted")
         for kind in DiscrepancyKind.allCases {
-            Swift.print("  \(kind.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) found \(found[kind.rawValue] ?? 0)  planted \(planted[kind.rawValue] ?? 0)")
+            Swift.print(
+                "  \(kind.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) found \(found[kind.rawValue] ?? 0)  planted \(planted[kind.rawValue] ?? 0)"
+            )
         }
         Swift.print("files:")
         for file in files { Swift.print("  \(file.path)") }

@@ -4,8 +4,9 @@ import Stages
 import Store
 
 struct LedgerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ledger", abstract: "The marketplace's order ledger.",
-                                                    subcommands: [LedgerImportCommand.self])
+    static let configuration = CommandConfiguration(
+        commandName: "ledger", abstract: "The marketplace's order ledger.",
+        subcommands: [LedgerImportCommand.self])
 }
 
 struct LedgerImportCommand: AsyncParsableCommand {

@@ -7,8 +7,10 @@ public struct PayreconCommand: AsyncParsableCommand {
         commandName: "payrecon",
         abstract: "Reconciles a Stripe account against the marketplace's order ledger.",
         version: "0.1.0",
-        subcommands: [DemoCommand.self, SandboxCommand.self, ExtractCommand.self, LedgerCommand.self, ReconcileCommand.self,
-                      ReportCommand.self, ResolveCommand.self, ServeCommand.self])
+        subcommands: [
+            DemoCommand.self, SandboxCommand.self, ExtractCommand.self, LedgerCommand.self, ReconcileCommand.self,
+            ReportCommand.self, ResolveCommand.self, ServeCommand.self,
+        ])
 
     public init() {}
 }

@@ -32,8 +32,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         let period = try self.period.period()
         let open = try await failingWithExitCode2 {
             let db = try PayreconStore(path: store.db, create: false)
-            let options = ReconcileStage.Options(feeSchedule: try FeeScheduleFile.load(feeSchedule), marginSeconds: Int64(marginHours) * 3_600,
-                                                 settlementWindowSeconds: Int64(settlementWindowHours) * 3_600)
+            let options = ReconcileStage.Options(
+                feeSchedule: try FeeScheduleFile.load(feeSchedule), marginSeconds: Int64(marginHours) * 3_600,
+                settlementWindowSeconds: Int64(settlementWindowHours) * 3_600)
             let runner = StageRunner(store: db)
             let result = try ReconcileStage(runner: runner).run(period: period, options: options, now: runner.clock()).result
             print("period \(period): \(result.matches.count) matches, \(result.discrepancies.count) discrepancies, \(result.pending.count) pending")

@@ -42,10 +42,13 @@ struct SandboxCommand: AsyncParsableCommand {
             try Data(account.ledgerCSV().utf8).write(to: URL(fileURLWithPath: ledgerOut))
             try account.truthJSON().write(to: URL(fileURLWithPath: truthOut))
             let options = SandboxOptions(latencyMilliseconds: latencyMs, rateLimit: rateLimit, failRate: failRate)
-            let app = try SandboxServer.buildApplication(account: account, port: port, options: options,
-                                                         logger: Logger(label: "payrecon.sandbox")) { bound in
+            let app = try SandboxServer.buildApplication(
+                account: account, port: port, options: options,
+                logger: Logger(label: "payrecon.sandbox")
+            ) { bound in
                 // Written unbuffered: scripts wait for the "listening on" line before they call the sandbox.
-                let banner = "sandbox: \(account.stripe.charges.count) charges, \(account.ledger.count) ledger rows, "
+                let banner =
+                    "sandbox: \(account.stripe.charges.count) charges, \(account.ledger.count) ledger rows, "
                     + "\(account.truth.count) planted discrepancies, \(account.firstDay)..\(account.lastDay)\n"
                     + "listening on http://127.0.0.1:\(bound) (any sk_test_ key); Ctrl-C stops\n"
                 FileHandle.standardOutput.write(Data(banner.utf8))

@@ -30,8 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
                 let scheme = configuration.https.mode == .tls ? "https" : "http (behind an HTTPS proxy)"
                 FileHandle.standardOutput.write(Data("serve: listening on \(configuration.listen.host):\(port), \(scheme)\n".utf8))
             }
-            let group = ServiceGroup(configuration: .init(services: [app, PaymentsWorkers(service: service)],
-                                                          gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            let group = ServiceGroup(
+                configuration: .init(
+                    services: [app, PaymentsWorkers(service: service)],
+                    gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
         }
     }

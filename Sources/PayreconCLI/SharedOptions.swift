@@ -3,7 +3,8 @@ import Core
 
 /// --db FILE: the store every stage reads and writes.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: "The payrecon SQLite store (extract, ledger import and serve create it if missing; the other commands need it to exist).")
+    @Option(
+        name: .long, help: "The payrecon SQLite store (extract, ledger import and serve create it if missing; the other commands need it to exist).")
     var db: String
 }
 

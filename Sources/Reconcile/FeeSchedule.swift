@@ -16,7 +16,10 @@ public struct FeeSchedule: Hashable, Sendable, Codable {
             self.percent = percent; self.fixed = fixed; self.fxSurchargePercent = fxSurchargePercent
         }
 
-        enum CodingKeys: String, CodingKey { case percent, fixed, fxSurchargePercent = "fx_surcharge_percent" }
+        enum CodingKeys: String, CodingKey {
+            case percent, fixed
+            case fxSurchargePercent = "fx_surcharge_percent"
+        }
     }
 
     /// Keyed by lower-case presentment currency.
@@ -78,8 +81,8 @@ public struct FeeSchedule: Hashable, Sendable, Codable {
     static func partsPerMillion(_ percent: String, currency: String) throws(FeeScheduleError) -> Int64 {
         let parts = percent.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0,
-              parts.count == 1 || (parts[1].count <= 4 && !parts[1].isEmpty && parts[1].allSatisfy(\.isNumber)),
-              let fraction = parts.count == 2 ? Int64(parts[1] + String(repeating: "0", count: 4 - parts[1].count)) : 0
+            parts.count == 1 || (parts[1].count <= 4 && !parts[1].isEmpty && parts[1].allSatisfy(\.isNumber)),
+            let fraction = parts.count == 2 ? Int64(parts[1] + String(repeating: "0", count: 4 - parts[1].count)) : 0
         else { throw FeeScheduleError(description: "fee schedule: percent '\(percent)' for \(currency) is not a decimal with at most 4 places") }
         return whole * 10_000 + fraction
     }

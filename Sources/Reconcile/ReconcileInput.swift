@@ -13,8 +13,11 @@ public struct ReconcileParameters: Sendable {
     public var now: Timestamp?
     public var settlementWindowSeconds: Int64
 
-    public init(periodStart: Timestamp, periodEnd: Timestamp, feeSchedule: FeeSchedule = .standard, matchWindowSeconds: Int64 = Defaults.matchWindowHours * 3_600,
-                now: Timestamp? = nil, settlementWindowSeconds: Int64 = Defaults.settlementWindowHours * 3_600) {
+    public init(
+        periodStart: Timestamp, periodEnd: Timestamp, feeSchedule: FeeSchedule = .standard,
+        matchWindowSeconds: Int64 = Defaults.matchWindowHours * 3_600,
+        now: Timestamp? = nil, settlementWindowSeconds: Int64 = Defaults.settlementWindowHours * 3_600
+    ) {
         self.periodStart = periodStart; self.periodEnd = periodEnd; self.feeSchedule = feeSchedule
         self.matchWindowSeconds = matchWindowSeconds; self.now = now; self.settlementWindowSeconds = settlementWindowSeconds
     }
@@ -30,12 +33,15 @@ public struct ReconcileInput: Sendable {
     public var ledger: [LedgerEntry]
     public var parameters: ReconcileParameters
 
-    public init(stripe: StripeAccountData, ledger: [LedgerEntry], periodStart: Timestamp, periodEnd: Timestamp,
-                feeSchedule: FeeSchedule = .standard, matchWindowSeconds: Int64 = Defaults.matchWindowHours * 3_600, now: Timestamp? = nil,
-                settlementWindowSeconds: Int64 = Defaults.settlementWindowHours * 3_600) {
+    public init(
+        stripe: StripeAccountData, ledger: [LedgerEntry], periodStart: Timestamp, periodEnd: Timestamp,
+        feeSchedule: FeeSchedule = .standard, matchWindowSeconds: Int64 = Defaults.matchWindowHours * 3_600, now: Timestamp? = nil,
+        settlementWindowSeconds: Int64 = Defaults.settlementWindowHours * 3_600
+    ) {
         self.stripe = stripe; self.ledger = ledger
-        parameters = ReconcileParameters(periodStart: periodStart, periodEnd: periodEnd, feeSchedule: feeSchedule,
-                                         matchWindowSeconds: matchWindowSeconds, now: now, settlementWindowSeconds: settlementWindowSeconds)
+        parameters = ReconcileParameters(
+            periodStart: periodStart, periodEnd: periodEnd, feeSchedule: feeSchedule,
+            matchWindowSeconds: matchWindowSeconds, now: now, settlementWindowSeconds: settlementWindowSeconds)
     }
 }
 

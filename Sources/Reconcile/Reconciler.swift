@@ -16,21 +16,26 @@ public enum Reconciler {
         // ran one after another, so the result does not depend on which thread finished first.
         // Each thread sorts its own matches: the final sort then meets two long sorted runs and only
         // merges them (Swift's sort finds runs), instead of sorting a million records on one thread.
-        let (payments, (refunds, disputes, fees, payouts)) = Parallel.both({
-            var payments = pass
-            payments.matchPayments()
-            payments.matches.sort()
-            return payments
-        }, {
-            var refunds = pass, disputes = pass, fees = pass, payouts = pass
-            refunds.matchRefunds()
-            disputes.matchDisputes()
-            fees.checkFees()
-            payouts.checkPayouts()
-            refunds.matches.sort()
-            disputes.matches.sort()
-            return (refunds, disputes, fees, payouts)
-        })
+        let (payments, (refunds, disputes, fees, payouts)) = Parallel.both(
+            {
+                var payments = pass
+                payments.matchPayments()
+                payments.matches.sort()
+                return payments
+            },
+            {
+                var refunds = pass
+                var disputes = pass
+                var fees = pass
+                var payouts = pass
+                refunds.matchRefunds()
+                disputes.matchDisputes()
+                fees.checkFees()
+                payouts.checkPayouts()
+                refunds.matches.sort()
+                disputes.matches.sort()
+                return (refunds, disputes, fees, payouts)
+            })
         // `consume`: the payments' matches (most of a million) grow in place instead of being copied.
         var all = consume payments
         for step in [refunds, disputes, fees, payouts] { all.absorb(step) }
@@ -69,11 +74,13 @@ struct ReconciliationPass: Sendable {
         let ids = facts.ids
         let ledger = facts.ledger
         let charges = facts.charges
-        let (ledgerOrder, chargeOrder) = Parallel.both({
-            Self.sorted(ledger, time: \.createdAt, tie: { ids.precedes(ledger[$0].entry, ledger[$1].entry) })
-        }, {
-            Self.sorted(charges, time: \.created, tie: { ids.precedes(charges[$0].id, charges[$1].id) })
-        })
+        let (ledgerOrder, chargeOrder) = Parallel.both(
+            {
+                Self.sorted(ledger, time: \.createdAt, tie: { ids.precedes(ledger[$0].entry, ledger[$1].entry) })
+            },
+            {
+                Self.sorted(charges, time: \.created, tie: { ids.precedes(charges[$0].id, charges[$1].id) })
+            })
         self.ledgerOrder = ledgerOrder
         var byId = IdMap<ChargeIndex>(repeating: .none, count: ids.count)
         for c in chargeOrder { byId[charges[c].id] = c }
@@ -93,7 +100,8 @@ struct ReconciliationPass: Sendable {
     /// a comparison reads one array instead of two facts elsewhere in memory (at a million rows that
     /// halved the sorts); inputs arrive nearly in time order, which Swift's merge sort exploits.
     static func sorted<Fact, Time: Comparable>(_ facts: [Fact], time: (Fact) -> Time, tie: (FactIndex<Fact>, FactIndex<Fact>) -> Bool)
-        -> [FactIndex<Fact>] {
+        -> [FactIndex<Fact>]
+    {
         var keyed = facts.indices.map { (time: time(facts[$0]), position: FactIndex<Fact>($0)) }
         keyed.sort { $0.time != $1.time ? $0.time < $1.time : tie($0.position, $1.position) }
         return keyed.map(\.position)
@@ -121,7 +129,8 @@ struct ReconciliationPass: Sendable {
     mutating func flag(_ discrepancy: Discrepancy) {
         guard parameters.inPeriod(discrepancy.occurredAt) else { return }
         if discrepancy.kind.canStillArrive, let now = parameters.now,
-           now.seconds - discrepancy.occurredAt.seconds < parameters.settlementWindowSeconds {
+            now.seconds - discrepancy.occurredAt.seconds < parameters.settlementWindowSeconds
+        {
             pending.append(discrepancy)
         } else {
             discrepancies.append(discrepancy)
@@ -129,16 +138,20 @@ struct ReconciliationPass: Sendable {
     }
 
     /// Records a match of the period.
-    mutating func record(_ rule: Match.Rule, key: FactID, order: FactID, ledger: some Collection<LedgerIndex>, stripe: some Collection<FactID>,
-                         ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp) {
+    mutating func record(
+        _ rule: Match.Rule, key: FactID, order: FactID, ledger: some Collection<LedgerIndex>, stripe: some Collection<FactID>,
+        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp
+    ) {
         guard parameters.inPeriod(occurredAt) else { return }
         if ledger.count == 1, stripe.count == 1 {
-            matches.append(rule: rule, key: key, order: order, ledgerEntry: facts.ledger[ledger.first!].entry, stripeId: stripe.first!,
-                           ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
+            matches.append(
+                rule: rule, key: key, order: order, ledgerEntry: facts.ledger[ledger.first!].entry, stripeId: stripe.first!,
+                ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
         } else {
             let rows = facts.ledger
-            matches.append(rule: rule, key: key, order: order, ledgerEntries: ledger.map { rows[$0].entry }, stripeIds: Array(stripe),
-                           ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
+            matches.append(
+                rule: rule, key: key, order: order, ledgerEntries: ledger.map { rows[$0].entry }, stripeIds: Array(stripe),
+                ledgerAmount: ledgerAmount, stripeAmount: stripeAmount, occurredAt: occurredAt)
         }
     }
 
@@ -153,8 +166,9 @@ struct ReconciliationPass: Sendable {
     mutating func result() -> ReconcileResult {
         matches.sort()
         let order: (Discrepancy, Discrepancy) -> Bool = { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) }
-        return ReconcileResult(matches: matches, discrepancies: discrepancies.sorted(by: order), pending: pending.sorted(by: order),
-                               diagnostics: diagnostics)
+        return ReconcileResult(
+            matches: matches, discrepancies: discrepancies.sorted(by: order), pending: pending.sorted(by: order),
+            diagnostics: diagnostics)
     }
 }
 

@@ -22,18 +22,22 @@ extension ReconciliationPass {
             let record = dispute.record
             if let e = ledgerById[dispute.id] {
                 let entry = facts.ledger[e]
-                self.record(.stripeId, key: dispute.id, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
-                            ledgerAmount: entry.money, stripeAmount: record.money, occurredAt: record.createdAt)
+                self.record(
+                    .stripeId, key: dispute.id, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
+                    ledgerAmount: entry.money, stripeAmount: record.money, occurredAt: record.createdAt)
             } else if order != IdTable.none, var entries = recordedOrders[order], !entries.isEmpty {
                 let e = entries.removeFirst()
                 recordedOrders[order] = entries
-                self.record(.disputeOrder, key: order, order: order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
-                            ledgerAmount: facts.ledger[e].money, stripeAmount: record.money, occurredAt: record.createdAt)
+                self.record(
+                    .disputeOrder, key: order, order: order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(dispute.id),
+                    ledgerAmount: facts.ledger[e].money, stripeAmount: record.money, occurredAt: record.createdAt)
             } else {
-                flag(Discrepancy(kind: .disputeUnrecorded, subjectId: ids.string(dispute.id), orderId: ids.optionalString(order), ledgerEntryId: nil,
-                                stripeId: ids.string(dispute.id), currency: record.currency, expected: nil, actual: record.amount,
-                                occurredAt: record.createdAt,
-                                detail: "dispute (\(record.reason ?? "no reason"), \(record.status)) has no ledger dispute entry"))
+                flag(
+                    Discrepancy(
+                        kind: .disputeUnrecorded, subjectId: ids.string(dispute.id), orderId: ids.optionalString(order), ledgerEntryId: nil,
+                        stripeId: ids.string(dispute.id), currency: record.currency, expected: nil, actual: record.amount,
+                        occurredAt: record.createdAt,
+                        detail: "dispute (\(record.reason ?? "no reason"), \(record.status)) has no ledger dispute entry"))
             }
         }
     }

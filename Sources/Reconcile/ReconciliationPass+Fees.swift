@@ -10,21 +10,27 @@ extension ReconciliationPass {
         var kinds: [FactID: FeeKind] = [:]
         for transaction in facts.transactions {
             guard transaction.source != IdTable.none, parameters.inPeriod(transaction.created.timestamp) else { continue }
-            let kind = kinds[transaction.type] ?? {
-                let kind = FeeKind(ids.string(transaction.type))
-                kinds[transaction.type] = kind
-                return kind
-            }()
+            let kind =
+                kinds[transaction.type]
+                ?? {
+                    let kind = FeeKind(ids.string(transaction.type))
+                    kinds[transaction.type] = kind
+                    return kind
+                }()
             let expected: Int64?
             switch kind {
             case .charge:
                 let presentment = charge(transaction.source)?.currency ?? transaction.currency
                 let pair = CurrencyPair(presentment: presentment, settlement: transaction.currency)
-                let rate = rates[pair] ?? {
-                    let rate = Result { () throws(FeeScheduleError) in try schedule.chargeRate(presentment: presentment, settlement: transaction.currency) }
-                    rates[pair] = rate
-                    return rate
-                }()
+                let rate =
+                    rates[pair]
+                    ?? {
+                        let rate = Result { () throws(FeeScheduleError) in
+                            try schedule.chargeRate(presentment: presentment, settlement: transaction.currency)
+                        }
+                        rates[pair] = rate
+                        return rate
+                    }()
                 switch rate {
                 case .failure(let error):
                     diagnostics.append(error.description)
@@ -44,11 +50,13 @@ extension ReconciliationPass {
             guard let expected, abs(transaction.fee - expected) > schedule.tolerance else { continue }
             let at = transaction.created.timestamp
             let settled = { (amount: Int64) in Money(minorUnits: amount, currency: transaction.currency) }
-            flag(Discrepancy(kind: .feeMismatch, subjectId: ids.string(transaction.id), orderId: ids.optionalString(order(ofCharge: transaction.source)),
-                                   ledgerEntryId: nil, stripeId: ids.string(transaction.id), currency: transaction.currency,
-                                   expected: expected, actual: transaction.fee, occurredAt: at,
-                                   detail: "\(ids.string(transaction.type)) \(ids.string(transaction.source)): fee \(settled(transaction.fee)) "
-                                       + "where the schedule says \(settled(expected))"))
+            flag(
+                Discrepancy(
+                    kind: .feeMismatch, subjectId: ids.string(transaction.id), orderId: ids.optionalString(order(ofCharge: transaction.source)),
+                    ledgerEntryId: nil, stripeId: ids.string(transaction.id), currency: transaction.currency,
+                    expected: expected, actual: transaction.fee, occurredAt: at,
+                    detail: "\(ids.string(transaction.type)) \(ids.string(transaction.source)): fee \(settled(transaction.fee)) "
+                        + "where the schedule says \(settled(expected))"))
         }
     }
 }

@@ -46,7 +46,9 @@ extension ReconciliationPass {
             if let c = chargeInWindow(for: entry) {
                 pair(e, c, rule: .amountTimeWindow, key: IdTable.none)
             } else {
-                flag(missingInStripe(entry, why: "no succeeded charge with metadata.order_id \(ids.string(entry.order)), nor one of \(entry.money) near its time"))
+                flag(
+                    missingInStripe(
+                        entry, why: "no succeeded charge with metadata.order_id \(ids.string(entry.order)), nor one of \(entry.money) near its time"))
             }
         }
         flagUnmatchedCharges()
@@ -60,8 +62,10 @@ extension ReconciliationPass {
         let candidates = (paymentsWithoutOrder[PaymentKey(amount: entry.amount, currency: entry.currency)] ?? [])
             .filter { !matchedCharge[$0] && abs(facts.charges[$0].created.value - seconds) <= window }
         return candidates.min { a, b in
-            let x = facts.charges[a], y = facts.charges[b]
-            let dx = abs(x.created.value - seconds), dy = abs(y.created.value - seconds)
+            let x = facts.charges[a]
+            let y = facts.charges[b]
+            let dx = abs(x.created.value - seconds)
+            let dy = abs(y.created.value - seconds)
             return dx != dy ? dx < dy : ids.precedes(x.id, y.id)
         }
     }
@@ -69,10 +73,11 @@ extension ReconciliationPass {
     private mutating func pairGroup(_ entries: [LedgerIndex], _ charges: [ChargeIndex], order: FactID) {
         for c in charges { matchedCharge[c] = true }
         let first = facts.charges[charges[0]]
-        record(.metadataOrderId, key: order, order: order, ledger: entries, stripe: charges.map { facts.charges[$0].id },
-               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[$1].amount }, currency: first.currency),
-               stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + facts.charges[$1].amount }, currency: first.currency),
-               occurredAt: charges.map { facts.charges[$0].created }.min()!.timestamp)
+        record(
+            .metadataOrderId, key: order, order: order, ledger: entries, stripe: charges.map { facts.charges[$0].id },
+            ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[$1].amount }, currency: first.currency),
+            stripeAmount: Money(minorUnits: charges.reduce(0) { $0 + facts.charges[$1].amount }, currency: first.currency),
+            occurredAt: charges.map { facts.charges[$0].created }.min()!.timestamp)
     }
 
     private func paymentCharge(forStripeId id: FactID) -> ChargeIndex? {
@@ -87,26 +92,33 @@ extension ReconciliationPass {
 
     private mutating func pair(_ e: LedgerIndex, _ c: ChargeIndex, rule: Match.Rule, key: FactID) {
         matchedCharge[c] = true
-        let entry = facts.ledger[e], charge = facts.charges[c]
+        let entry = facts.ledger[e]
+        let charge = facts.charges[c]
         if entry.currency != charge.currency {
-            flag(Discrepancy(kind: .currencyMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
-                            ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
-                            expectedCurrency: entry.currency, expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
-                            detail: "ledger books \(entry.money), the charge is \(charge.money)"))
+            flag(
+                Discrepancy(
+                    kind: .currencyMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                    ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
+                    expectedCurrency: entry.currency, expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
+                    detail: "ledger books \(entry.money), the charge is \(charge.money)"))
         } else if entry.amount != charge.amount {
-            flag(Discrepancy(kind: .amountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
-                            ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
-                            expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
-                            detail: "ledger books \(entry.money), the charge is \(charge.money)"))
+            flag(
+                Discrepancy(
+                    kind: .amountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                    ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
+                    expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
+                    detail: "ledger books \(entry.money), the charge is \(charge.money)"))
         }
-        record(rule, key: key, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(charge.id),
-               ledgerAmount: entry.money, stripeAmount: charge.money, occurredAt: charge.timestamp)
+        record(
+            rule, key: key, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(charge.id),
+            ledgerAmount: entry.money, stripeAmount: charge.money, occurredAt: charge.timestamp)
     }
 
     private func missingInStripe(_ entry: ReconcileFacts.Ledger, why: String) -> Discrepancy {
-        Discrepancy(kind: .missingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
-                    ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
-                    expected: entry.amount, actual: nil, occurredAt: entry.timestamp, detail: why)
+        Discrepancy(
+            kind: .missingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+            ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
+            expected: entry.amount, actual: nil, occurredAt: entry.timestamp, detail: why)
     }
 
     /// A payment charge's PaymentIntent, or the charge itself when it has none.
@@ -124,15 +136,19 @@ extension ReconciliationPass {
                 if matchedCharge[other] || !passed { seen.insert(self.intent(facts.charges[other])) }
             }
             if charge.order != IdTable.none, !seen.isEmpty, !seen.contains(intent) {
-                flag(Discrepancy(kind: .duplicateCharge, subjectId: ids.string(charge.id), orderId: ids.string(charge.order), ledgerEntryId: nil,
-                                stripeId: ids.string(charge.id), currency: charge.currency, expected: nil, actual: charge.amount,
-                                occurredAt: charge.timestamp,
-                                detail: "order \(ids.string(charge.order)) is already paid by \(seen.map(ids.string).sorted().joined(separator: ", ")); "
-                                    + "this charge on \(ids.string(intent)) is extra"))
+                flag(
+                    Discrepancy(
+                        kind: .duplicateCharge, subjectId: ids.string(charge.id), orderId: ids.string(charge.order), ledgerEntryId: nil,
+                        stripeId: ids.string(charge.id), currency: charge.currency, expected: nil, actual: charge.amount,
+                        occurredAt: charge.timestamp,
+                        detail: "order \(ids.string(charge.order)) is already paid by \(seen.map(ids.string).sorted().joined(separator: ", ")); "
+                            + "this charge on \(ids.string(intent)) is extra"))
             } else {
-                flag(Discrepancy(kind: .missingInLedger, subjectId: ids.string(charge.id), orderId: ids.optionalString(charge.order),
-                                ledgerEntryId: nil, stripeId: ids.string(charge.id), currency: charge.currency, expected: nil,
-                                actual: charge.amount, occurredAt: charge.timestamp, detail: "succeeded charge has no ledger payment"))
+                flag(
+                    Discrepancy(
+                        kind: .missingInLedger, subjectId: ids.string(charge.id), orderId: ids.optionalString(charge.order),
+                        ledgerEntryId: nil, stripeId: ids.string(charge.id), currency: charge.currency, expected: nil,
+                        actual: charge.amount, occurredAt: charge.timestamp, detail: "succeeded charge has no ledger payment"))
             }
         }
     }

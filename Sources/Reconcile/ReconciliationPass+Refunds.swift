@@ -7,8 +7,10 @@ extension ReconciliationPass {
     /// payment is one over_refund row, and its surplus rows are not also refund_missing_in_stripe.
     mutating func matchRefunds() {
         let refunds = facts.refunds
-        let stripeRefunds = Self.sorted(refunds, time: \.created,
-                                        tie: { ids.precedes(refunds[$0].id, refunds[$1].id) }).filter { refunds[$0].isEffective }
+        let stripeRefunds = Self.sorted(
+            refunds, time: \.created,
+            tie: { ids.precedes(refunds[$0].id, refunds[$1].id) }
+        ).filter { refunds[$0].isEffective }
         var refundById = IdMap<RefundIndex>(repeating: .none, count: ids.count)
         for r in stripeRefunds.reversed() { refundById[refunds[r].id] = r }
         var matched = FactColumn<ReconcileFacts.Refund, Bool>(repeating: false, count: refunds.count)
@@ -26,11 +28,13 @@ extension ReconciliationPass {
             matched[r] = true
             let refund = refunds[r]
             if refund.amount != entry.amount || refund.currency != entry.currency {
-                flag(Discrepancy(kind: .refundAmountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
-                                ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(entry.stripeId), currency: refund.currency,
-                                expectedCurrency: entry.currency == refund.currency ? nil : entry.currency,
-                                expected: entry.amount, actual: refund.amount, occurredAt: entry.timestamp,
-                                detail: "ledger books \(entry.money), the refund is \(refund.money)"))
+                flag(
+                    Discrepancy(
+                        kind: .refundAmountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                        ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(entry.stripeId), currency: refund.currency,
+                        expectedCurrency: entry.currency == refund.currency ? nil : entry.currency,
+                        expected: entry.amount, actual: refund.amount, occurredAt: entry.timestamp,
+                        detail: "ledger books \(entry.money), the refund is \(refund.money)"))
             }
             recordRefunds(.stripeId, key: entry.stripeId, entries: CollectionOfOne(e), refunds: CollectionOfOne(r))
         }
@@ -45,7 +49,7 @@ extension ReconciliationPass {
             // 1. All rows against all refunds of the order, by sum.
             if totalsAgree(rows, open.map { refunds[$0].money }) {
                 recordRefunds(.refundSum, key: order, entries: rows, refunds: open)
-                open.forEach { matched[$0] = true }
+                for r in open { matched[r] = true }
                 continue
             }
             // 2. One to one by equal amount, oldest first.
@@ -64,7 +68,7 @@ extension ReconciliationPass {
             // 3. What is left, by sum again.
             if totalsAgree(rows, open.map { refunds[$0].money }) {
                 recordRefunds(.refundSum, key: order, entries: rows, refunds: open)
-                open.forEach { matched[$0] = true }
+                for r in open { matched[r] = true }
                 rows = []
             }
             if !rows.isEmpty { leftover[order, default: []].append(contentsOf: rows) }
@@ -74,18 +78,23 @@ extension ReconciliationPass {
         for order in leftover.keys.sorted(by: ids.precedes) {
             for e in leftover[order]! {
                 let entry = ledger[e]
-                flag(Discrepancy(kind: .refundMissingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
-                                ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
-                                expected: entry.amount, actual: nil, occurredAt: entry.timestamp,
-                                detail: entry.stripeId == IdTable.none ? "no Stripe refund of order \(ids.string(entry.order)) left to match"
-                                    : "no Stripe refund \(ids.string(entry.stripeId))"))
+                flag(
+                    Discrepancy(
+                        kind: .refundMissingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
+                        ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
+                        expected: entry.amount, actual: nil, occurredAt: entry.timestamp,
+                        detail: entry.stripeId == IdTable.none
+                            ? "no Stripe refund of order \(ids.string(entry.order)) left to match"
+                            : "no Stripe refund \(ids.string(entry.stripeId))"))
             }
         }
         for r in stripeRefunds where !matched[r] {
             let refund = refunds[r]
-            flag(Discrepancy(kind: .refundMissingInLedger, subjectId: ids.string(refund.id), orderId: ids.string(refundOrder(refund)),
-                            ledgerEntryId: nil, stripeId: ids.string(refund.id), currency: refund.currency, expected: nil,
-                            actual: refund.amount, occurredAt: refund.timestamp, detail: "Stripe refund has no ledger refund"))
+            flag(
+                Discrepancy(
+                    kind: .refundMissingInLedger, subjectId: ids.string(refund.id), orderId: ids.string(refundOrder(refund)),
+                    ledgerEntryId: nil, stripeId: ids.string(refund.id), currency: refund.currency, expected: nil,
+                    actual: refund.amount, occurredAt: refund.timestamp, detail: "Stripe refund has no ledger refund"))
         }
     }
 
@@ -96,14 +105,17 @@ extension ReconciliationPass {
         return refund.metadataOrder != IdTable.none ? refund.metadataOrder : refund.id
     }
 
-    private mutating func recordRefunds(_ rule: Match.Rule, key: FactID, entries: some Collection<LedgerIndex>,
-                                        refunds: some Collection<RefundIndex>) {
+    private mutating func recordRefunds(
+        _ rule: Match.Rule, key: FactID, entries: some Collection<LedgerIndex>,
+        refunds: some Collection<RefundIndex>
+    ) {
         let first = facts.ledger[entries.first!]
         let stripe = refunds.map { facts.refunds[$0] }
-        record(rule, key: key, order: first.order, ledger: entries, stripe: stripe.map(\.id),
-               ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[$1].amount }, currency: first.currency),
-               stripeAmount: Money(minorUnits: stripe.reduce(0) { $0 + $1.amount }, currency: stripe[0].currency),
-               occurredAt: stripe.map(\.created).min()!.timestamp)
+        record(
+            rule, key: key, order: first.order, ledger: entries, stripe: stripe.map(\.id),
+            ledgerAmount: Money(minorUnits: entries.reduce(0) { $0 + facts.ledger[$1].amount }, currency: first.currency),
+            stripeAmount: Money(minorUnits: stripe.reduce(0) { $0 + $1.amount }, currency: stripe[0].currency),
+            occurredAt: stripe.map(\.created).min()!.timestamp)
     }
 
     /// One over_refund per order whose ledger refunds add up to more than it was paid; the order's
@@ -112,17 +124,22 @@ extension ReconciliationPass {
         let ledger = facts.ledger
         let refundsByOrder = Groups(ledgerRefunds, keyCount: ids.count, itemCount: ledger.count) { ledger[$0].order }
         // Only the payments of refunded orders are grouped: a tenth of the ledger, not all of it.
-        let paidByOrder = Groups(ledgerOrder.filter { ledger[$0].kind == .payment && refundsByOrder.first(ledger[$0].order) != nil },
-                                 keyCount: ids.count, itemCount: ledger.count) { ledger[$0].order }
+        let paidByOrder = Groups(
+            ledgerOrder.filter { ledger[$0].kind == .payment && refundsByOrder.first(ledger[$0].order) != nil },
+            keyCount: ids.count, itemCount: ledger.count
+        ) { ledger[$0].order }
         for first in ledgerRefunds where refundsByOrder.first(ledger[first].order) == first {
             let order = ledger[first].order
             let currency = ledger[first].currency
             let paid: Int64
             if let booked = Self.total(of: paidByOrder.items(order), in: currency, { (ledger[$0].currency, ledger[$0].amount) }) {
                 paid = booked
-            } else if let charged = Self.total(of: paymentsByOrder.items(order), in: currency, {
-                (facts.charges[$0].currency, facts.charges[$0].amount)
-            }) {
+            } else if let charged = Self.total(
+                of: paymentsByOrder.items(order), in: currency,
+                {
+                    (facts.charges[$0].currency, facts.charges[$0].amount)
+                })
+            {
                 paid = charged
             } else {
                 continue
@@ -130,24 +147,28 @@ extension ReconciliationPass {
             guard refundsByOrder.items(order).allSatisfy({ ledger[$0].currency == currency }) else { continue }
             var total: Int64 = 0
             var crossing: LedgerIndex?
-            for e in refundsByOrder.items(order) {  // oldest first, as `ledgerOrder`
+            for e in refundsByOrder.items(order) { // oldest first, as `ledgerOrder`
                 total += ledger[e].amount
                 if total > paid, crossing == nil { crossing = e }
             }
             guard let crossing else { continue }
             leftover[order] = nil
             let entry = ledger[crossing]
-            flag(Discrepancy(kind: .overRefund, subjectId: ids.string(order), orderId: ids.string(order), ledgerEntryId: ids.string(entry.entry),
-                            stripeId: nil, currency: currency, expected: paid, actual: total, occurredAt: entry.timestamp,
-                            detail: "ledger refunds total \(Money(minorUnits: total, currency: currency)) against a payment of "
-                                + "\(Money(minorUnits: paid, currency: currency))"))
+            flag(
+                Discrepancy(
+                    kind: .overRefund, subjectId: ids.string(order), orderId: ids.string(order), ledgerEntryId: ids.string(entry.entry),
+                    stripeId: nil, currency: currency, expected: paid, actual: total, occurredAt: entry.timestamp,
+                    detail: "ledger refunds total \(Money(minorUnits: total, currency: currency)) against a payment of "
+                        + "\(Money(minorUnits: paid, currency: currency))"))
         }
     }
 
     /// The sum of `items`' amounts when there is at least one and all are in `currency`; nil otherwise.
     private static func total<Fact>(of items: Groups<Fact>.Chain, in currency: Currency, _ amount: (FactIndex<Fact>) -> (Currency, Int64))
-        -> Int64? {
-        var sum: Int64 = 0, any = false
+        -> Int64?
+    {
+        var sum: Int64 = 0
+        var any = false
         for item in items {
             let (itemCurrency, value) = amount(item)
             guard itemCurrency == currency else { return nil }

@@ -8,10 +8,11 @@ public enum CSVReportWriter {
     public static func render(_ table: ReportTable) -> String {
         var text = CSVField.line(table.columns)
         for row in table.rows {
-            text += CSVField.line(row.map { cell in
-                if case let .text(value) = cell { return escapeFormula(value) }
-                return cell.csvText
-            })
+            text += CSVField.line(
+                row.map { cell in
+                    if case .text(let value) = cell { return escapeFormula(value) }
+                    return cell.csvText
+                })
         }
         return text
     }

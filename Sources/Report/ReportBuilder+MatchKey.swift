@@ -4,8 +4,9 @@ extension ReportBuilder {
     /// A match's key as people read it: the id, or "12.34 USD ±48h" for the amount-and-window rule.
     static func render(_ key: MatchKey) -> String {
         switch key {
-        case let .id(id): id
-        case let .amountWithin(amount, hours): "\(DecimalAmount.format(amount.minorUnits, currency: amount.currency)) \(amount.currency.code) ±\(hours)h"
+        case .id(let id): id
+        case .amountWithin(let amount, let hours):
+            "\(DecimalAmount.format(amount.minorUnits, currency: amount.currency)) \(amount.currency.code) ±\(hours)h"
         }
     }
 }

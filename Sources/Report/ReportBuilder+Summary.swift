@@ -8,30 +8,42 @@ extension ReportBuilder {
     /// The "Open discrepancies" rows come last so that the chart can point at one block.
     func summary(discrepancies: [TrackedDiscrepancy], matches: [Match]) throws(StoreError) -> ReportTable {
         var table = ReportTable(name: "Summary", fileName: "summary.csv", columns: Self.summaryColumns)
-        table.rows.append([.text("Period"), .text("\(period.firstDay) to \(period.lastDay)"), .empty, .empty, .empty, .empty, .empty,
-                           .text("time zone \(period.timeZoneName); generated \(localTime(now))")])
+        table.rows.append([
+            .text("Period"), .text("\(period.firstDay) to \(period.lastDay)"), .empty, .empty, .empty, .empty, .empty,
+            .text("time zone \(period.timeZoneName); generated \(localTime(now))"),
+        ])
         for total in try store.categoryTotals(from: period.start, to: period.end) {
             let note = total.category == "fee" ? "account fees without a source (Radar, billing): not checked against the schedule" : ""
-            table.rows.append([.text("Balance"), .text(total.category), .text(total.currency.code), .integer(Int64(total.count)),
-                               .money(total.gross, total.currency), .money(total.fee, total.currency), .money(total.net, total.currency),
-                               .text(note)])
+            table.rows.append([
+                .text("Balance"), .text(total.category), .text(total.currency.code), .integer(Int64(total.count)),
+                .money(total.gross, total.currency), .money(total.fee, total.currency), .money(total.net, total.currency),
+                .text(note),
+            ])
         }
         let ledgerCounts = try store.ledgerCounts(from: period.start, to: period.end)
         let ledgerTotal = ledgerCounts.values.reduce(0, +)
         let matchedEntries = Set(matches.flatMap(\.ledgerEntryIds)).count
         let ruleCounts = Dictionary(grouping: matches, by: \.rule).mapValues(\.count)
-        table.rows.append([.text("Matching"), .text("ledger entries in period"), .empty, .integer(Int64(ledgerTotal)),
-                           .empty, .empty, .empty, .text(ledgerCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))])
-        table.rows.append([.text("Matching"), .text("matches"), .empty, .integer(Int64(matches.count)), .empty, .empty, .empty,
-                           .text(ruleCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))])
-        table.rows.append([.text("Matching"), .text("match rate"), .empty, .integer(Int64(matchedEntries)), .empty, .empty, .empty,
-                           .text(Self.percent(matchedEntries, of: ledgerTotal) + " of ledger entries matched")])
+        table.rows.append([
+            .text("Matching"), .text("ledger entries in period"), .empty, .integer(Int64(ledgerTotal)),
+            .empty, .empty, .empty, .text(ledgerCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+        ])
+        table.rows.append([
+            .text("Matching"), .text("matches"), .empty, .integer(Int64(matches.count)), .empty, .empty, .empty,
+            .text(ruleCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")),
+        ])
+        table.rows.append([
+            .text("Matching"), .text("match rate"), .empty, .integer(Int64(matchedEntries)), .empty, .empty, .empty,
+            .text(Self.percent(matchedEntries, of: ledgerTotal) + " of ledger entries matched"),
+        ])
         let open = discrepancies.filter { $0.status == .open }
         let byKind = Dictionary(grouping: open, by: \.discrepancy.kind)
         for kind in DiscrepancyKind.allCases {
             let items = byKind[kind] ?? []
-            table.rows.append([.text("Open discrepancies"), .text(kind.rawValue), .empty, .integer(Int64(items.count)), .empty, .empty,
-                               .empty, .text("severity \(kind.severity.rawValue); one row per \(kind.subject)")])
+            table.rows.append([
+                .text("Open discrepancies"), .text(kind.rawValue), .empty, .integer(Int64(items.count)), .empty, .empty,
+                .empty, .text("severity \(kind.severity.rawValue); one row per \(kind.subject)"),
+            ])
         }
         return table
     }

@@ -47,13 +47,16 @@ public struct ReportBuilder {
     }
 
     func matchedTable(_ matches: [Match]) -> ReportTable {
-        var table = ReportTable(name: "Matched", fileName: "matched.csv", columns: [
-            "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
-            "stripe_currency", "stripe_amount", "occurred_at",
-        ])
+        var table = ReportTable(
+            name: "Matched", fileName: "matched.csv",
+            columns: [
+                "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
+                "stripe_currency", "stripe_amount", "occurred_at",
+            ])
         for m in matches {
             table.rows.append([
-                .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId), .text(m.ledgerEntryIds.joined(separator: " ")),
+                .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId),
+                .text(m.ledgerEntryIds.joined(separator: " ")),
                 .text(m.stripeIds.joined(separator: " ")), .text(m.ledgerAmount.currency.code),
                 .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
                 .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), .text(localTime(m.occurredAt)),
@@ -63,10 +66,12 @@ public struct ReportBuilder {
     }
 
     func payoutTable() throws(StoreError) -> ReportTable {
-        var table = ReportTable(name: "Payouts", fileName: "payouts.csv", columns: [
-            "payout_id", "created", "arrival_date", "status", "currency", "amount", "transaction_count", "transactions_net",
-            "difference", "check",
-        ])
+        var table = ReportTable(
+            name: "Payouts", fileName: "payouts.csv",
+            columns: [
+                "payout_id", "created", "arrival_date", "status", "currency", "amount", "transaction_count", "transactions_net",
+                "difference", "check",
+            ])
         for summary in try store.payoutSummaries(from: period.start, to: period.end) {
             let p = summary.payout
             let check = p.didFail ? "failed" : summary.transactionCount == 0 ? "not linked" : summary.difference == 0 ? "ok" : "mismatch"

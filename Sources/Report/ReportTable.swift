@@ -24,9 +24,9 @@ public enum ReportCell: Hashable, Sendable {
     /// Money as an exact decimal in major units (never through a Double).
     public var csvText: String {
         switch self {
-        case let .text(value): return value
-        case let .integer(value): return String(value)
-        case let .money(minor, currency): return DecimalAmount.format(minor, currency: currency)
+        case .text(let value): return value
+        case .integer(let value): return String(value)
+        case .money(let minor, let currency): return DecimalAmount.format(minor, currency: currency)
         case .empty: return ""
         }
     }

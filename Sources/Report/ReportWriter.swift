@@ -15,8 +15,9 @@ public enum ReportWriter {
             for table in tables {
                 let sheet = try workbook.add(table)
                 if table.name == "Summary", let rows = ReportBuilder.openDiscrepancyRows(in: table) {
-                    workbook.addColumnChart(on: sheet, title: "Open discrepancies by kind", dataSheet: table.name, labelColumn: 1,
-                                            valueColumn: 3, firstRow: rows.lowerBound, lastRow: rows.upperBound, at: (1, 9))
+                    workbook.addColumnChart(
+                        on: sheet, title: "Open discrepancies by kind", dataSheet: table.name, labelColumn: 1,
+                        valueColumn: 3, firstRow: rows.lowerBound, lastRow: rows.upperBound, at: (1, 9))
                 }
             }
             try workbook.close()

@@ -33,9 +33,9 @@ public final class XLSXWorkbook {
             for (column, cell) in row.enumerated() {
                 let c = lxw_col_t(column)
                 switch cell {
-                case let .text(value): worksheet_write_string(sheet, r, c, value, nil)
-                case let .integer(value): worksheet_write_number(sheet, r, c, Double(value), nil)
-                case let .money(minor, currency):
+                case .text(let value): worksheet_write_string(sheet, r, c, value, nil)
+                case .integer(let value): worksheet_write_number(sheet, r, c, Double(value), nil)
+                case .money(let minor, let currency):
                     // The one place money becomes a Double: a spreadsheet number, shown with exact decimals.
                     let decimals = DecimalAmount.shownDecimals(minor, currency: currency)
                     worksheet_write_number(sheet, r, c, Double(minor) / pow(10, Double(currency.apiExponent)), moneyFormat(decimals))
@@ -51,8 +51,10 @@ public final class XLSXWorkbook {
     }
 
     /// A column chart of one numeric column against a label column, placed on `sheet`.
-    public func addColumnChart(on sheet: UnsafeMutablePointer<lxw_worksheet>, title: String, dataSheet: String,
-                               labelColumn: Int, valueColumn: Int, firstRow: Int, lastRow: Int, at anchor: (row: Int, column: Int)) {
+    public func addColumnChart(
+        on sheet: UnsafeMutablePointer<lxw_worksheet>, title: String, dataSheet: String,
+        labelColumn: Int, valueColumn: Int, firstRow: Int, lastRow: Int, at anchor: (row: Int, column: Int)
+    ) {
         guard lastRow >= firstRow, let chart = workbook_add_chart(workbook, UInt8(LXW_CHART_COLUMN.rawValue)) else { return }
         let categories = Self.range(dataSheet, labelColumn, firstRow, lastRow)
         let values = Self.range(dataSheet, valueColumn, firstRow, lastRow)

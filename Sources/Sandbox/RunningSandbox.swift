@@ -1,6 +1,6 @@
-import SandboxData
 import Hummingbird
 import Logging
+import SandboxData
 import ServiceLifecycle
 
 /// A sandbox served in-process on a free loopback port, for `demo` and tests. `stop()` shuts it down.

@@ -29,15 +29,20 @@ struct SandboxIndex: Sendable {
         }
         let lists: [String: [Entry]] = [
             "balance_transactions": try entries(data.balanceTransactions, id: \.id.rawValue, created: \.created) {
-                ["type": $0.type.rawValue, "currency": $0.currency.stripeCode, "source": $0.source?.id ?? ""] },
+                ["type": $0.type.rawValue, "currency": $0.currency.stripeCode, "source": $0.source?.id ?? ""]
+            },
             "charges": try entries(data.charges, id: \.id.rawValue, created: \.created) {
-                ["payment_intent": $0.paymentIntent?.id ?? "", "currency": $0.currency.stripeCode] },
+                ["payment_intent": $0.paymentIntent?.id ?? "", "currency": $0.currency.stripeCode]
+            },
             "refunds": try entries(data.refunds, id: \.id.rawValue, created: \.created) {
-                ["charge": $0.charge?.id ?? "", "payment_intent": $0.paymentIntent?.id ?? ""] },
+                ["charge": $0.charge?.id ?? "", "payment_intent": $0.paymentIntent?.id ?? ""]
+            },
             "disputes": try entries(data.disputes, id: \.id.rawValue, created: \.created) {
-                ["charge": $0.charge?.id ?? "", "payment_intent": $0.paymentIntent?.id ?? ""] },
+                ["charge": $0.charge?.id ?? "", "payment_intent": $0.paymentIntent?.id ?? ""]
+            },
             "payouts": try entries(data.payouts, id: \.id.rawValue, created: \.created) {
-                ["status": $0.status.rawValue, "currency": $0.currency.stripeCode] },
+                ["status": $0.status.rawValue, "currency": $0.currency.stripeCode]
+            },
         ]
         var byId: [String: (list: String, entry: Entry)] = [:]
         for (list, items) in lists { for item in items { byId[item.id] = (list, item) } }

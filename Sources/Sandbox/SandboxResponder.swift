@@ -18,8 +18,9 @@ struct SandboxResponder: Sendable {
 
     func respond(path: String, query: SandboxQuery, authorization: String?) -> Reply {
         guard let authorization, authorization.hasPrefix("Bearer ") else {
-            return Self.error(401, type: "invalid_request_error", code: nil,
-                              message: "You did not provide an API key. Provide it in the Authorization header as a bearer token.")
+            return Self.error(
+                401, type: "invalid_request_error", code: nil,
+                message: "You did not provide an API key. Provide it in the Authorization header as a bearer token.")
         }
         let key = authorization.dropFirst("Bearer ".count)
         guard key.hasPrefix("sk_test_") || key.hasPrefix("rk_test_") else {
@@ -46,28 +47,32 @@ struct SandboxResponder: Sendable {
     private func list(_ name: String, query: SandboxQuery) -> Reply {
         let limitText = query["limit"] ?? "10"
         guard let limit = Int(limitText), (1...100).contains(limit) else {
-            return Self.error(400, type: "invalid_request_error", code: "parameter_invalid_integer",
-                              message: "Invalid limit: must be an integer between 1 and 100", param: "limit")
+            return Self.error(
+                400, type: "invalid_request_error", code: "parameter_invalid_integer",
+                message: "Invalid limit: must be an integer between 1 and 100", param: "limit")
         }
         var bounds: [(String, Int64)] = []
         for op in ["gt", "gte", "lt", "lte"] {
             guard let text = query["created[\(op)]"] else { continue }
             guard let value = Int64(text) else {
-                return Self.error(400, type: "invalid_request_error", code: "parameter_invalid_integer",
-                                  message: "Invalid integer: \(text)", param: "created[\(op)]")
+                return Self.error(
+                    400, type: "invalid_request_error", code: "parameter_invalid_integer",
+                    message: "Invalid integer: \(text)", param: "created[\(op)]")
             }
             bounds.append((op, value))
         }
         if let exact = query["created"] {
             guard let value = Int64(exact) else {
-                return Self.error(400, type: "invalid_request_error", code: "parameter_invalid_integer", message: "Invalid integer: \(exact)", param: "created")
+                return Self.error(
+                    400, type: "invalid_request_error", code: "parameter_invalid_integer", message: "Invalid integer: \(exact)", param: "created")
             }
             bounds += [("gte", value), ("lte", value)]
         }
         var members: Set<String>?
         if let payout = query["payout"] {
             guard name == "balance_transactions", let set = index.payoutMembers[payout] else {
-                return Self.error(404, type: "invalid_request_error", code: "resource_missing", message: "No such payout: '\(payout)'", param: "payout")
+                return Self.error(
+                    404, type: "invalid_request_error", code: "resource_missing", message: "No such payout: '\(payout)'", param: "payout")
             }
             members = set
         }

@@ -14,14 +14,17 @@ extension AccountBuilder {
             exchangeRate: rate, created: created, availableOn: created, type: .adjustment, reportingCategory: "dispute",
             source: ExpandableID(disputeId.rawValue), description: "Chargeback withdrawal for \(charge.id)")
         transactions.append(transaction)
-        disputes.append(Dispute(id: disputeId, amount: plan.amount, currency: plan.currency, charge: charge.id.rawValue,
-                                paymentIntent: charge.paymentIntent?.id, status: .needsResponse, reason: "fraudulent",
-                                created: created, balanceTransactions: [transaction]))
+        disputes.append(
+            Dispute(
+                id: disputeId, amount: plan.amount, currency: plan.currency, charge: charge.id.rawValue,
+                paymentIntent: charge.paymentIntent?.id, status: .needsResponse, reason: "fraudulent",
+                created: created, balanceTransactions: [transaction]))
         if plan.planted == .disputeUnrecorded {
             plant(.disputeUnrecorded, disputeId.rawValue, "dispute never booked")
             return
         }
-        addLedger("le-\(plan.orderId)-d", plan, type: "dispute", amount: plan.amount, currency: plan.currency,
-                  stripeId: random.chance(70) ? disputeId.rawValue : nil, at: created + random.int(60...86_400))
+        addLedger(
+            "le-\(plan.orderId)-d", plan, type: "dispute", amount: plan.amount, currency: plan.currency,
+            stripeId: random.chance(70) ? disputeId.rawValue : nil, at: created + random.int(60...86_400))
     }
 }

@@ -8,14 +8,17 @@ extension AccountBuilder {
         for n in 0..<count {
             let index = configuration.orders + n
             let created = windowStart + Int64(n + 1) * (windowEnd - windowStart) / Int64(count + 2)
-            let plan = OrderPlan(index: index, currency: .usd, amount: random.int(1_000...90_000), created: created, ledgerDelay: 30,
-                                 idStyle: .none, failedFirst: true, refund: .none, disputed: false, planted: .missingInStripe)
+            let plan = OrderPlan(
+                index: index, currency: .usd, amount: random.int(1_000...90_000), created: created, ledgerDelay: 30,
+                idStyle: .none, failedFirst: true, refund: .none, disputed: false, planted: .missingInStripe)
             var stripeId: String?
             if n % 2 == 0 {
                 let intent = random.id("pi_")
-                charges.append(Charge(id: ChargeID(random.id("ch_")), amount: plan.amount, currency: .usd, status: .failed,
-                                      captured: false, created: created, paymentIntent: intent, balanceTransaction: nil,
-                                      metadata: ["order_id": plan.orderId], failureCode: "card_declined"))
+                charges.append(
+                    Charge(
+                        id: ChargeID(random.id("ch_")), amount: plan.amount, currency: .usd, status: .failed,
+                        captured: false, created: created, paymentIntent: intent, balanceTransaction: nil,
+                        metadata: ["order_id": plan.orderId], failureCode: "card_declined"))
                 stripeId = intent
             }
             let entryId = "le-\(plan.orderId)-p"
@@ -31,10 +34,11 @@ extension AccountBuilder {
             let (_, _, dayOfMonth) = ISO8601Time.civil(fromDays: day)
             if dayOfMonth == 1 || day == firstDay {
                 let amount = -(500 + random.int(0...4_500))
-                transactions.append(BalanceTransaction(
-                    id: BalanceTransactionID(random.id("txn_")), amount: amount, currency: .usd, net: amount, fee: 0,
-                    feeDetails: [], created: day * 86_400 + 3_600, availableOn: day * 86_400 + 3_600, type: .stripeFee,
-                    reportingCategory: "fee", source: nil, description: "Radar (monthly)"))
+                transactions.append(
+                    BalanceTransaction(
+                        id: BalanceTransactionID(random.id("txn_")), amount: amount, currency: .usd, net: amount, fee: 0,
+                        feeDetails: [], created: day * 86_400 + 3_600, availableOn: day * 86_400 + 3_600, type: .stripeFee,
+                        reportingCategory: "fee", source: nil, description: "Radar (monthly)"))
             }
             day += 1
         }

@@ -9,12 +9,15 @@ extension AccountBuilder {
         let intent = random.id("pi_")
         if plan.failedFirst {
             // A declined attempt on the same PaymentIntent, then the retry that succeeds: not a duplicate.
-            charges.append(Charge(id: ChargeID(random.id("ch_")), amount: plan.amount, currency: plan.currency, status: .failed,
-                                  captured: false, created: plan.created - 60, paymentIntent: intent, balanceTransaction: nil,
-                                  metadata: ["order_id": plan.orderId], failureCode: "card_declined"))
+            charges.append(
+                Charge(
+                    id: ChargeID(random.id("ch_")), amount: plan.amount, currency: plan.currency, status: .failed,
+                    captured: false, created: plan.created - 60, paymentIntent: intent, balanceTransaction: nil,
+                    metadata: ["order_id": plan.orderId], failureCode: "card_declined"))
         }
-        let charge = addCharge(plan, intent: intent, at: plan.created, feeDelta: plan.planted == .feeMismatch ? 7 : 0,
-                               withOrder: !plan.orderlessCharge)
+        let charge = addCharge(
+            plan, intent: intent, at: plan.created, feeDelta: plan.planted == .feeMismatch ? 7 : 0,
+            withOrder: !plan.orderlessCharge)
         if plan.planted == .feeMismatch {
             plant(.feeMismatch, charge.balanceTransaction!.id, "fee 7 minor units above the schedule")
         }
@@ -34,17 +37,19 @@ extension AccountBuilder {
         let settlement = SandboxPricing.settlementCurrency(for: plan.currency)
         let (settled, rate) = settle(plan.amount, plan.currency, at: created)
         let fee = SandboxPricing.chargeFee(settled: settled, presentment: plan.currency) + feeDelta
-        transactions.append(BalanceTransaction(
-            id: transactionId, amount: settled, currency: settlement, net: settled - fee, fee: fee,
-            feeDetails: [FeeDetail(amount: fee, currency: settlement, type: "stripe_fee", description: "Stripe processing fees")],
-            exchangeRate: rate, created: created, availableOn: created + 2 * 86_400, type: .charge,
-            reportingCategory: "charge", source: ExpandableID(chargeId.rawValue), description: "Order \(plan.orderId)"))
+        transactions.append(
+            BalanceTransaction(
+                id: transactionId, amount: settled, currency: settlement, net: settled - fee, fee: fee,
+                feeDetails: [FeeDetail(amount: fee, currency: settlement, type: "stripe_fee", description: "Stripe processing fees")],
+                exchangeRate: rate, created: created, availableOn: created + 2 * 86_400, type: .charge,
+                reportingCategory: "charge", source: ExpandableID(chargeId.rawValue), description: "Order \(plan.orderId)"))
         let last4 = ["4242", "5556", "0005", "1117"][Int(random.next() % 4)]
         let brand = ["visa", "mastercard", "amex", "discover"][Int(random.next() % 4)]
-        let charge = Charge(id: chargeId, amount: plan.amount, currency: plan.currency, status: .succeeded, created: created,
-                            paymentIntent: intent, balanceTransaction: transactionId.rawValue,
-                            metadata: withOrder ? ["order_id": plan.orderId, "supplier_id": plan.supplierId] : ["supplier_id": plan.supplierId],
-                            card: PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: last4)))
+        let charge = Charge(
+            id: chargeId, amount: plan.amount, currency: plan.currency, status: .succeeded, created: created,
+            paymentIntent: intent, balanceTransaction: transactionId.rawValue,
+            metadata: withOrder ? ["order_id": plan.orderId, "supplier_id": plan.supplierId] : ["supplier_id": plan.supplierId],
+            card: PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: last4)))
         charges.append(charge)
         return charge
     }
@@ -75,7 +80,8 @@ extension AccountBuilder {
         case .charge: stripeId = charge.id.rawValue
         case .none: stripeId = nil
         }
-        addLedger(entryId, plan, type: "payment", amount: amount, currency: currency, stripeId: stripeId,
-                  at: plan.created + plan.ledgerDelay, currencyText: currencyText)
+        addLedger(
+            entryId, plan, type: "payment", amount: amount, currency: currency, stripeId: stripeId,
+            at: plan.created + plan.ledgerDelay, currencyText: currencyText)
     }
 }

@@ -33,7 +33,9 @@ extension AccountBuilder {
                 returned[currency] = back.filter { ($0.availableOn ?? $0.created) > at }
                 payoutNumber += 1
                 // Planting spreads over the window: every 7th payout, alternating kinds, until each has its share.
-                let planted: DiscrepancyKind? = payoutNumber % 7 == 3 && plantedCount(.payoutMismatch) < perKind ? .payoutMismatch
+                let planted: DiscrepancyKind? =
+                    payoutNumber % 7 == 3 && plantedCount(.payoutMismatch) < perKind
+                    ? .payoutMismatch
                     : payoutNumber % 7 == 5 && plantedCount(.payoutFailed) < perKind && day < lastDay ? .payoutFailed : nil
                 if let failure = addPayout(currency: currency, due: due, net: net, at: at, planted: planted) {
                     returned[currency, default: []].append(failure)
@@ -46,8 +48,10 @@ extension AccountBuilder {
     private func plantedCount(_ kind: DiscrepancyKind) -> Int { truth.count { $0.kind == kind.rawValue } }
 
     /// Adds the payout and its links; returns the payout_failure transaction when it failed.
-    private mutating func addPayout(currency: Currency, due: [BalanceTransaction], net: Int64, at: Int64,
-                                    planted: DiscrepancyKind?) -> BalanceTransaction? {
+    private mutating func addPayout(
+        currency: Currency, due: [BalanceTransaction], net: Int64, at: Int64,
+        planted: DiscrepancyKind?
+    ) -> BalanceTransaction? {
         let payoutId = PayoutID(random.id("po_"))
         let amount = planted == .payoutMismatch ? net - (currency == .jpy ? 100 : 1_000) : net
         let own = BalanceTransaction(
@@ -65,13 +69,17 @@ extension AccountBuilder {
                 source: ExpandableID(payoutId.rawValue), description: "Payout failure")
             transactions.append(returned)
             failure = returned
-            payouts.append(Payout(id: payoutId, amount: amount, currency: currency, status: .failed, created: at, arrivalDate: arrival,
-                                  balanceTransaction: own.id.rawValue, failureBalanceTransaction: returned.id.rawValue,
-                                  failureCode: "account_closed", failureMessage: "The bank account has been closed"))
+            payouts.append(
+                Payout(
+                    id: payoutId, amount: amount, currency: currency, status: .failed, created: at, arrivalDate: arrival,
+                    balanceTransaction: own.id.rawValue, failureBalanceTransaction: returned.id.rawValue,
+                    failureCode: "account_closed", failureMessage: "The bank account has been closed"))
             plant(.payoutFailed, payoutId.rawValue, "bank returned the payout")
         } else {
-            payouts.append(Payout(id: payoutId, amount: amount, currency: currency, status: arrival < windowEnd ? .paid : .inTransit,
-                                  created: at, arrivalDate: arrival, balanceTransaction: own.id.rawValue))
+            payouts.append(
+                Payout(
+                    id: payoutId, amount: amount, currency: currency, status: arrival < windowEnd ? .paid : .inTransit,
+                    created: at, arrivalDate: arrival, balanceTransaction: own.id.rawValue))
             if planted == .payoutMismatch { plant(.payoutMismatch, payoutId.rawValue, "payout amount differs from its transactions") }
         }
         return failure

@@ -41,8 +41,10 @@ extension AccountBuilder {
             let refundDraw = random.next() % 100
             let refund: OrderPlan.RefundPattern = refundDraw < 5 ? .full : refundDraw < 13 ? .partial : refundDraw < 18 ? .split : .none
             let disputed = refund == .none && random.chance(2)
-            plans.append(OrderPlan(index: index, currency: currency, amount: amount, created: created, ledgerDelay: ledgerDelay,
-                                   idStyle: style, failedFirst: failedFirst, refund: refund, disputed: disputed, planted: nil))
+            plans.append(
+                OrderPlan(
+                    index: index, currency: currency, amount: amount, created: created, ledgerDelay: ledgerDelay,
+                    idStyle: style, failedFirst: failedFirst, refund: refund, disputed: disputed, planted: nil))
         }
         assignPlanted(&plans)
         return plans
@@ -59,18 +61,24 @@ extension AccountBuilder {
         for i in stride(from: eligible.count - 1, to: 0, by: -1) {
             eligible.swapAt(i, Int(random.next() % UInt64(i + 1)))
         }
-        let kinds: [DiscrepancyKind] = [.missingInLedger, .amountMismatch, .currencyMismatch, .duplicateCharge, .feeMismatch,
-                                        .refundMissingInLedger, .refundMissingInStripe, .refundAmountMismatch, .overRefund,
-                                        .disputeUnrecorded]
+        let kinds: [DiscrepancyKind] = [
+            .missingInLedger, .amountMismatch, .currencyMismatch, .duplicateCharge, .feeMismatch,
+            .refundMissingInLedger, .refundMissingInStripe, .refundAmountMismatch, .overRefund,
+            .disputeUnrecorded,
+        ]
         var cursor = eligible.makeIterator()
         var deferred: [Int] = []
         for kind in kinds {
             var assigned = 0
             while assigned < perKind {
                 let i: Int
-                if kind != .currencyMismatch, let waiting = deferred.popLast() { i = waiting }
-                else if let next = cursor.next() { i = next }
-                else { break }
+                if kind != .currencyMismatch, let waiting = deferred.popLast() {
+                    i = waiting
+                } else if let next = cursor.next() {
+                    i = next
+                } else {
+                    break
+                }
                 // A currency mismatch is booked in the other of USD/EUR, which needs a two-decimal charge.
                 if kind == .currencyMismatch, plans[i].currency != .usd, plans[i].currency != .eur {
                     deferred.append(i)

@@ -6,8 +6,9 @@ extension AccountBuilder {
         if plan.planted == .refundMissingInStripe {
             let entryId = "le-\(plan.orderId)-r1"
             let fakeId = plan.index % 2 == 0 ? random.id("re_") : nil
-            addLedger(entryId, plan, type: "refund", amount: fraction(plan, 30), currency: plan.currency, stripeId: fakeId,
-                      at: plan.created + 3 * 86_400)
+            addLedger(
+                entryId, plan, type: "refund", amount: fraction(plan, 30), currency: plan.currency, stripeId: fakeId,
+                at: plan.created + 3 * 86_400)
             plant(.refundMissingInStripe, entryId, "refund booked that Stripe never made")
             return
         }
@@ -36,27 +37,31 @@ extension AccountBuilder {
             plant(.refundMissingInLedger, made[0].id.rawValue, "refund never booked")
         case .refundAmountMismatch?:
             let entryId = "le-\(plan.orderId)-r1"
-            addLedger(entryId, plan, type: "refund", amount: made[0].amount + 10, currency: plan.currency,
-                      stripeId: made[0].id.rawValue, at: bookedAt)
+            addLedger(
+                entryId, plan, type: "refund", amount: made[0].amount + 10, currency: plan.currency,
+                stripeId: made[0].id.rawValue, at: bookedAt)
             plant(.refundAmountMismatch, entryId, "refund booked 10 minor units too high")
         case .overRefund?:
             // The full refund booked twice: both rows carry the id, or neither does.
             let withId = plan.index % 2 == 0
             for n in 1...2 {
-                addLedger("le-\(plan.orderId)-r\(n)", plan, type: "refund", amount: made[0].amount, currency: plan.currency,
-                          stripeId: withId ? made[0].id.rawValue : nil, at: bookedAt + Int64(n))
+                addLedger(
+                    "le-\(plan.orderId)-r\(n)", plan, type: "refund", amount: made[0].amount, currency: plan.currency,
+                    stripeId: withId ? made[0].id.rawValue : nil, at: bookedAt + Int64(n))
             }
             plant(.overRefund, plan.orderId, "full refund booked twice")
         default:
             if made.count > 1, plan.index % 2 == 0 {
                 // Two partial refunds booked as one row: matched by their sum.
-                addLedger("le-\(plan.orderId)-r1", plan, type: "refund", amount: made.reduce(0) { $0 + $1.amount },
-                          currency: plan.currency, stripeId: nil, at: bookedAt)
+                addLedger(
+                    "le-\(plan.orderId)-r1", plan, type: "refund", amount: made.reduce(0) { $0 + $1.amount },
+                    currency: plan.currency, stripeId: nil, at: bookedAt)
             } else {
                 for (n, refund) in made.enumerated() {
                     let withId = random.chance(50) && !plan.orderlessCharge
-                    addLedger("le-\(plan.orderId)-r\(n + 1)", plan, type: "refund", amount: refund.amount, currency: plan.currency,
-                              stripeId: withId ? refund.id.rawValue : nil, at: refund.created + random.int(60...7_200))
+                    addLedger(
+                        "le-\(plan.orderId)-r\(n + 1)", plan, type: "refund", amount: refund.amount, currency: plan.currency,
+                        stripeId: withId ? refund.id.rawValue : nil, at: refund.created + random.int(60...7_200))
                 }
             }
         }
@@ -66,14 +71,16 @@ extension AccountBuilder {
         let refundId = RefundID(random.id("re_"))
         let transactionId = BalanceTransactionID(random.id("txn_"))
         let (settled, rate) = settle(-amount, plan.currency, at: created)
-        transactions.append(BalanceTransaction(
-            id: transactionId, amount: settled, currency: SandboxPricing.settlementCurrency(for: plan.currency), net: settled,
-            fee: 0, feeDetails: [], exchangeRate: rate, created: created, availableOn: created, type: .refund,
-            reportingCategory: "refund", source: ExpandableID(refundId.rawValue), description: "REFUND FOR CHARGE"))
-        let refund = Refund(id: refundId, amount: amount, currency: plan.currency, charge: charge.id.rawValue,
-                            paymentIntent: charge.paymentIntent?.id, status: .succeeded, created: created,
-                            balanceTransaction: transactionId.rawValue, reason: "requested_by_customer",
-                            metadata: plan.orderlessCharge ? ["order_id": plan.orderId] : [:])
+        transactions.append(
+            BalanceTransaction(
+                id: transactionId, amount: settled, currency: SandboxPricing.settlementCurrency(for: plan.currency), net: settled,
+                fee: 0, feeDetails: [], exchangeRate: rate, created: created, availableOn: created, type: .refund,
+                reportingCategory: "refund", source: ExpandableID(refundId.rawValue), description: "REFUND FOR CHARGE"))
+        let refund = Refund(
+            id: refundId, amount: amount, currency: plan.currency, charge: charge.id.rawValue,
+            paymentIntent: charge.paymentIntent?.id, status: .succeeded, created: created,
+            balanceTransaction: transactionId.rawValue, reason: "requested_by_customer",
+            metadata: plan.orderlessCharge ? ["order_id": plan.orderId] : [:])
         refunds.append(refund)
         return refund
     }

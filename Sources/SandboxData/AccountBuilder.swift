@@ -29,8 +29,9 @@ struct AccountBuilder {
 
     func account() -> SandboxAccount {
         SandboxAccount(
-            stripe: StripeAccountData(balanceTransactions: transactions, charges: charges, refunds: refunds, disputes: disputes,
-                                      payouts: payouts, payoutLinks: links),
+            stripe: StripeAccountData(
+                balanceTransactions: transactions, charges: charges, refunds: refunds, disputes: disputes,
+                payouts: payouts, payoutLinks: links),
             ledger: ledger, truth: truth.sorted(),
             firstDay: ISO8601Time.formatDay(firstDay), lastDay: ISO8601Time.formatDay(lastDay))
     }
@@ -63,13 +64,16 @@ struct AccountBuilder {
         }
     }
 
-    mutating func addLedger(_ entryId: String, _ plan: OrderPlan, type: String, amount: Int64, currency: Currency,
-                            stripeId: String?, at seconds: Int64, currencyText: String? = nil) {
+    mutating func addLedger(
+        _ entryId: String, _ plan: OrderPlan, type: String, amount: Int64, currency: Currency,
+        stripeId: String?, at seconds: Int64, currencyText: String? = nil
+    ) {
         let memo = random.chance(10) ? "Invoice \(plan.index + 1), \"rush\"\nsecond line" : "order \(plan.orderId)"
-        ledger.append(SandboxLedgerRow(
-            entryId: entryId, orderId: plan.orderId, type: type,
-            amount: DecimalAmount.format(amount, currency: currency),
-            currency: currencyText ?? (random.chance(20) ? currency.code.lowercased() : currency.code),
-            stripeId: stripeId ?? "", createdAt: ledgerTime(seconds), supplierId: plan.supplierId, memo: memo))
+        ledger.append(
+            SandboxLedgerRow(
+                entryId: entryId, orderId: plan.orderId, type: type,
+                amount: DecimalAmount.format(amount, currency: currency),
+                currency: currencyText ?? (random.chance(20) ? currency.code.lowercased() : currency.code),
+                stripeId: stripeId ?? "", createdAt: ledgerTime(seconds), supplierId: plan.supplierId, memo: memo))
     }
 }

@@ -11,7 +11,11 @@ public struct PlantedDiscrepancy: Hashable, Sendable, Codable, Comparable {
         self.kind = kind.rawValue; self.subjectId = subjectId; self.note = note
     }
 
-    enum CodingKeys: String, CodingKey { case kind, subjectId = "subject_id", note }
+    enum CodingKeys: String, CodingKey {
+        case kind
+        case subjectId = "subject_id"
+        case note
+    }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.kind, lhs.subjectId) < (rhs.kind, rhs.subjectId) }
 }

@@ -6,8 +6,10 @@ extension SandboxAccount {
     public func ledgerCSV() -> String {
         var text = CSVField.line(["entry_id", "order_id", "type", "amount", "currency", "stripe_id", "created_at", "supplier_id", "memo"])
         for row in ledger {
-            text += CSVField.line([row.entryId, row.orderId, row.type, row.amount, row.currency, row.stripeId, row.createdAt,
-                                   row.supplierId, row.memo])
+            text += CSVField.line([
+                row.entryId, row.orderId, row.type, row.amount, row.currency, row.stripeId, row.createdAt,
+                row.supplierId, row.memo,
+            ])
         }
         return text
     }
@@ -18,7 +20,11 @@ extension SandboxAccount {
             let firstDay: String
             let lastDay: String
             let discrepancies: [PlantedDiscrepancy]
-            enum CodingKeys: String, CodingKey { case firstDay = "first_day", lastDay = "last_day", discrepancies }
+            enum CodingKeys: String, CodingKey {
+                case firstDay = "first_day"
+                case lastDay = "last_day"
+                case discrepancies
+            }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

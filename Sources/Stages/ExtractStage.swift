@@ -12,7 +12,8 @@ public struct ExtractStage {
     public init(runner: StageRunner, logger: Logger = Logger(label: "payrecon")) { self.runner = runner; self.logger = logger }
 
     public func run(apiBase: String, key: APIKey, options: StripeExtractor.Options, requestsPerSecond: Double?) async throws
-        -> StripeExtractor.Summary {
+        -> StripeExtractor.Summary
+    {
         let client = StripeClient(baseURL: apiBase, apiKey: key, requestsPerSecond: requestsPerSecond, logger: logger)
         let extractor = StripeExtractor(client: client, store: runner.store, logger: logger)
         return try await runner.run("extract", parameters: "api_base=\(apiBase) full=\(options.full)") { _ in

@@ -13,9 +13,11 @@ public struct ReconcileStage {
         public var settlementWindowSeconds: Int64
         public var matchWindowSeconds: Int64
 
-        public init(feeSchedule: FeeSchedule = .standard, marginSeconds: Int64 = Defaults.marginHours * 3_600,
-                    settlementWindowSeconds: Int64 = Defaults.settlementWindowHours * 3_600,
-                    matchWindowSeconds: Int64 = Defaults.matchWindowHours * 3_600) {
+        public init(
+            feeSchedule: FeeSchedule = .standard, marginSeconds: Int64 = Defaults.marginHours * 3_600,
+            settlementWindowSeconds: Int64 = Defaults.settlementWindowHours * 3_600,
+            matchWindowSeconds: Int64 = Defaults.matchWindowHours * 3_600
+        ) {
             self.feeSchedule = feeSchedule; self.marginSeconds = marginSeconds
             self.settlementWindowSeconds = settlementWindowSeconds; self.matchWindowSeconds = matchWindowSeconds
         }
@@ -41,21 +43,26 @@ public struct ReconcileStage {
             var timings = Timings()
             let clock = ContinuousClock()
             var started = clock.now
-            let facts = try store.loadFacts(from: period.start.adding(seconds: -options.marginSeconds),
-                                            to: period.end.adding(seconds: options.marginSeconds))
-            let parameters = ReconcileParameters(periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
-                                                 matchWindowSeconds: options.matchWindowSeconds, now: now,
-                                                 settlementWindowSeconds: options.settlementWindowSeconds)
+            let facts = try store.loadFacts(
+                from: period.start.adding(seconds: -options.marginSeconds),
+                to: period.end.adding(seconds: options.marginSeconds))
+            let parameters = ReconcileParameters(
+                periodStart: period.start, periodEnd: period.end, feeSchedule: options.feeSchedule,
+                matchWindowSeconds: options.matchWindowSeconds, now: now,
+                settlementWindowSeconds: options.settlementWindowSeconds)
             timings.load = started.duration(to: clock.now)
             started = clock.now
             let result = Reconciler.reconcile(facts, parameters)
             timings.match = started.duration(to: clock.now)
             started = clock.now
-            try store.saveReconciliation(runId: run, start: period.start, end: period.end, matches: result.matches,
-                                         discrepancies: result.discrepancies, pending: result.pending, at: now)
+            try store.saveReconciliation(
+                runId: run, start: period.start, end: period.end, matches: result.matches,
+                discrepancies: result.discrepancies, pending: result.pending, at: now)
             timings.write = started.duration(to: clock.now)
-            return .init((result, timings), summary: "matches=\(result.matches.count) discrepancies=\(result.discrepancies.count) "
-                         + "pending=\(result.pending.count) (\(timings))")
+            return .init(
+                (result, timings),
+                summary: "matches=\(result.matches.count) discrepancies=\(result.discrepancies.count) "
+                    + "pending=\(result.pending.count) (\(timings))")
         }
     }
 }

@@ -6,7 +6,11 @@ import Foundation
 /// and a Retry-After. Then one trial call is let through (half-open); its outcome closes or
 /// reopens the breaker.
 public actor CircuitBreaker {
-    public enum State: Equatable, Sendable { case closed, open(until: ContinuousClock.Instant), halfOpen }
+    public enum State: Equatable, Sendable {
+        case closed
+        case open(until: ContinuousClock.Instant)
+        case halfOpen
+    }
 
     public let failureThreshold: Int
     public let cooldown: Duration
@@ -24,7 +28,7 @@ public actor CircuitBreaker {
         switch state {
         case .closed:
             return
-        case let .open(until):
+        case .open(let until):
             let now = ContinuousClock.now
             guard now >= until else { throw CircuitOpenError(path: path, retryAfter: now.duration(to: until)) }
             state = .halfOpen

@@ -16,8 +16,10 @@ public actor RateLimiter {
             let now = ContinuousClock.now
             let elapsed = last.duration(to: now)
             last = now
-            tokens = min(ratePerSecond, tokens + Double(elapsed.components.seconds) * ratePerSecond
-                + Double(elapsed.components.attoseconds) / 1e18 * ratePerSecond)
+            tokens = min(
+                ratePerSecond,
+                tokens + Double(elapsed.components.seconds) * ratePerSecond
+                    + Double(elapsed.components.attoseconds) / 1e18 * ratePerSecond)
             if tokens >= 1 {
                 tokens -= 1
                 return

@@ -8,8 +8,10 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Duration
     public var rateLimitPatience: Duration
 
-    public init(maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(250), maxDelay: Duration = .seconds(8),
-                rateLimitPatience: Duration = .seconds(600)) {
+    public init(
+        maxAttempts: Int = 6, baseDelay: Duration = .milliseconds(250), maxDelay: Duration = .seconds(8),
+        rateLimitPatience: Duration = .seconds(600)
+    ) {
         self.maxAttempts = maxAttempts; self.baseDelay = baseDelay; self.maxDelay = maxDelay; self.rateLimitPatience = rateLimitPatience
     }
 

@@ -4,7 +4,8 @@ extension StripeClient {
     /// Every object of a list endpoint, newest first, following `starting_after` cursors
     /// until `has_more` is false. Pages are 100 objects, Stripe's maximum.
     public func list<T: Codable & Sendable & Identifiable>(_ path: String, query: [(String, String)] = [], of type: T.Type = T.self)
-        -> AsyncThrowingStream<[T], any Error> where T.ID: CustomStringConvertible {
+        -> AsyncThrowingStream<[T], any Error> where T.ID: CustomStringConvertible
+    {
         AsyncThrowingStream { continuation in
             let task = Task {
                 do {
@@ -30,7 +31,8 @@ extension StripeClient {
 
     /// Collects a whole list.
     public func listAll<T: Codable & Sendable & Identifiable>(_ path: String, query: [(String, String)] = [], of type: T.Type = T.self)
-        async throws -> [T] where T.ID: CustomStringConvertible {
+        async throws -> [T] where T.ID: CustomStringConvertible
+    {
         var all: [T] = []
         for try await page in list(path, query: query, of: T.self) { all += page }
         return all

@@ -18,9 +18,11 @@ public final class StripeClient: Sendable {
     /// Shared by every request of this client: after repeated failures it fails calls at once.
     public let breaker: CircuitBreaker
 
-    public init(baseURL: String = "https://api.stripe.com", apiKey: APIKey, retry: RetryPolicy = RetryPolicy(),
-                requestsPerSecond: Double? = nil, timeout: TimeAmount = .seconds(60),
-                breaker: CircuitBreaker = CircuitBreaker(), logger: Logger) {
+    public init(
+        baseURL: String = "https://api.stripe.com", apiKey: APIKey, retry: RetryPolicy = RetryPolicy(),
+        requestsPerSecond: Double? = nil, timeout: TimeAmount = .seconds(60),
+        breaker: CircuitBreaker = CircuitBreaker(), logger: Logger
+    ) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.apiKey = apiKey
         self.retry = retry
@@ -39,8 +41,10 @@ public final class StripeClient: Sendable {
     /// POSTs a form to `path` with an `Idempotency-Key` that every retry reuses, so a retried
     /// create never creates twice. Derive the key from what the call is about (a quote, a refund
     /// request), not from the moment.
-    public func post<T: Decodable>(_ path: String, form: [(String, String)], idempotencyKey: String,
-                                   as type: T.Type = T.self) async throws -> T {
+    public func post<T: Decodable>(
+        _ path: String, form: [(String, String)], idempotencyKey: String,
+        as type: T.Type = T.self
+    ) async throws -> T {
         try Self.decode(try await send(.POST, path: path, form: form, idempotencyKey: idempotencyKey), path: path)
     }
 
@@ -48,15 +52,18 @@ public final class StripeClient: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
-            throw StripeError(status: 200, type: "decoding_error", code: nil,
-                              message: "unexpected response shape: \(Self.describe(error))", path: path, requestId: nil)
+            throw StripeError(
+                status: 200, type: "decoding_error", code: nil,
+                message: "unexpected response shape: \(Self.describe(error))", path: path, requestId: nil)
         }
     }
 
     /// One logical call: the breaker decides whether to try at all, and learns how the call ended
     /// (a Stripe answer such as a card decline is the API working, not failing).
-    func send(_ method: HTTPMethod, path: String, query: [(String, String)] = [], form: [(String, String)]? = nil,
-              idempotencyKey: String? = nil) async throws -> Data {
+    func send(
+        _ method: HTTPMethod, path: String, query: [(String, String)] = [], form: [(String, String)]? = nil,
+        idempotencyKey: String? = nil
+    ) async throws -> Data {
         try await breaker.admit(path: path)
         do {
             let data = try await attempt(method, path: path, query: query, form: form, idempotencyKey: idempotencyKey)
@@ -71,8 +78,10 @@ public final class StripeClient: Sendable {
         }
     }
 
-    func attempt(_ method: HTTPMethod, path: String, query: [(String, String)], form: [(String, String)]?,
-                 idempotencyKey: String?) async throws -> Data {
+    func attempt(
+        _ method: HTTPMethod, path: String, query: [(String, String)], form: [(String, String)]?,
+        idempotencyKey: String?
+    ) async throws -> Data {
         let url = baseURL + path + FormEncoding.query(query)
         let body = form.map { FormEncoding.body($0) }
         var generator = SystemRandomNumberGenerator()
@@ -107,22 +116,25 @@ public final class StripeClient: Sendable {
             if (200..<300).contains(outcome.status) { return outcome.body }
             let verdict = RetryPolicy.verdict(status: outcome.status, shouldRetryHeader: outcome.headers.first(name: "Stripe-Should-Retry"))
             let waited = started.duration(to: .now)
-            let mayRetry = switch verdict {
-            case .retry: attempt < retry.maxAttempts
-            case .waitForRateLimit: waited < retry.rateLimitPatience
-            case .fail: false
-            }
+            let mayRetry =
+                switch verdict {
+                case .retry: attempt < retry.maxAttempts
+                case .waitForRateLimit: waited < retry.rateLimitPatience
+                case .fail: false
+                }
             guard mayRetry else { throw Self.error(status: outcome.status, body: outcome.body, headers: outcome.headers, path: path) }
-            logger.notice("Stripe answered \(outcome.status); retrying",
-                          metadata: ["stripe.path": "\(path)", "attempt": "\(attempt)"])
+            logger.notice(
+                "Stripe answered \(outcome.status); retrying",
+                metadata: ["stripe.path": "\(path)", "attempt": "\(attempt)"])
             try await Task.sleep(for: retry.delay(attempt: min(attempt, 6), using: &generator))
         }
     }
 
     static func error(status: Int, body: Data, headers: HTTPHeaders, path: String) -> StripeError {
         let detail = try? JSONDecoder().decode(StripeErrorBody.self, from: body).error
-        return StripeError(status: status, type: detail?.type, code: detail?.code,
-                           message: detail?.message ?? "no error body", path: path, requestId: headers.first(name: "Request-Id"))
+        return StripeError(
+            status: status, type: detail?.type, code: detail?.code,
+            message: detail?.message ?? "no error body", path: path, requestId: headers.first(name: "Request-Id"))
     }
 
     /// Errors from lower layers, without anything that could carry the key.

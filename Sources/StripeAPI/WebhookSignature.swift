@@ -11,8 +11,10 @@ public enum WebhookSignature {
 
     /// Verifies `header` for `payload`; returns the signed timestamp.
     @discardableResult
-    public static func verify(payload: Data, header: String?, secrets: [String], now: Int64,
-                              tolerance: Int64 = defaultTolerance) throws(WebhookSignatureError) -> Int64 {
+    public static func verify(
+        payload: Data, header: String?, secrets: [String], now: Int64,
+        tolerance: Int64 = defaultTolerance
+    ) throws(WebhookSignatureError) -> Int64 {
         guard let header, !header.isEmpty else { throw WebhookSignatureError(.missingHeader) }
         var timestamp: Int64?
         var signatures: [[UInt8]] = []
@@ -22,7 +24,7 @@ public enum WebhookSignature {
             switch pair[0] {
             case "t": timestamp = Int64(pair[1])
             case "v1": if let bytes = hexBytes(pair[1]) { signatures.append(bytes) }
-            default: continue  // v0 (test-mode legacy) and future schemes are ignored, as Stripe's libraries do.
+            default: continue // v0 (test-mode legacy) and future schemes are ignored, as Stripe's libraries do.
             }
         }
         guard let timestamp else { throw WebhookSignatureError(.malformedHeader) }

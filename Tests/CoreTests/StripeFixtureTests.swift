@@ -30,7 +30,9 @@ import Testing
 
     @Test func expandedSourceKeepsTheId() throws {
         let charge = try #require(Self.resources["charge"])
-        let t = try decode("balance_transaction", as: BalanceTransaction.self) { $0["source"] = charge; $0["exchange_rate"] = 1.0843 }
+        let t = try decode("balance_transaction", as: BalanceTransaction.self) {
+            $0["source"] = charge; $0["exchange_rate"] = 1.0843
+        }
         #expect(t.source?.id == "ch_1PgafuB7WZ01zgkWXYmPNZs8")
         #expect(t.exchangeRate == Decimal(string: "1.0843"))
     }
@@ -63,10 +65,14 @@ import Testing
     }
 
     @Test func unknownEnumValuesAndFieldsDoNotBreakDecoding() throws {
-        let c = try decode("charge", as: Charge.self) { $0["status"] = "quantum_pending"; $0["brand_new_field"] = ["x": 1] }
+        let c = try decode("charge", as: Charge.self) {
+            $0["status"] = "quantum_pending"; $0["brand_new_field"] = ["x": 1]
+        }
         #expect(c.status.rawValue == "quantum_pending")
         #expect(!c.isPayment)
-        let p = try decode("payout", as: Payout.self) { $0["status"] = "failed"; $0["type"] = "crypto_wallet" }
+        let p = try decode("payout", as: Payout.self) {
+            $0["status"] = "failed"; $0["type"] = "crypto_wallet"
+        }
         #expect(p.didFail)
         let t = try decode("balance_transaction", as: BalanceTransaction.self) { $0["type"] = "climate_order_purchase" }
         #expect(t.type.rawValue == "climate_order_purchase")

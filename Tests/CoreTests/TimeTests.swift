@@ -12,8 +12,10 @@ import Testing
         #expect(ISO8601Time.parse("2026-09-30T23:59:59.1234567Z")?.microseconds == z.microseconds + 123_456)
     }
 
-    @Test(arguments: ["2026-09-30T23:59:59", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-09-30T24:00:00Z",
-                      "30/09/2026 23:59", "2026-09-30", "2026-09-30T23:59:59.Z", "2026-09-30T23:59:59Zjunk", ""])
+    @Test(arguments: [
+        "2026-09-30T23:59:59", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z", "2026-09-30T24:00:00Z",
+        "30/09/2026 23:59", "2026-09-30", "2026-09-30T23:59:59.Z", "2026-09-30T23:59:59Zjunk", "",
+    ])
     func rejectsAmbiguousOrInvalidTimes(text: String) {
         #expect(ISO8601Time.parse(text) == nil)
     }

@@ -1,14 +1,14 @@
 import Core
-import Facts
 import Extract
+import Facts
 import Foundation
 import Logging
 import Sandbox
 import SandboxData
 import Store
 import StripeAPI
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ExtractorTests {
     static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 300, seed: 5))
@@ -19,11 +19,13 @@ import TestSupport
     }
 
     static func extract(into store: PayreconStore, options: SandboxOptions = SandboxOptions(), full: Bool = true) async throws
-        -> StripeExtractor.Summary {
+        -> StripeExtractor.Summary
+    {
         let sandbox = try await RunningSandbox.start(account: account, options: options, logger: Logger(label: "test"))
-        let client = StripeClient(baseURL: sandbox.baseURL, apiKey: try APIKey("sk_test_extract"),
-                                  retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10)),
-                                  requestsPerSecond: 1_000, logger: Logger(label: "test"))
+        let client = StripeClient(
+            baseURL: sandbox.baseURL, apiKey: try APIKey("sk_test_extract"),
+            retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10)),
+            requestsPerSecond: 1_000, logger: Logger(label: "test"))
         defer { Task { await sandbox.stop() } }
         return try await StripeExtractor(client: client, store: store, logger: Logger(label: "test"))
             .run(.init(full: full, concurrency: 4), now: Timestamp(seconds: 1_800_000_000))
@@ -43,11 +45,15 @@ import TestSupport
         #expect(counts["payout_link"] == stripe.payoutLinks.values.map(\.count).reduce(0, +))
         // What comes back out of the store is what the sandbox served.
         let loaded = try store.loadStripe(from: Timestamp(seconds: 0), to: Timestamp(seconds: 4_000_000_000))
-        #expect(Set(loaded.balanceTransactions) == Set(stripe.balanceTransactions.map { t in
-            BalanceTransaction(id: t.id, amount: t.amount, currency: t.currency, net: t.net, fee: t.fee, exchangeRate: t.exchangeRate,
-                               created: t.created, availableOn: t.availableOn, status: t.status, type: t.type,
-                               reportingCategory: t.reportingCategory, source: t.source, description: t.description)
-        }))
+        #expect(
+            Set(loaded.balanceTransactions)
+                == Set(
+                    stripe.balanceTransactions.map { t in
+                        BalanceTransaction(
+                            id: t.id, amount: t.amount, currency: t.currency, net: t.net, fee: t.fee, exchangeRate: t.exchangeRate,
+                            created: t.created, availableOn: t.availableOn, status: t.status, type: t.type,
+                            reportingCategory: t.reportingCategory, source: t.source, description: t.description)
+                    }))
         #expect(loaded.payoutLinks.mapValues(Set.init) == stripe.payoutLinks.mapValues(Set.init))
         // What the store keeps per payout (kept by SQL as it writes) is what the reconciler computes from the records.
         func byPayout(_ facts: ReconcileFacts) -> [String: ReconcileFacts.PayoutComposition?] {
@@ -78,9 +84,10 @@ import TestSupport
     @Test func aFailedExtractionLeavesTheStoreAsItWas() async throws {
         let store = try Self.temporaryStore()
         let sandbox = try await RunningSandbox.start(account: Self.account, options: SandboxOptions(failRate: 1), logger: Logger(label: "t"))
-        let client = StripeClient(baseURL: sandbox.baseURL, apiKey: try APIKey("sk_test_x"),
-                                  retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
-                                  requestsPerSecond: 1_000, logger: Logger(label: "t"))
+        let client = StripeClient(
+            baseURL: sandbox.baseURL, apiKey: try APIKey("sk_test_x"),
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
+            requestsPerSecond: 1_000, logger: Logger(label: "t"))
         await #expect(throws: StripeError.self) {
             _ = try await StripeExtractor(client: client, store: store, logger: Logger(label: "t")).run(.init(full: true), now: Timestamp(seconds: 0))
         }

@@ -1,12 +1,13 @@
 import Core
-import Facts
 import Extract
+import Facts
 import Foundation
 import GRDB
 import SandboxData
-@testable import Store
-import Testing
 import TestSupport
+import Testing
+
+@testable import Store
 
 /// The fact loader reads charges and transactions on a second connection when it can. Whether it does
 /// must change nothing: not the facts, not the numbers their ids get, and an error on either side
@@ -27,7 +28,9 @@ import TestSupport
     static func rendered(_ facts: ReconcileFacts) -> [String] {
         let ids = facts.ids
         func id(_ n: FactID) -> String { "\(n.raw):\(ids.optionalString(n) ?? "-")" }
-        let ledger: [String] = facts.ledger.map { "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)" }
+        let ledger: [String] = facts.ledger.map {
+            "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)"
+        }
         let charges: [String] = facts.charges.map {
             "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.money) \($0.created.value)"
         }
@@ -65,7 +68,9 @@ import TestSupport
         let store = try Self.filledStore()
         let expected = Self.rendered(try Self.loadedOnOneConnection(store))
         let writer = try PayreconStore(path: store.path)
-        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
         DispatchQueue.global().async {
             _ = try? writer.write("hold") { db in
                 try db.execute(sql: "INSERT INTO run (stage, started_at, status, parameters) VALUES ('extract', 0, 'running', '')")
@@ -85,9 +90,11 @@ import TestSupport
     }
 
     /// Bad data in a table either reader reads: the load fails with the store's error, and returns.
-    @Test(arguments: ["UPDATE ledger_entry SET currency = 'U$D' WHERE rowid = 7",
-                      "UPDATE stripe_charge SET currency = 'U$D' WHERE rowid = 7",
-                      "UPDATE stripe_balance_transaction SET currency = 'U$D' WHERE rowid = 7"])
+    @Test(arguments: [
+        "UPDATE ledger_entry SET currency = 'U$D' WHERE rowid = 7",
+        "UPDATE stripe_charge SET currency = 'U$D' WHERE rowid = 7",
+        "UPDATE stripe_balance_transaction SET currency = 'U$D' WHERE rowid = 7",
+    ])
     func aBadRowOnEitherConnectionEndsTheLoadWithAnError(_ corruption: String) throws {
         let store = try Self.filledStore()
         try store.write("corrupt") { db in try db.execute(sql: corruption) }

@@ -12,7 +12,8 @@ import Testing
     }
 
     @Test func readsColumnsInAnyOrderWithQuotingAndExtraColumns() throws {
-        let text = "\u{FEFF}memo,Currency,created_at,amount,type,order_id,entry_id,stripe_id\r\n"
+        let text =
+            "\u{FEFF}memo,Currency,created_at,amount,type,order_id,entry_id,stripe_id\r\n"
             + "\"Invoice 7, \"\"rush\"\"\nline two\",eur,2026-09-30T23:59:59.5+02:00,12.30,Payment,o1,e1,pi_1\r\n"
             + ",JPY,2026-09-30T10:00:00Z,1500,refund,o2,e2,\r\n"
             + "\n"
@@ -37,25 +38,27 @@ import Testing
 
     @Test func badValuesNameLineColumnAndField() {
         let header = "entry_id,order_id,type,amount,currency,stripe_id,created_at\n"
-        let found = diagnostics(header
-            + "e1,o1,payment,12.345,USD,,2026-09-30T10:00:00Z\n"
-            + "e2,o2,payment,10.00,USD,,30/09/2026\n"
-            + "e3,o3,payment,10.00,XYZ,,2026-09-30T10:00:00Z\n"
-            + "e4,o4,payment,-1.00,USD,,2026-09-30T10:00:00Z\n"
-            + "e5,o5,refund,1.00,USD,pi_1,2026-09-30T10:00:00Z\n"
-            + "e6,o6,fee,1.00,USD,,2026-09-30T10:00:00Z\n"
-            + "e1,o7,payment,1.00,USD,,2026-09-30T10:00:00Z\n"
-            + "e8,o8,payment,\"1 000,00\",EUR,,2026-09-30T10:00:00Z\n")
-        #expect(found == [
-            "ledger.csv:2:4: error: amount: '12.345' has more decimals than USD allows (2)",
-            "ledger.csv:3:7: error: created_at: '30/09/2026' is not an ISO 8601 time with a zone (expected e.g. 2026-09-30T23:59:59Z or 2026-09-30T12:00:00+02:00)",
-            "ledger.csv:4:5: error: currency: unknown currency 'XYZ' (expected an ISO 4217 code such as USD, EUR, JPY)",
-            "ledger.csv:5:4: error: amount: '-1.00' must be positive (refunds and disputes are positive too; the type says the direction)",
-            "ledger.csv:6:6: error: stripe_id: 'pi_1' does not fit a refund (expected an id starting with re_ or pyr_)",
-            "ledger.csv:7:3: error: type: 'fee' is not a type (expected payment, refund or dispute)",
-            "ledger.csv:8:1: error: entry_id: duplicate entry_id 'e1' (first on line 2)",
-            "ledger.csv:9:4: error: amount: '1 000,00' is not a decimal amount (expected digits with an optional '.' and fraction, e.g. 1234.56)",
-        ])
+        let found = diagnostics(
+            header
+                + "e1,o1,payment,12.345,USD,,2026-09-30T10:00:00Z\n"
+                + "e2,o2,payment,10.00,USD,,30/09/2026\n"
+                + "e3,o3,payment,10.00,XYZ,,2026-09-30T10:00:00Z\n"
+                + "e4,o4,payment,-1.00,USD,,2026-09-30T10:00:00Z\n"
+                + "e5,o5,refund,1.00,USD,pi_1,2026-09-30T10:00:00Z\n"
+                + "e6,o6,fee,1.00,USD,,2026-09-30T10:00:00Z\n"
+                + "e1,o7,payment,1.00,USD,,2026-09-30T10:00:00Z\n"
+                + "e8,o8,payment,\"1 000,00\",EUR,,2026-09-30T10:00:00Z\n")
+        #expect(
+            found == [
+                "ledger.csv:2:4: error: amount: '12.345' has more decimals than USD allows (2)",
+                "ledger.csv:3:7: error: created_at: '30/09/2026' is not an ISO 8601 time with a zone (expected e.g. 2026-09-30T23:59:59Z or 2026-09-30T12:00:00+02:00)",
+                "ledger.csv:4:5: error: currency: unknown currency 'XYZ' (expected an ISO 4217 code such as USD, EUR, JPY)",
+                "ledger.csv:5:4: error: amount: '-1.00' must be positive (refunds and disputes are positive too; the type says the direction)",
+                "ledger.csv:6:6: error: stripe_id: 'pi_1' does not fit a refund (expected an id starting with re_ or pyr_)",
+                "ledger.csv:7:3: error: type: 'fee' is not a type (expected payment, refund or dispute)",
+                "ledger.csv:8:1: error: entry_id: duplicate entry_id 'e1' (first on line 2)",
+                "ledger.csv:9:4: error: amount: '1 000,00' is not a decimal amount (expected digits with an optional '.' and fraction, e.g. 1234.56)",
+            ])
     }
 
     @Test func brokenQuotingIsReportedWhereItStarts() {
@@ -68,8 +71,9 @@ import Testing
 
     @Test func aMappingReadsOtherLayouts() throws {
         let mapping = ColumnMapping(columns: ["entry_id": "Booking", "amount": "Gross", "created_at": "Booked At"])
-        let entries = try parse("Booking,order_id,type,Gross,currency,Booked At\nb1,o1,payment,9.99,usd,2026-09-30T10:00:00Z\n",
-                                mapping: mapping)
+        let entries = try parse(
+            "Booking,order_id,type,Gross,currency,Booked At\nb1,o1,payment,9.99,usd,2026-09-30T10:00:00Z\n",
+            mapping: mapping)
         #expect(entries.first?.entryId == "b1")
         #expect(entries.first?.amount == Money(minorUnits: 999, currency: .usd))
     }

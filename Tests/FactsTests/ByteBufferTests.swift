@@ -1,5 +1,6 @@
-@testable import Facts
 import Testing
+
+@testable import Facts
 
 @Suite struct ByteBufferTests {
     static func text(_ buffer: ByteBuffer) -> String { buffer.withUnsafeBytes { String(decoding: $0, as: UTF8.self) } }

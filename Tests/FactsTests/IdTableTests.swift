@@ -7,7 +7,8 @@ import Testing
 
     @Test func internGivesOneIdPerTextAndAppendIsNeverFound() {
         var table = IdTable()
-        let a = table.intern("ch_A"), b = table.intern("ch_B")
+        let a = table.intern("ch_A")
+        let b = table.intern("ch_B")
         #expect(a != b)
         #expect(table.intern("ch_A") == a)
         // An appended id with the same text is stored apart and never returned by a lookup.
@@ -42,7 +43,8 @@ import Testing
     }
 
     @Test func aBatchInternsLikeOneByOneEmptyIsNone() {
-        var single = IdTable(), batched = IdTable()
+        var single = IdTable()
+        var batched = IdTable()
         let texts = ["pi_1", "", "ord_9", "pi_1", "le-1", "ord_9"]
         let appendOnly = [false, false, false, false, true, false]
         let expected = zip(texts, appendOnly).map { text, append in
@@ -58,7 +60,9 @@ import Testing
 
     @Test func ordersAndPrefixesByBytes() {
         var table = IdTable()
-        let short = table.intern("ch_1"), long = table.intern("ch_10"), other = table.intern("ch_2")
+        let short = table.intern("ch_1")
+        let long = table.intern("ch_10")
+        let other = table.intern("ch_2")
         #expect(table.precedes(short, long) && table.precedes(long, other) && !table.precedes(other, short))
         #expect(table.hasPrefix(long, "ch_") && !table.hasPrefix(long, "pi_") && !table.hasPrefix(IdTable.none, "ch_"))
     }
@@ -66,12 +70,14 @@ import Testing
     @Test func recordKeyHashesAreTheHashOfTheMatchId() {
         let usd = Currency.usd
         let matches = [
-            Match(rule: .stripeId, key: "pi_1", orderId: "ord_1", ledgerEntryIds: ["L1"], stripeIds: ["ch_1"],
-                  ledgerAmount: Money(minorUnits: 100, currency: usd), stripeAmount: Money(minorUnits: 100, currency: usd),
-                  occurredAt: Timestamp(seconds: 20)),
-            Match(rule: .refundSum, key: "ord_2", orderId: "ord_2", ledgerEntryIds: ["L2", "L3"], stripeIds: ["re_1", "re_2"],
-                  ledgerAmount: Money(minorUnits: 50, currency: usd), stripeAmount: Money(minorUnits: 50, currency: usd),
-                  occurredAt: Timestamp(seconds: 10)),
+            Match(
+                rule: .stripeId, key: "pi_1", orderId: "ord_1", ledgerEntryIds: ["L1"], stripeIds: ["ch_1"],
+                ledgerAmount: Money(minorUnits: 100, currency: usd), stripeAmount: Money(minorUnits: 100, currency: usd),
+                occurredAt: Timestamp(seconds: 20)),
+            Match(
+                rule: .refundSum, key: "ord_2", orderId: "ord_2", ledgerEntryIds: ["L2", "L3"], stripeIds: ["re_1", "re_2"],
+                ledgerAmount: Money(minorUnits: 50, currency: usd), stripeAmount: Money(minorUnits: 50, currency: usd),
+                occurredAt: Timestamp(seconds: 10)),
         ]
         let list = MatchList(matches)
         // Read back in (occurredAt, keyHash) order, each the same match.

@@ -4,8 +4,8 @@ import PaymentsStore
 import Stages
 import Store
 import StripeAPI
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct InboxAndBreakerTests {
     struct HandlerFailed: Error {}
@@ -29,7 +29,10 @@ import TestSupport
         #expect(try store.processWebhookEvent("evt_1", at: t0.adding(seconds: 2)) { _, _ in .processed } == .processed)
         // Done is done: a second worker gets nil and the body does not run.
         var ranAgain = false
-        #expect(try store.processWebhookEvent("evt_1", at: t0.adding(seconds: 3)) { _, _ in ranAgain = true; return .processed } == nil)
+        #expect(
+            try store.processWebhookEvent("evt_1", at: t0.adding(seconds: 3)) { _, _ in
+                ranAgain = true; return .processed
+            } == nil)
         #expect(!ranAgain)
     }
 
@@ -41,9 +44,9 @@ import TestSupport
         await breaker.record(success: false)
         await #expect(throws: CircuitOpenError.self) { try await breaker.admit(path: "/v1/x") }
         try await Task.sleep(for: .milliseconds(250))
-        try await breaker.admit(path: "/v1/x")          // the trial
-        await #expect(throws: CircuitOpenError.self) { try await breaker.admit(path: "/v1/x") }  // one at a time
-        await breaker.record(success: false)            // trial failed: open again
+        try await breaker.admit(path: "/v1/x") // the trial
+        await #expect(throws: CircuitOpenError.self) { try await breaker.admit(path: "/v1/x") } // one at a time
+        await breaker.record(success: false) // trial failed: open again
         await #expect(throws: CircuitOpenError.self) { try await breaker.admit(path: "/v1/x") }
         try await Task.sleep(for: .milliseconds(250))
         try await breaker.admit(path: "/v1/x")

@@ -2,8 +2,8 @@ import Core
 import Foundation
 import Logging
 import Payments
-import Reconcile
 import PaymentsStore
+import Reconcile
 import Stages
 import Store
 import StripeAPI
@@ -39,8 +39,9 @@ import Testing
         #expect((first.json["client_secret"] as? String)?.hasPrefix(intentId) == true)
         let again = try await harness.backend("POST", "/quotes/Q-1001/payment-intent", json: PaymentsHarness.quoteJSON)
         #expect(again.json["payment_intent_id"] as? String == intentId)
-        let changed = try await harness.backend("POST", "/quotes/Q-1001/payment-intent",
-                                                json: PaymentsHarness.quoteJSON.replacingOccurrences(of: "\"quantity\": 3", with: "\"quantity\": 4"))
+        let changed = try await harness.backend(
+            "POST", "/quotes/Q-1001/payment-intent",
+            json: PaymentsHarness.quoteJSON.replacingOccurrences(of: "\"quantity\": 3", with: "\"quantity\": 4"))
         #expect(changed.status == 409)
 
         // 2. The buyer pays in the Payment Element (here: localstripe's test card, then confirm).
@@ -48,7 +49,8 @@ import Testing
         let intent: PaymentIntent = try await stripe.get("/v1/payment_intents/\(intentId)")
         #expect(intent.amount == 7731)
         #expect(intent.metadata?["order_id"] == "ord_Q-1001")
-        let _: PaymentIntent = try await stripe.post("/v1/payment_intents/\(intentId)", form: [("payment_method", "pm_card_visa")], idempotencyKey: "buyer-attach")
+        let _: PaymentIntent = try await stripe.post(
+            "/v1/payment_intents/\(intentId)", form: [("payment_method", "pm_card_visa")], idempotencyKey: "buyer-attach")
         let confirmed: PaymentIntent = try await stripe.post("/v1/payment_intents/\(intentId)/confirm", form: [], idempotencyKey: "buyer-confirm")
         #expect(confirmed.status == "succeeded")
 
@@ -79,7 +81,9 @@ import Testing
 
         // 5. The supplier is told, after the receiver refused the first attempt.
         #expect(try await harness.eventually { !harness.files(in: harness.notificationDirectory, suffix: ".json").isEmpty })
-        let notification = try JSONSerialization.jsonObject(with: Data(contentsOf: harness.files(in: harness.notificationDirectory, suffix: ".json")[0])) as? [String: Any]
+        let notification =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: harness.files(in: harness.notificationDirectory, suffix: ".json")[0]))
+            as? [String: Any]
         let payload = try JSONSerialization.jsonObject(with: Data((notification?["body"] as? String ?? "").utf8)) as? [String: Any]
         #expect(payload?["event"] as? String == "order.paid")
         #expect(payload?["supplier_id"] as? String == "S-3")
@@ -90,17 +94,20 @@ import Testing
         #expect(deliveries.allSatisfy { $0["status"] as? String == "delivered" })
 
         // 6. A partial refund: credit note, ledger refund; the same request key again changes nothing.
-        let refund = try await harness.backend("POST", "/orders/ord_Q-1001/refunds", json: #"{"amount": "20.00", "reason": "one torch damaged"}"#,
-                                               headers: ["Idempotency-Key": "refund-req-1"])
+        let refund = try await harness.backend(
+            "POST", "/orders/ord_Q-1001/refunds", json: #"{"amount": "20.00", "reason": "one torch damaged"}"#,
+            headers: ["Idempotency-Key": "refund-req-1"])
         #expect(refund.status == 200, "\(refund.text)")
         #expect(refund.json["status"] as? String == "succeeded")
         #expect(refund.json["credit_note"] as? String == "CN-000001")
         let refundId = try #require(refund.json["refund_id"] as? String)
-        let replay = try await harness.backend("POST", "/orders/ord_Q-1001/refunds", json: #"{"amount": "20.00", "reason": "one torch damaged"}"#,
-                                               headers: ["Idempotency-Key": "refund-req-1"])
+        let replay = try await harness.backend(
+            "POST", "/orders/ord_Q-1001/refunds", json: #"{"amount": "20.00", "reason": "one torch damaged"}"#,
+            headers: ["Idempotency-Key": "refund-req-1"])
         #expect(replay.json["refund_id"] as? String == refundId)
-        let tooMuch = try await harness.backend("POST", "/orders/ord_Q-1001/refunds", json: #"{"amount": "60.00"}"#,
-                                                headers: ["Idempotency-Key": "refund-req-2"])
+        let tooMuch = try await harness.backend(
+            "POST", "/orders/ord_Q-1001/refunds", json: #"{"amount": "60.00"}"#,
+            headers: ["Idempotency-Key": "refund-req-2"])
         #expect(tooMuch.status == 422)
         #expect(tooMuch.text.contains("57.31 EUR"))
         let entries = try harness.store.ledgerEntries(order: "ord_Q-1001")
@@ -117,8 +124,9 @@ import Testing
         // 7. A declined card (localstripe declines at charge time only its 4000000000000341 card): Stripe's payment_intent.payment_failed is recorded, and no order is booked.
         let declinedQuote = try await harness.backend("POST", "/quotes/Q-1002/payment-intent", json: PaymentsHarness.quoteJSON)
         let declinedId = try #require(declinedQuote.json["payment_intent_id"] as? String)
-        let _: PaymentIntent = try await stripe.post("/v1/payment_intents/\(declinedId)", form: [("payment_method", "pm_card_chargeCustomerFail")],
-                                                     idempotencyKey: "buyer-attach-2")
+        let _: PaymentIntent = try await stripe.post(
+            "/v1/payment_intents/\(declinedId)", form: [("payment_method", "pm_card_chargeCustomerFail")],
+            idempotencyKey: "buyer-attach-2")
         _ = try? await stripe.post("/v1/payment_intents/\(declinedId)/confirm", form: [], idempotencyKey: "buyer-confirm-2", as: PaymentIntent.self)
         #expect(try await harness.eventually { !(try harness.store.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).isEmpty) })
         #expect(try harness.store.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).first?.code == "card_declined")
@@ -139,8 +147,10 @@ import Testing
 enum MailAttachment {
     static func pdf(in mail: String) -> [UInt8]? {
         guard let header = mail.range(of: "Content-Type: application/pdf"),
-              let start = mail.range(of: "\r\n\r\n", range: header.upperBound..<mail.endIndex) ?? mail.range(of: "\n\n", range: header.upperBound..<mail.endIndex),
-              let end = mail.range(of: "--", range: start.upperBound..<mail.endIndex) else { return nil }
+            let start = mail.range(of: "\r\n\r\n", range: header.upperBound..<mail.endIndex)
+                ?? mail.range(of: "\n\n", range: header.upperBound..<mail.endIndex),
+            let end = mail.range(of: "--", range: start.upperBound..<mail.endIndex)
+        else { return nil }
         let base64 = mail[start.upperBound..<end.lowerBound].filter { !$0.isWhitespace }
         return Data(base64Encoded: String(base64)).map(Array.init)
     }

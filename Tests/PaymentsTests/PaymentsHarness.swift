@@ -36,8 +36,10 @@ final class PaymentsHarness: @unchecked Sendable {
     /// - tls: serve HTTPS with a fresh self-signed certificate (localstripe trusts it through SSL_CERT_FILE);
     ///   otherwise proxy mode, where requests must say X-Forwarded-Proto: https.
     /// - withLocalstripe: start it and register our webhook endpoint; otherwise Stripe is an unreachable port.
-    init(tls: Bool, withLocalstripe: Bool, failingNotifications: Int = 0, logHandler: (any LogHandler)? = nil,
-         breakerThreshold: Int = 5) async throws {
+    init(
+        tls: Bool, withLocalstripe: Bool, failingNotifications: Int = 0, logHandler: (any LogHandler)? = nil,
+        breakerThreshold: Int = 5
+    ) async throws {
         directory = TestScratch.directory.appendingPathComponent("payments-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var certificate: String?
@@ -47,12 +49,17 @@ final class PaymentsHarness: @unchecked Sendable {
             key = directory.appendingPathComponent("key.pem").path
             try Self.makeCertificate(certificate: certificate!, key: key!)
         }
-        localstripe = withLocalstripe ? try HelperProcess(script: "localstripe_server.py",
-                                                          environment: certificate.map { ["SSL_CERT_FILE": $0] } ?? [:]) : nil
+        localstripe =
+            withLocalstripe
+            ? try HelperProcess(
+                script: "localstripe_server.py",
+                environment: certificate.map { ["SSL_CERT_FILE": $0] } ?? [:]) : nil
         // With TLS, the SMTP sink offers STARTTLS with the same certificate and refuses mail without it.
-        smtp = try HelperProcess(script: "smtp_sink.py", arguments: [directory.appendingPathComponent("mail").path] + [certificate, key].compactMap { $0 })
-        receiver = try HelperProcess(script: "http_receiver.py",
-                                     arguments: [directory.appendingPathComponent("notifications").path, String(failingNotifications)])
+        smtp = try HelperProcess(
+            script: "smtp_sink.py", arguments: [directory.appendingPathComponent("mail").path] + [certificate, key].compactMap { $0 })
+        receiver = try HelperProcess(
+            script: "http_receiver.py",
+            arguments: [directory.appendingPathComponent("notifications").path, String(failingNotifications)])
         var stripe = PaymentsConfiguration.Stripe(apiBase: localstripe?.baseURL ?? "http://127.0.0.1:9", paymentMethodTypes: ["card"])
         stripe.breakerFailureThreshold = breakerThreshold
         let configuration = PaymentsConfiguration(
@@ -60,16 +67,19 @@ final class PaymentsHarness: @unchecked Sendable {
             documentsDirectory: directory.appendingPathComponent("documents").path, timeZone: "Europe/Berlin",
             https: tls ? .init(mode: .tls, certificate: certificate, privateKey: key) : .init(mode: .proxy), maxBodyBytes: 16_384,
             stripe: stripe, seller: Seller(name: "Marketplace GmbH", address: ["Hauptstraße 1", "10115 Berlin"], taxId: "DE123456789"),
-            email: .init(smtpURL: "smtp://127.0.0.1:\(smtp.port)", from: "Marketplace Invoices <invoices@marketplace.example>",
-                         requireTLS: tls, caFile: certificate),
+            email: .init(
+                smtpURL: "smtp://127.0.0.1:\(smtp.port)", from: "Marketplace Invoices <invoices@marketplace.example>",
+                requireTLS: tls, caFile: certificate),
             supplierNotificationURL: "\(receiver.baseURL)/suppliers/notify",
             outbox: .init(maxAttempts: 5, baseDelayMilliseconds: 50, maxDelayMilliseconds: 200, pollMilliseconds: 50))
-        let secrets = PaymentsSecrets(apiKey: try APIKey(Self.apiKey), webhookSecrets: ["whsec_test_old_secret", Self.webhookSecret],
-                                      apiToken: Self.token)
+        let secrets = PaymentsSecrets(
+            apiKey: try APIKey(Self.apiKey), webhookSecrets: ["whsec_test_old_secret", Self.webhookSecret],
+            apiToken: Self.token)
         let logger = Logger(label: "payments-test") { _ in logHandler ?? SwiftLogNoOpLogHandler() }
         store = try PayreconStore(path: configuration.database, durability: .full)
-        service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger,
-                                      retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), rateLimitPatience: .seconds(1)))
+        service = try PaymentsService(
+            configuration: configuration, secrets: secrets, store: store, logger: logger,
+            retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), rateLimitPatience: .seconds(1)))
         server = try await RunningPaymentsServer.start(service: service, secrets: secrets, logger: logger)
         port = server.port
         scheme = tls ? "https" : "http"
@@ -82,8 +92,9 @@ final class PaymentsHarness: @unchecked Sendable {
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         if let localstripe {
             _ = try await send("DELETE", "\(localstripe.baseURL)/_config/data", headers: [:])
-            _ = try await send("POST", "\(localstripe.baseURL)/_config/webhooks/payrecon", headers: ["Content-Type": "application/x-www-form-urlencoded"],
-                               body: FormEncoding.body([("url", "\(baseURL)/webhooks/stripe"), ("secret", Self.webhookSecret)]))
+            _ = try await send(
+                "POST", "\(localstripe.baseURL)/_config/webhooks/payrecon", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                body: FormEncoding.body([("url", "\(baseURL)/webhooks/stripe"), ("secret", Self.webhookSecret)]))
         }
     }
 
@@ -153,8 +164,10 @@ final class PaymentsHarness: @unchecked Sendable {
     static func makeCertificate(certificate: String, key: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
-                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        process.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

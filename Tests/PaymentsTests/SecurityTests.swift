@@ -36,8 +36,9 @@ struct CapturingLogHandler: LogHandler {
     @Test func cardNumbersAreMaskedInLogsAndNeverReachTheStore() async throws {
         let log = CapturedLog()
         // Stripe is unreachable here: the quote is stored, the call fails, the error is logged.
-        let harness = try await PaymentsHarness(tls: false, withLocalstripe: false,
-                                                logHandler: ScrubbingLogHandler(CapturingLogHandler(log: log)))
+        let harness = try await PaymentsHarness(
+            tls: false, withLocalstripe: false,
+            logHandler: ScrubbingLogHandler(CapturingLogHandler(log: log)))
         do {
             let quote = PaymentsHarness.quoteJSON
                 .replacingOccurrences(of: "Crème brûlée torch", with: "Torch, pay with card \(Self.card) exp 12/29")
@@ -48,7 +49,8 @@ struct CapturingLogHandler: LogHandler {
             Logger(label: "test") { _ in ScrubbingLogHandler(CapturingLogHandler(log: log)) }
                 .error("customer wrote \(Self.card) in a chat", metadata: ["note": "card \(Self.otherCard)"])
 
-            let stored = String(decoding: try #require(FileManager.default.contents(atPath: harness.store.path)), as: UTF8.self)
+            let stored =
+                String(decoding: try #require(FileManager.default.contents(atPath: harness.store.path)), as: UTF8.self)
                 + String(decoding: FileManager.default.contents(atPath: harness.store.path + "-wal") ?? Data(), as: UTF8.self)
             #expect(stored.contains("Q-2002"), "the quote should be stored")
             #expect(stored.contains("**** **** **** 4242"))
@@ -75,15 +77,17 @@ struct CapturingLogHandler: LogHandler {
     @Test func plainHTTPBehindTheProxyIsRefusedAndEveryAnswerCarriesHSTS() async throws {
         let harness = try await PaymentsHarness(tls: false, withLocalstripe: false)
         do {
-            let plain = try await harness.backend("POST", "/quotes/Q-1/payment-intent", json: PaymentsHarness.quoteJSON,
-                                                  headers: ["X-Forwarded-Proto": "http"])
+            let plain = try await harness.backend(
+                "POST", "/quotes/Q-1/payment-intent", json: PaymentsHarness.quoteJSON,
+                headers: ["X-Forwarded-Proto": "http"])
             #expect(plain.status == 403)
             #expect(plain.headers["strict-transport-security"]?.contains("max-age=") == true)
             let webhook = try await harness.send("POST", harness.baseURL + "/webhooks/stripe", headers: [:], body: "{}")
             #expect(webhook.status == 403)
 
-            let anonymous = try await harness.send("POST", harness.baseURL + "/quotes/Q-1/payment-intent",
-                                                   headers: ["X-Forwarded-Proto": "https"], body: PaymentsHarness.quoteJSON)
+            let anonymous = try await harness.send(
+                "POST", harness.baseURL + "/quotes/Q-1/payment-intent",
+                headers: ["X-Forwarded-Proto": "https"], body: PaymentsHarness.quoteJSON)
             #expect(anonymous.status == 401)
             let wrong = try await harness.backend("GET", "/orders/ord_x", headers: ["Authorization": "Bearer not-the-token-at-all"])
             #expect(wrong.status == 401)
@@ -94,12 +98,14 @@ struct CapturingLogHandler: LogHandler {
             let hugeWebhook = try await harness.deliver(Data(huge.utf8), signature: "t=1,v1=00")
             #expect(hugeWebhook.status == 413)
 
-            let unapproved = try await harness.backend("POST", "/quotes/Q-1/payment-intent",
-                                                       json: PaymentsHarness.quoteJSON.replacingOccurrences(of: "\"approved\"", with: "\"draft\""))
+            let unapproved = try await harness.backend(
+                "POST", "/quotes/Q-1/payment-intent",
+                json: PaymentsHarness.quoteJSON.replacingOccurrences(of: "\"approved\"", with: "\"draft\""))
             #expect(unapproved.status == 422)
             #expect(unapproved.text.contains("status"))
-            let badPrice = try await harness.backend("POST", "/quotes/Q-1/payment-intent",
-                                                     json: PaymentsHarness.quoteJSON.replacingOccurrences(of: "\"19.99\"", with: "\"19.999\""))
+            let badPrice = try await harness.backend(
+                "POST", "/quotes/Q-1/payment-intent",
+                json: PaymentsHarness.quoteJSON.replacingOccurrences(of: "\"19.99\"", with: "\"19.999\""))
             #expect(badPrice.status == 422)
             #expect(badPrice.text.contains("lines[0].unit_price"))
         } catch { await harness.stop(); throw error }

@@ -11,7 +11,8 @@ import Testing
 /// The webhook endpoint over HTTP, with signatures made by Stripe's official Python SDK.
 @Suite(.serialized) struct WebhookEndpointTests {
     static func succeededEvent(id: String, intent: String, created: Int64) -> Data {
-        Data("""
+        Data(
+            """
             {"id": "\(id)", "object": "event", "type": "payment_intent.succeeded", "created": \(created), "livemode": false,
              "data": {"object": {"id": "\(intent)", "object": "payment_intent", "amount": 7731, "currency": "eur", "status": "succeeded",
                "created": \(created), "metadata": {"order_id": "ord_Q-1001", "quote_id": "Q-1001"},
@@ -26,8 +27,10 @@ import Testing
         let request = try JSONDecoder().decode(QuoteRequest.self, from: Data(PaymentsHarness.quoteJSON.utf8))
         let quote = try request.quote(id: "Q-1001")
         let json = String(decoding: try JSONEncoder().encode(quote), as: UTF8.self)
-        _ = try harness.store.registerQuote(StoredQuote(quoteId: "Q-1001", orderId: quote.orderId, fingerprint: "f", quoteJSON: json,
-                                                        total: try quote.total()), at: PaymentsService.systemNow())
+        _ = try harness.store.registerQuote(
+            StoredQuote(
+                quoteId: "Q-1001", orderId: quote.orderId, fingerprint: "f", quoteJSON: json,
+                total: try quote.total()), at: PaymentsService.systemNow())
         try harness.store.attachPaymentIntent(PaymentIntentID(intent), toQuote: "Q-1001")
     }
 
@@ -108,19 +111,23 @@ import Testing
         try await Self.withHarness { harness in
             try Self.registerQuote(harness, intent: "pi_order")
             let now = Int64(Date().timeIntervalSince1970)
-            let refundEvent = Data("""
+            let refundEvent = Data(
+                """
                 {"id": "evt_refund_first", "object": "event", "type": "refund.updated", "created": \(now - 5),
                  "data": {"object": {"id": "re_early", "object": "refund", "amount": 1000, "currency": "eur", "status": "succeeded",
                    "payment_intent": "pi_order", "charge": "ch_order", "created": \(now - 5), "metadata": {"reason": "late delivery"}}}}
                 """.utf8)
-            let sign = { (payload: Data) in "t=\(now),v1=" + (try StripeSDK.signature(payload: payload, secret: PaymentsHarness.webhookSecret, timestamp: now)) }
+            let sign = { (payload: Data) in
+                "t=\(now),v1=" + (try StripeSDK.signature(payload: payload, secret: PaymentsHarness.webhookSecret, timestamp: now))
+            }
             #expect(try await harness.deliver(refundEvent, signature: try sign(refundEvent)).status == 200)
             #expect(try await harness.eventually { try harness.store.webhookEvents().first?.status == "deferred" })
             let paid = Self.succeededEvent(id: "evt_paid_later", intent: "pi_order", created: now - 10)
             #expect(try await harness.deliver(paid, signature: try sign(paid)).status == 200)
-            #expect(try await harness.eventually {
-                try harness.store.ledgerEntries(order: "ord_Q-1001").map(\.kind) == [.payment, .refund]
-            })
+            #expect(
+                try await harness.eventually {
+                    try harness.store.ledgerEntries(order: "ord_Q-1001").map(\.kind) == [.payment, .refund]
+                })
             #expect(try harness.store.documents(order: "ord_Q-1001").map(\.number).sorted() == ["CN-000001", "INV-000001"])
             // Delivered again after both are done: nothing more is booked.
             #expect(try await harness.deliver(refundEvent, signature: try sign(refundEvent)).json["duplicate"] as? Bool == true)
@@ -133,15 +140,19 @@ import Testing
         try await Self.withHarness { harness in
             try Self.registerQuote(harness, intent: "pi_disputed")
             let now = Int64(Date().timeIntervalSince1970)
-            let sign = { (payload: Data) in "t=\(now),v1=" + (try StripeSDK.signature(payload: payload, secret: PaymentsHarness.webhookSecret, timestamp: now)) }
+            let sign = { (payload: Data) in
+                "t=\(now),v1=" + (try StripeSDK.signature(payload: payload, secret: PaymentsHarness.webhookSecret, timestamp: now))
+            }
             let events = [
                 Self.succeededEvent(id: "evt_d1", intent: "pi_disputed", created: now - 100),
-                Data("""
+                Data(
+                    """
                     {"id": "evt_d2", "object": "event", "type": "charge.dispute.created", "created": \(now - 50),
                      "data": {"object": {"id": "dp_1", "object": "dispute", "amount": 7731, "currency": "eur", "status": "needs_response",
                        "reason": "fraudulent", "charge": "ch_disputed", "payment_intent": "pi_disputed", "created": \(now - 50)}}}
                     """.utf8),
-                Data("""
+                Data(
+                    """
                     {"id": "evt_d3", "object": "event", "type": "payout.paid", "created": \(now - 40),
                      "data": {"object": {"id": "po_1", "object": "payout", "amount": 5000, "currency": "eur", "status": "paid",
                        "created": \(now - 40), "arrival_date": \(now)}}}

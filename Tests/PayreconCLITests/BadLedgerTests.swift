@@ -16,7 +16,11 @@ import Testing
     func count(_ db: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), coalesce(sum(amount),0) from ledger_entry').fetchone())", db]
+        process.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), coalesce(sum(amount),0) from ledger_entry').fetchone())",
+            db,
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -27,14 +31,21 @@ import Testing
     @Test(arguments: [
         ("entry_id,order_id,type,currency,created_at\ne9,o9,payment,USD,2026-09-30T10:00:00Z\n", ":1: error: amount: missing column 'amount'"),
         // A good row before the bad one must not be written either.
-        (header + goodRow + "e9,o9,payment,12.345,USD,,2026-09-30T10:00:00Z,\n", ":3:4: error: amount: '12.345' has more decimals than USD allows (2)"),
-        (header + goodRow + "e9,o9,payment,12.34,USD,,2026-09-31T10:00:00Z,\n", ":3:7: error: created_at: '2026-09-31T10:00:00Z' is not an ISO 8601 time"),
+        (
+            header + goodRow + "e9,o9,payment,12.345,USD,,2026-09-30T10:00:00Z,\n",
+            ":3:4: error: amount: '12.345' has more decimals than USD allows (2)"
+        ),
+        (
+            header + goodRow + "e9,o9,payment,12.34,USD,,2026-09-31T10:00:00Z,\n",
+            ":3:7: error: created_at: '2026-09-31T10:00:00Z' is not an ISO 8601 time"
+        ),
         (header + goodRow + "e9,o9,payment,12.34,ABC,,2026-09-30T10:00:00Z,\n", ":3:5: error: currency: unknown currency 'ABC'"),
     ])
     func isRefusedWithItsPlaceAndTheStoreIsUnchanged(text: String, message: String) throws {
         let db = TestScratch.directory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path
-        let good = try importLedger(Self.header + "e1,o1,payment,10.00,USD,pi_1,2026-09-30T10:00:00Z,s1\n"
-                                    + "e2,o1,refund,2.50,usd,,2026-09-30T11:00:00+01:00,s1\n", into: db)
+        let good = try importLedger(
+            Self.header + "e1,o1,payment,10.00,USD,pi_1,2026-09-30T10:00:00Z,s1\n"
+                + "e2,o1,refund,2.50,usd,,2026-09-30T11:00:00+01:00,s1\n", into: db)
         #expect(good.status == 0)
         let before = try count(db)
         #expect(before.hasPrefix("(2, 1250)"))

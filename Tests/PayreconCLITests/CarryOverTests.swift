@@ -13,20 +13,27 @@ import Testing
         let rows = csv.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
         let missing = try #require(rows.first { $0[1] == "missing_in_ledger" })
         let fee = try #require(rows.first { $0[1] == "fee_mismatch" })
-        let charge = missing[5], order = missing[3], amount = missing[8], currency = missing[6]
+        let charge = missing[5]
+        let order = missing[3]
+        let amount = missing[8]
+        let currency = missing[6]
 
         // The accountant books the missing payment; the night after, the item closes by itself.
         let ledger = folder.appendingPathComponent("late.csv")
-        try Data(("entry_id,order_id,type,amount,currency,stripe_id,created_at\n"
-                  + "late-1,\(order),payment,\(amount),\(currency),\(charge),2026-09-30T12:00:00Z\n").utf8).write(to: ledger)
+        try Data(
+            ("entry_id,order_id,type,amount,currency,stripe_id,created_at\n"
+                + "late-1,\(order),payment,\(amount),\(currency),\(charge),2026-09-30T12:00:00Z\n").utf8
+        ).write(to: ledger)
         #expect(try PayreconBinary.run(["ledger", "import", ledger.path, "--db", db]).status == 0)
         #expect(try PayreconBinary.run(["resolve", fee[0], "--note", "credited by Stripe, ticket 4711", "--by", "ana", "--db", db]).status == 0)
         #expect(try PayreconBinary.run(["reconcile", "--db", db, "--from", "2026-07-03", "--to", "2026-09-30"]).status == 0)
         let out = folder.appendingPathComponent("night2").path
-        #expect(try PayreconBinary.run(["report", "--db", db, "--from", "2026-07-03", "--to", "2026-09-30", "--out", out, "--format", "csv"]).status == 0)
+        #expect(
+            try PayreconBinary.run(["report", "--db", db, "--from", "2026-07-03", "--to", "2026-09-30", "--out", out, "--format", "csv"]).status == 0)
         let after = try String(contentsOfFile: out + "/discrepancies.csv", encoding: .utf8)
-        let byId = Dictionary(uniqueKeysWithValues: after.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
-            .map { line in (line.components(separatedBy: ",")[0], line) })
+        let byId = Dictionary(
+            uniqueKeysWithValues: after.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+                .map { line in (line.components(separatedBy: ",")[0], line) })
         #expect(byId[missing[0]]?.contains(",closed,") == true)
         #expect(byId[fee[0]]?.contains(",resolved,") == true)
         #expect(byId[fee[0]]?.contains("resolved by ana: credited by Stripe") == true)

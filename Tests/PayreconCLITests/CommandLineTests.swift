@@ -40,8 +40,9 @@ import Testing
         let missing = try PayreconBinary.run(["extract", "--db", db, "--api-base", "http://127.0.0.1:9"])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("set STRIPE_API_KEY"))
-        let unreachable = try PayreconBinary.run(["extract", "--db", db, "--api-base", "http://127.0.0.1:9"],
-                                                 environment: ["STRIPE_API_KEY": "sk_test_supersecretvalue"])
+        let unreachable = try PayreconBinary.run(
+            ["extract", "--db", db, "--api-base", "http://127.0.0.1:9"],
+            environment: ["STRIPE_API_KEY": "sk_test_supersecretvalue"])
         #expect(unreachable.status == 2)
         #expect(unreachable.stderr.contains("connection_error"))
         #expect(!(unreachable.stderr + unreachable.stdout).contains("supersecretvalue"))
@@ -49,12 +50,17 @@ import Testing
 
     @Test func reportWritesOnlyTheFormatsAskedFor() throws {
         let out = Self.demo.appendingPathComponent("csv-only").path
-        let outcome = try PayreconBinary.run(["report", "--db", db, "--from", "2026-09-01", "--to", "2026-09-30", "--tz", "Europe/Berlin",
-                                              "--out", out, "--format", "csv"])
+        let outcome = try PayreconBinary.run([
+            "report", "--db", db, "--from", "2026-09-01", "--to", "2026-09-30", "--tz", "Europe/Berlin",
+            "--out", out, "--format", "csv",
+        ])
         #expect(outcome.status == 0)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["discrepancies.csv", "matched.csv", "payouts.csv", "summary.csv"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["discrepancies.csv", "matched.csv", "payouts.csv", "summary.csv"])
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         #expect(summary.contains("time zone Europe/Berlin"))
-        #expect(try PayreconBinary.run(["report", "--db", db, "--from", "2026-09-01", "--to", "2026-09-30", "--out", out, "--format", "pdf"]).status == 64)
+        #expect(
+            try PayreconBinary.run(["report", "--db", db, "--from", "2026-09-01", "--to", "2026-09-30", "--out", out, "--format", "pdf"]).status == 64
+        )
     }
 }

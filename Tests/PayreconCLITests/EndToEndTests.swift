@@ -2,7 +2,6 @@ import Core
 import Extract
 import Foundation
 import Logging
-@testable import PayreconCLI
 import Reconcile
 import Report
 import Sandbox
@@ -12,6 +11,8 @@ import Store
 import StripeAPI
 import TestSupport
 import Testing
+
+@testable import PayreconCLI
 
 /// sandbox → extract (over HTTP) → ledger import → reconcile → report, compared with the truth file.
 @Suite(.serialized) struct EndToEndTests {
@@ -30,11 +31,14 @@ import Testing
         let store = try PayreconStore(path: folder.appendingPathComponent("payrecon.sqlite").path)
         let sandbox = try await RunningSandbox.start(account: account, logger: Logger(label: "test"))
         do {
-            _ = try await ExtractStage(runner: StageRunner(store: store)).run(apiBase: sandbox.baseURL, key: try APIKey("sk_test_e2e"),
-                                                                              options: .init(full: true), requestsPerSecond: 1_000)
+            _ = try await ExtractStage(runner: StageRunner(store: store)).run(
+                apiBase: sandbox.baseURL, key: try APIKey("sk_test_e2e"),
+                options: .init(full: true), requestsPerSecond: 1_000)
         } catch { await sandbox.stop(); throw error }
         await sandbox.stop()
-        #expect(try LedgerImportStage(runner: StageRunner(store: store)).run(path: ledger.path, mapping: ColumnMapping(columns: [:])) == account.ledger.count)
+        #expect(
+            try LedgerImportStage(runner: StageRunner(store: store)).run(path: ledger.path, mapping: ColumnMapping(columns: [:]))
+                == account.ledger.count)
         let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
         let result = try reconcile(store, period)
         return (store, period, result.discrepancies)
@@ -85,7 +89,9 @@ import Testing
         }
         // Payouts: column 4 is the currency, column 5 the amount.
         let payouts = try #require(workbook.detail["Payouts"])
-        let formats = Dictionary(grouping: payouts.cells, by: { $0[4][0].stringValue ?? "" }).mapValues { rows in Set(rows.map { $0[5][1].stringValue ?? "" }) }
+        let formats = Dictionary(grouping: payouts.cells, by: { $0[4][0].stringValue ?? "" }).mapValues { rows in
+            Set(rows.map { $0[5][1].stringValue ?? "" })
+        }
         #expect(formats["JPY"] == ["#,##0"])
         #expect(formats["KWD"] == ["#,##0.000"])
         #expect(formats["USD"] == ["#,##0.00"])

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import Logging
-@testable import PayreconCLI
 import Sandbox
 import SandboxData
-import Testing
 import TestSupport
+import Testing
+
+@testable import PayreconCLI
 
 /// The commands run in-process, in the order of a night, against an in-process sandbox.
 @Suite(.serialized) struct InProcessCommandTests {
@@ -33,8 +34,10 @@ import TestSupport
         let fees = folder.appendingPathComponent("fees.json").path
         try FileManager.default.copyItem(atPath: packageFile("fixtures/fee-schedule.json"), toPath: fees)
         await #expect(throws: ExitCode(1)) {
-            try await run(["reconcile", "--db", db, "--from", account.firstDay, "--to", account.lastDay, "--fail-on", "high",
-                           "--fee-schedule", fees])
+            try await run([
+                "reconcile", "--db", db, "--from", account.firstDay, "--to", account.lastDay, "--fail-on", "high",
+                "--fee-schedule", fees,
+            ])
         }
         try await run(["report", "--db", db, "--from", account.firstDay, "--to", account.lastDay, "--out", folder.path])
         let csv = try String(contentsOf: folder.appendingPathComponent("discrepancies.csv"), encoding: .utf8)
@@ -46,7 +49,9 @@ import TestSupport
             try await run(["reconcile", "--db", db, "--from", account.firstDay, "--to", account.lastDay, "--fee-schedule", ledger])
         }
         #expect(throws: (any Error).self) { try PayreconCommand.parseAsRoot(["extract", "--db", db, "--concurrency", "0"]) }
-        #expect(throws: (any Error).self) { try PayreconCommand.parseAsRoot(["sandbox", "--port", "70000", "--ledger-out", "a", "--truth-out", "b"]) }
+        #expect(throws: (any Error).self) {
+            try PayreconCommand.parseAsRoot(["sandbox", "--port", "70000", "--ledger-out", "a", "--truth-out", "b"])
+        }
         #expect(throws: (any Error).self) { try PayreconCommand.parseAsRoot(["resolve", "x", "--note", " ", "--by", "y", "--db", db]) }
     }
 

@@ -1,17 +1,20 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TestSupport
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `payrecon sandbox` as a user starts it: files written, a port announced, Stripe answers, SIGTERM stops it.
 @Suite struct SandboxCommandTests {
     @Test func servesTheAccountItWroteAndStopsOnSIGTERM() async throws {
         let folder = TestScratch.directory.appendingPathComponent("payrecon-sbx-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let (process, port) = try PayreconBinary.startServer(["sandbox", "--port", "0", "--orders", "120", "--seed", "4",
-                                                              "--ledger-out", folder.path + "/ledger.csv", "--truth-out", folder.path + "/truth.json"])
+        let (process, port) = try PayreconBinary.startServer([
+            "sandbox", "--port", "0", "--orders", "120", "--seed", "4",
+            "--ledger-out", folder.path + "/ledger.csv", "--truth-out", folder.path + "/truth.json",
+        ])
         // Never leave the server behind: it would hold the test runner's pipes open.
         defer { if process.isRunning { process.terminate() } }
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/payouts?limit=3")!)

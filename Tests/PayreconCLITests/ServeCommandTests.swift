@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import TestSupport
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// `payrecon serve` as an operator starts it: configuration file, secrets in the environment.
 @Suite struct ServeCommandTests {
@@ -20,8 +21,10 @@ import Testing
         return path
     }
 
-    static let secrets = ["STRIPE_API_KEY": "sk_test_serve_cli_secret_value", "STRIPE_WEBHOOK_SECRET": "whsec_cli_secret",
-                          "PAYRECON_API_TOKEN": "cli-token-0123456789abcdef"]
+    static let secrets = [
+        "STRIPE_API_KEY": "sk_test_serve_cli_secret_value", "STRIPE_WEBHOOK_SECRET": "whsec_cli_secret",
+        "PAYRECON_API_TOKEN": "cli-token-0123456789abcdef",
+    ]
 
     @Test func servesBehindAProxyAndStopsOnSIGTERM() async throws {
         let folder = TestScratch.directory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
@@ -44,8 +47,9 @@ import Testing
         let folder = TestScratch.directory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let config = try Self.configuration(in: folder)
-        let noWebhookSecret = try PayreconBinary.run(["serve", "--config", config],
-                                                      environment: Self.secrets.filter { $0.key != "STRIPE_WEBHOOK_SECRET" })
+        let noWebhookSecret = try PayreconBinary.run(
+            ["serve", "--config", config],
+            environment: Self.secrets.filter { $0.key != "STRIPE_WEBHOOK_SECRET" })
         #expect(noWebhookSecret.status == 2)
         #expect(noWebhookSecret.stderr.contains("STRIPE_WEBHOOK_SECRET"))
         #expect(!noWebhookSecret.stderr.contains("sk_test_serve_cli_secret_value"))

@@ -15,12 +15,14 @@ import Testing
 
     static func ledger(in folder: URL) throws -> String {
         let path = folder.appendingPathComponent("ledger.csv").path
-        try Data("""
+        try Data(
+            """
             entry_id,order_id,type,amount,currency,stripe_id,created_at
             L1,ord_1,payment,12.34,USD,,2026-09-01T10:00:00Z
             L2,ord_2,payment,5.00,EUR,,2026-09-02T10:00:00Z
 
-            """.utf8).write(to: URL(fileURLWithPath: path))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: path))
         return path
     }
 
@@ -54,10 +56,12 @@ import Testing
         let folder = try Self.folder()
         let db = folder.appendingPathComponent("killed.sqlite").path
         // A slow sandbox, so the extraction is still running when it is killed.
-        let (sandbox, port) = try PayreconBinary.startServer(["sandbox", "--port", "0", "--orders", "300", "--seed", "3",
-                                                             "--ledger-out", folder.appendingPathComponent("l.csv").path,
-                                                             "--truth-out", folder.appendingPathComponent("t.json").path,
-                                                             "--latency-ms", "400"])
+        let (sandbox, port) = try PayreconBinary.startServer([
+            "sandbox", "--port", "0", "--orders", "300", "--seed", "3",
+            "--ledger-out", folder.appendingPathComponent("l.csv").path,
+            "--truth-out", folder.appendingPathComponent("t.json").path,
+            "--latency-ms", "400",
+        ])
         defer { sandbox.terminate(); sandbox.waitUntilExit() }
         let extract = Process()
         extract.executableURL = URL(fileURLWithPath: PayreconBinary.path)
@@ -71,7 +75,8 @@ import Testing
         var running = false
         while !running, Date() < deadline {
             Thread.sleep(forTimeInterval: 0.1)
-            running = FileManager.default.fileExists(atPath: db)
+            running =
+                FileManager.default.fileExists(atPath: db)
                 && ((try? PayreconStore(path: db, create: false).runs().contains { $0.status == "running" }) ?? false)
         }
         #expect(running)
@@ -91,8 +96,10 @@ import Testing
     @Test func commandsThatOnlyReadRefuseAStoreThatDoesNotExist() throws {
         let typo = try Self.folder().appendingPathComponent("typo.sqlite").path
         let period = ["--from", "2026-09-01", "--to", "2026-09-30"]
-        for arguments in [["reconcile", "--db", typo] + period, ["report", "--db", typo, "--out", typo + "-out"] + period,
-                          ["resolve", "fee_mismatch/txn_1", "--note", "n", "--by", "ana", "--db", typo]] {
+        for arguments in [
+            ["reconcile", "--db", typo] + period, ["report", "--db", typo, "--out", typo + "-out"] + period,
+            ["resolve", "fee_mismatch/txn_1", "--note", "n", "--by", "ana", "--db", typo],
+        ] {
             let outcome = try PayreconBinary.run(arguments)
             #expect(outcome.status == 2, "\(arguments[0])")
             #expect(outcome.stderr.contains("no store at \(typo)"), "\(arguments[0]): \(outcome.stderr)")

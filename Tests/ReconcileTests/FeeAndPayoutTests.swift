@@ -1,13 +1,16 @@
-import Foundation
 import Core
+import Foundation
 import Reconcile
 import Testing
 
 @Suite struct FeeAndPayoutTests {
     @Test func feesRoundHalfUpOnTheSettledAmount() throws {
-        let schedule = FeeSchedule(charges: ["usd": .init(percent: "2.5", fixed: 0),
-                                             "eur": .init(percent: "2.9", fixed: 30, fxSurchargePercent: "1.0")],
-                                   disputes: [:])
+        let schedule = FeeSchedule(
+            charges: [
+                "usd": .init(percent: "2.5", fixed: 0),
+                "eur": .init(percent: "2.9", fixed: 30, fxSurchargePercent: "1.0"),
+            ],
+            disputes: [:])
         // 2.5% of 100 = 2.5 → 3; of 98 = 2.45 → 2; of 102 = 2.55 → 3.
         #expect(try schedule.chargeFee(settledAmount: 100, presentment: .usd) == 3)
         #expect(try schedule.chargeFee(settledAmount: 98, presentment: .usd) == 2)
@@ -21,11 +24,14 @@ import Testing
         #expect(throws: FeeScheduleError.self) { try bad.chargeFee(settledAmount: 100, presentment: .usd) }
     }
 
-    func transaction(_ id: String, amount: Int64, fee: Int64, currency: Currency = .usd, type: BalanceTransactionType = .charge,
-                     source: String?, rate: Decimal? = nil) -> BalanceTransaction {
-        BalanceTransaction(id: BalanceTransactionID(id), amount: amount, currency: currency, net: amount - fee, fee: fee, exchangeRate: rate,
-                           created: Scenario.day0 + 5_000, availableOn: nil, type: type, reportingCategory: nil,
-                           source: source.map { ExpandableID($0) })
+    func transaction(
+        _ id: String, amount: Int64, fee: Int64, currency: Currency = .usd, type: BalanceTransactionType = .charge,
+        source: String?, rate: Decimal? = nil
+    ) -> BalanceTransaction {
+        BalanceTransaction(
+            id: BalanceTransactionID(id), amount: amount, currency: currency, net: amount - fee, fee: fee, exchangeRate: rate,
+            created: Scenario.day0 + 5_000, availableOn: nil, type: type, reportingCategory: nil,
+            source: source.map { ExpandableID($0) })
     }
 
     @Test func feeMismatchUsesThePresentmentCurrencysRateAndTheTolerance() {
@@ -52,11 +58,14 @@ import Testing
             transaction("txn_po", amount: -14_505, fee: 0, type: .payout, source: "po_ok"),
         ]
         func payout(_ id: String, _ amount: Int64, status: PayoutStatus = .paid) -> Payout {
-            Payout(id: PayoutID(id), amount: amount, currency: .usd, status: status, created: Scenario.day0 + 86_400,
-                   arrivalDate: nil, balanceTransaction: id == "po_ok" ? "txn_po" : nil)
+            Payout(
+                id: PayoutID(id), amount: amount, currency: .usd, status: status, created: Scenario.day0 + 86_400,
+                arrivalDate: nil, balanceTransaction: id == "po_ok" ? "txn_po" : nil)
         }
-        s.stripe.payouts = [payout("po_ok", 14_505), payout("po_short", 14_000), payout("po_failed", 14_505, status: .failed),
-                            payout("po_unlinked", 1)]
+        s.stripe.payouts = [
+            payout("po_ok", 14_505), payout("po_short", 14_000), payout("po_failed", 14_505, status: .failed),
+            payout("po_unlinked", 1),
+        ]
         s.stripe.payoutLinks = ["po_ok": ["txn_1", "txn_2", "txn_po"], "po_short": ["txn_1", "txn_2"], "po_failed": ["txn_1", "txn_2"]]
         let found = s.run().discrepancies
         #expect(found.map(\.id) == ["payout_mismatch/po_short", "payout_failed/po_failed"])

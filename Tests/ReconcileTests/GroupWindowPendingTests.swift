@@ -41,8 +41,9 @@ import Testing
         s.charge("ch_old", order: "o2", amount: 1_000, at: 1_000)
         s.charge("ch_wrong", order: "o3", amount: 1_000, at: 80_000)
         s.book("p3", order: "o3", "10.01", at: 80_100)
-        var input = ReconcileInput(stripe: s.stripe, ledger: s.ledger, periodStart: s.start, periodEnd: s.end,
-                                   now: Timestamp(seconds: Scenario.day0 + 86_400), settlementWindowSeconds: 12 * 3_600)
+        var input = ReconcileInput(
+            stripe: s.stripe, ledger: s.ledger, periodStart: s.start, periodEnd: s.end,
+            now: Timestamp(seconds: Scenario.day0 + 86_400), settlementWindowSeconds: 12 * 3_600)
         var result = Reconciler.reconcile(input)
         #expect(result.pending.map(\.id) == ["missing_in_ledger/ch_fresh"])
         // A wrong amount is not late: it is a discrepancy at once.

@@ -1,6 +1,7 @@
 import Facts
-@testable import Reconcile
 import Testing
+
+@testable import Reconcile
 
 @Suite struct GroupsTests {
     typealias Row = ReconcileFacts.Ledger

@@ -13,7 +13,8 @@ import Testing
         s.book("e3", order: "o3", "9.99")
         let result = s.run()
         #expect(result.discrepancies.isEmpty)
-        let byEntry = Dictionary(uniqueKeysWithValues: result.matches.map { ($0.ledgerEntryIds, "\($0.rule.rawValue) \($0.key.id ?? "-") \($0.stripeIds)") })
+        let byEntry = Dictionary(
+            uniqueKeysWithValues: result.matches.map { ($0.ledgerEntryIds, "\($0.rule.rawValue) \($0.key.id ?? "-") \($0.stripeIds)") })
         #expect(byEntry == [["e1"]: "stripe_id pi_a [\"ch_a\"]", ["e2"]: "stripe_id ch_b [\"ch_b\"]", ["e3"]: "metadata_order_id o3 [\"ch_c\"]"])
     }
 

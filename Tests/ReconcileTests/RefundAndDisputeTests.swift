@@ -37,8 +37,9 @@ import Testing
         // Without the refund's order nothing ties the two: both sides are flagged.
         var orderless = s
         orderless.stripe.refunds = orderless.stripe.refunds.map {
-            Refund(id: $0.id, amount: $0.amount, currency: $0.currency, charge: $0.charge?.id, paymentIntent: nil, status: .succeeded,
-                   created: $0.created, balanceTransaction: nil)
+            Refund(
+                id: $0.id, amount: $0.amount, currency: $0.currency, charge: $0.charge?.id, paymentIntent: nil, status: .succeeded,
+                created: $0.created, balanceTransaction: nil)
         }
         #expect(orderless.findings() == ["refund_missing_in_ledger/re_a", "refund_missing_in_stripe/r1"])
     }
@@ -79,16 +80,19 @@ import Testing
         s.charge("ch_3", order: "o3", amount: 5_000)
         for n in 1...3 { s.book("p\(n)", order: "o\(n)", "50.00") }
         for n in 1...3 {
-            s.stripe.disputes.append(Dispute(id: DisputeID("dp_\(n)"), amount: 5_000, currency: .usd, charge: "ch_\(n)", paymentIntent: nil,
-                                             status: .needsResponse, reason: "fraudulent", created: Scenario.day0 + 200_000,
-                                             balanceTransactions: []))
+            s.stripe.disputes.append(
+                Dispute(
+                    id: DisputeID("dp_\(n)"), amount: 5_000, currency: .usd, charge: "ch_\(n)", paymentIntent: nil,
+                    status: .needsResponse, reason: "fraudulent", created: Scenario.day0 + 200_000,
+                    balanceTransactions: []))
         }
         s.book("d1", order: "o1", "50.00", kind: .dispute, stripeId: "dp_1", at: 200_100)
         s.book("d2", order: "o2", "50.00", kind: .dispute, at: 200_100)
         let result = s.run()
         #expect(result.discrepancies.map(\.id) == ["dispute_unrecorded/dp_3"])
         let disputeMatches = result.matches.filter { $0.stripeIds.first?.hasPrefix("dp_") == true }
-        #expect(Set(disputeMatches.map { "\($0.rule.rawValue) \($0.ledgerEntryIds) \($0.stripeIds)" })
+        #expect(
+            Set(disputeMatches.map { "\($0.rule.rawValue) \($0.ledgerEntryIds) \($0.stripeIds)" })
                 == ["stripe_id [\"d1\"] [\"dp_1\"]", "dispute_order [\"d2\"] [\"dp_2\"]"])
     }
 }

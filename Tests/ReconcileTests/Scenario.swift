@@ -13,27 +13,38 @@ struct Scenario {
     var fees = FeeSchedule.standard
 
     @discardableResult
-    mutating func charge(_ id: String, order: String?, amount: Int64, currency: Currency = .usd, at: Int64 = 3_600,
-                         intent: String? = nil, status: ChargeStatus = .succeeded) -> Charge {
-        let charge = Charge(id: ChargeID(id), amount: amount, currency: currency, status: status, captured: status == .succeeded,
-                            created: Self.day0 + at, paymentIntent: intent ?? "pi_" + id.dropFirst(3), balanceTransaction: nil,
-                            metadata: order.map { ["order_id": $0] } ?? [:])
+    mutating func charge(
+        _ id: String, order: String?, amount: Int64, currency: Currency = .usd, at: Int64 = 3_600,
+        intent: String? = nil, status: ChargeStatus = .succeeded
+    ) -> Charge {
+        let charge = Charge(
+            id: ChargeID(id), amount: amount, currency: currency, status: status, captured: status == .succeeded,
+            created: Self.day0 + at, paymentIntent: intent ?? "pi_" + id.dropFirst(3), balanceTransaction: nil,
+            metadata: order.map { ["order_id": $0] } ?? [:])
         stripe.charges.append(charge)
         return charge
     }
 
-    mutating func refund(_ id: String, charge: String, amount: Int64, currency: Currency = .usd, at: Int64 = 86_400,
-                         order: String? = nil) {
-        stripe.refunds.append(Refund(id: RefundID(id), amount: amount, currency: currency, charge: charge, paymentIntent: nil,
-                                     status: .succeeded, created: Self.day0 + at, balanceTransaction: nil,
-                                     metadata: order.map { ["order_id": $0] } ?? [:]))
+    mutating func refund(
+        _ id: String, charge: String, amount: Int64, currency: Currency = .usd, at: Int64 = 86_400,
+        order: String? = nil
+    ) {
+        stripe.refunds.append(
+            Refund(
+                id: RefundID(id), amount: amount, currency: currency, charge: charge, paymentIntent: nil,
+                status: .succeeded, created: Self.day0 + at, balanceTransaction: nil,
+                metadata: order.map { ["order_id": $0] } ?? [:]))
     }
 
-    mutating func book(_ entry: String, order: String, _ amount: String, _ currency: Currency = .usd,
-                       kind: LedgerEntry.Kind = .payment, stripeId: String? = nil, at: Int64 = 3_700) {
-        ledger.append(LedgerEntry(entryId: LedgerEntryID(entry), orderId: OrderID(order), kind: kind,
-                                  amount: try! Money(decimal: amount, currency: currency), stripeId: stripeId,
-                                  createdAt: Timestamp(seconds: Self.day0 + at), supplierId: nil))
+    mutating func book(
+        _ entry: String, order: String, _ amount: String, _ currency: Currency = .usd,
+        kind: LedgerEntry.Kind = .payment, stripeId: String? = nil, at: Int64 = 3_700
+    ) {
+        ledger.append(
+            LedgerEntry(
+                entryId: LedgerEntryID(entry), orderId: OrderID(order), kind: kind,
+                amount: try! Money(decimal: amount, currency: currency), stripeId: stripeId,
+                createdAt: Timestamp(seconds: Self.day0 + at), supplierId: nil))
     }
 
     func run() -> ReconcileResult {

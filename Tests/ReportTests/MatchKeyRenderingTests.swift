@@ -1,6 +1,7 @@
 import Core
-@testable import Report
 import Testing
+
+@testable import Report
 
 @Suite struct MatchKeyRenderingTests {
     @Test func idsAsTheyAreAmountsWithTheirCurrencysDecimalsAndTheWindow() {

@@ -1,12 +1,13 @@
 import Core
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 import Sandbox
 import SandboxData
 import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Stripe's list semantics, checked over HTTP against a running sandbox.
 @Suite struct ListSemanticsTests {
@@ -14,7 +15,11 @@ import Testing
 
     struct Page: Decodable {
         let data: [Item]
-        let has_more: Bool
+        let hasMore: Bool
+        enum CodingKeys: String, CodingKey {
+            case data
+            case hasMore = "has_more"
+        }
         struct Item: Decodable {
             let id: String
             let created: Int64
@@ -24,15 +29,19 @@ import Testing
             case id(String)
             case object([String: JSONValue])
             init(from decoder: any Decoder) throws {
-                if let id = try? decoder.singleValueContainer().decode(String.self) { self = .id(id) } else {
+                if let id = try? decoder.singleValueContainer().decode(String.self) {
+                    self = .id(id)
+                } else {
                     self = .object(try [String: JSONValue](from: decoder))
                 }
             }
         }
     }
 
-    static func withSandbox(_ options: SandboxOptions = SandboxOptions(),
-                            _ body: (String) async throws -> Void) async throws {
+    static func withSandbox(
+        _ options: SandboxOptions = SandboxOptions(),
+        _ body: (String) async throws -> Void
+    ) async throws {
         let sandbox = try await RunningSandbox.start(account: account, options: options, logger: Logger(label: "test"))
         do { try await body(sandbox.baseURL) } catch { await sandbox.stop(); throw error }
         await sandbox.stop()
@@ -56,19 +65,19 @@ import Testing
             let expected = Self.account.stripe.charges.sorted { ($0.created, $0.id) > ($1.created, $1.id) }.map(\.id.rawValue)
             let first = try await Self.page("\(base)/v1/charges")
             #expect(first.data.map(\.id) == Array(expected.prefix(10)))
-            #expect(first.has_more)
+            #expect(first.hasMore)
             var all: [String] = []
             var cursor: String?
             repeat {
                 let page = try await Self.page("\(base)/v1/charges?limit=37" + (cursor.map { "&starting_after=\($0)" } ?? ""))
                 all += page.data.map(\.id)
-                cursor = page.has_more ? page.data.last?.id : nil
+                cursor = page.hasMore ? page.data.last?.id : nil
             } while cursor != nil
             #expect(all == expected)
             // ending_before returns the page just before the cursor, still newest first.
             let back = try await Self.page("\(base)/v1/charges?limit=5&ending_before=\(expected[12])")
             #expect(back.data.map(\.id) == Array(expected[7..<12]))
-            #expect(back.has_more)
+            #expect(back.hasMore)
         }
     }
 
@@ -87,7 +96,7 @@ import Testing
 
             let expanded = try await Self.page("\(base)/v1/balance_transactions?limit=20&expand%5B%5D=data.source&type=charge")
             for item in expanded.data {
-                guard case let .object(source)? = item.source else { Issue.record("source not expanded on \(item.id)"); continue }
+                guard case .object(let source)? = item.source else { Issue.record("source not expanded on \(item.id)"); continue }
                 #expect(source["object"]?.stringValue == "charge")
             }
             let plain = try await Self.page("\(base)/v1/balance_transactions?limit=3&type=charge")

@@ -5,8 +5,8 @@ import Foundation
 import Reconcile
 import SandboxData
 import Store
-import Testing
 import TestSupport
+import Testing
 
 /// The reconciler is fed two ways: facts loaded straight from SQLite (`loadFacts`, production) and facts
 /// built from records (`ReconcileFacts(stripe:ledger:)`, tests and callers with records). Both go
@@ -35,7 +35,9 @@ import TestSupport
     static func rendered(_ facts: ReconcileFacts) -> [String] {
         let ids = facts.ids
         func id(_ n: FactID) -> String { ids.optionalString(n) ?? "-" }
-        let ledger: [String] = facts.ledger.map { "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)" }
+        let ledger: [String] = facts.ledger.map {
+            "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)"
+        }
         let charges: [String] = facts.charges.map {
             "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.money) \($0.created.value)"
         }
@@ -57,8 +59,9 @@ import TestSupport
     @Test func bothLoadersGiveTheSameFactsMatchesAndDiscrepancies() throws {
         let store = try Self.filledStore()
         let fromSQLite = try store.loadFacts(from: Self.start, to: Self.end)
-        let fromRecords = ReconcileFacts(stripe: try store.loadStripe(from: Self.start, to: Self.end),
-                                         ledger: try store.loadLedger(from: Self.start, to: Self.end))
+        let fromRecords = ReconcileFacts(
+            stripe: try store.loadStripe(from: Self.start, to: Self.end),
+            ledger: try store.loadLedger(from: Self.start, to: Self.end))
         let rendered = Self.rendered(fromSQLite)
         #expect(rendered.count > 3_000)
         let other = Self.rendered(fromRecords)
@@ -72,7 +75,8 @@ import TestSupport
 
         let period = try ReportingPeriod(from: Self.account.firstDay, to: Self.account.lastDay)
         let parameters = ReconcileParameters(periodStart: period.start, periodEnd: period.end)
-        let a = Reconciler.reconcile(fromSQLite, parameters), b = Reconciler.reconcile(fromRecords, parameters)
+        let a = Reconciler.reconcile(fromSQLite, parameters)
+        let b = Reconciler.reconcile(fromRecords, parameters)
         #expect(a.matches == b.matches)
         #expect(a.discrepancies == b.discrepancies)
         #expect(a.matches.count > 1_000)

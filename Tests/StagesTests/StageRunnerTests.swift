@@ -2,8 +2,8 @@ import Core
 import Foundation
 import Stages
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct StageRunnerTests {
     static func store() throws -> PayreconStore {

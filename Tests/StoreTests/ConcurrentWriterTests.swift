@@ -1,18 +1,21 @@
 import Core
 import Foundation
 import GRDB
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 /// `payrecon serve` and the nightly stages are separate processes on one store: a write that meets
 /// another's transaction must wait its turn, not fail with "database is locked".
 @Suite struct ConcurrentWriterTests {
     @Test func aWriteWaitsForAnotherConnectionsTransactionInsteadOfFailing() throws {
         let path = TestScratch.directory.appendingPathComponent("writers-\(UUID().uuidString).sqlite").path
-        let nightly = try PayreconStore(path: path), server = try PayreconStore(path: path, durability: .full)
+        let nightly = try PayreconStore(path: path)
+        let server = try PayreconStore(path: path, durability: .full)
         let now = Timestamp(seconds: 1_790_000_000)
-        let holding = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        let holding = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
         let held = Duration.milliseconds(400)
         DispatchQueue.global().async {
             // A stage's long write transaction (the first reconciliation of a big period takes seconds).
@@ -24,7 +27,8 @@ import Testing
             finished.signal()
         }
         holding.wait()
-        let clock = ContinuousClock(), started = clock.now
+        let clock = ContinuousClock()
+        let started = clock.now
         let run = try server.startRun(stage: "webhook", parameters: "", at: now)
         let waited = started.duration(to: clock.now)
         finished.wait()

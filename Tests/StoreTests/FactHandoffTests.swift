@@ -1,6 +1,7 @@
 import Dispatch
-@testable import Store
 import Testing
+
+@testable import Store
 
 @Suite struct FactHandoffTests {
     @Test func itemsArriveInOrderAndTakeEndsWhenTheProducerFinishes() {
@@ -17,7 +18,8 @@ import Testing
 
     @Test func cancellingReleasesAProducerWaitingForRoom() {
         let handoff = FactHandoff<Int>(capacity: 1)
-        let first = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+        let first = DispatchSemaphore(value: 0)
+        let done = DispatchSemaphore(value: 0)
         let accepted = Accepted()
         DispatchQueue.global().async {
             // The first fits; the second waits for room that never comes, until the consumer cancels.

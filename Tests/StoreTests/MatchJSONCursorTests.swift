@@ -1,6 +1,7 @@
 import Foundation
-@testable import Store
 import Testing
+
+@testable import Store
 
 @Suite struct MatchJSONCursorTests {
     /// What JSON asks for, one character at a time: the reference the cursor's eight-bytes-at-a-time scan

@@ -1,7 +1,8 @@
 import Core
 import GRDB
-@testable import Store
 import Testing
+
+@testable import Store
 
 @Suite struct MatchJSONReaderTests {
     static func read(_ json: String) throws -> [Match] {
@@ -14,16 +15,22 @@ import Testing
     @Test func readsWhatSQLiteWrites() throws {
         let odd = ["quote\"d", "back\\slash", "line\nbreak", "tab\tand\u{1}", "café", "🧾", ""]
         let json = try DatabaseQueue().read { db in
-            try String.fetchOne(db, sql: """
-                SELECT json_array(json_array(1789999600000000, 'refund_sum', ?1, NULL, json_array(?1, ?2), json_array(?3), 'JPY', -5, 'KWD',
-                  9223372036854775807))
-                """, arguments: [odd[0], odd[1] + odd[2], odd[3] + odd[4] + odd[5] + odd[6]])
+            try String.fetchOne(
+                db,
+                sql: """
+                    SELECT json_array(json_array(1789999600000000, 'refund_sum', ?1, NULL, json_array(?1, ?2), json_array(?3), 'JPY', -5, 'KWD',
+                      9223372036854775807))
+                    """, arguments: [odd[0], odd[1] + odd[2], odd[3] + odd[4] + odd[5] + odd[6]])
         }
         let matches = try Self.read(try #require(json))
-        #expect(matches == [Match(rule: .refundSum, key: .id(odd[0]), orderId: nil, ledgerEntryIds: [odd[0], odd[1] + odd[2]],
-                                  stripeIds: [odd[3] + odd[4] + odd[5] + odd[6]], ledgerAmount: Money(minorUnits: -5, currency: .jpy),
-                                  stripeAmount: Money(minorUnits: Int64.max, currency: .kwd),
-                                  occurredAt: Timestamp(microseconds: 1_789_999_600_000_000))])
+        #expect(
+            matches == [
+                Match(
+                    rule: .refundSum, key: .id(odd[0]), orderId: nil, ledgerEntryIds: [odd[0], odd[1] + odd[2]],
+                    stripeIds: [odd[3] + odd[4] + odd[5] + odd[6]], ledgerAmount: Money(minorUnits: -5, currency: .jpy),
+                    stripeAmount: Money(minorUnits: Int64.max, currency: .kwd),
+                    occurredAt: Timestamp(microseconds: 1_789_999_600_000_000))
+            ])
     }
 
     @Test func readsWhitespaceAndEveryEscape() throws {

@@ -2,28 +2,31 @@ import Core
 import Facts
 import Foundation
 import GRDB
-@testable import Store
-import Testing
 import TestSupport
+import Testing
+
+@testable import Store
 
 @Suite struct MatchMigrationTests {
     static func scratch() -> String { TestScratch.directory.appendingPathComponent("migrate-\(UUID().uuidString).sqlite").path }
 
     @Test func matchesStoredBeforeTheClusteredTableReadBackTheSame() throws {
         let path = Self.scratch()
-        let match = Match(rule: .metadataOrderId, key: "ord_7", orderId: "ord_7", ledgerEntryIds: ["L7a", "L7b"], stripeIds: ["ch_7"],
-                          ledgerAmount: Money(minorUnits: 700, currency: .eur), stripeAmount: Money(minorUnits: 700, currency: .eur),
-                          occurredAt: Timestamp(seconds: 1_790_000_000))
+        let match = Match(
+            rule: .metadataOrderId, key: "ord_7", orderId: "ord_7", ledgerEntryIds: ["L7a", "L7b"], stripeIds: ["ch_7"],
+            ledgerAmount: Money(minorUnits: 700, currency: .eur), stripeAmount: Money(minorUnits: 700, currency: .eur),
+            occurredAt: Timestamp(seconds: 1_790_000_000))
         do {
             let queue = try DatabaseQueue(path: path)
             try StoreMigrations.migrator.migrate(queue, upTo: "v3-match-content-hash")
             try queue.write { db in
                 try db.execute(sql: "INSERT INTO run (stage, started_at, status, parameters) VALUES ('reconcile', 0, 'succeeded', '')")
-                try db.execute(sql: """
-                    INSERT INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
-                      stripe_currency, stripe_amount, occurred_at, content_hash) VALUES (?, 1, 'metadata_order_id', 'ord_7', 'ord_7',
-                      'L7a L7b', 'ch_7', 'EUR', 700, 'EUR', 700, ?, 99)
-                    """, arguments: [match.id, match.occurredAt.microseconds])
+                try db.execute(
+                    sql: """
+                        INSERT INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
+                          stripe_currency, stripe_amount, occurred_at, content_hash) VALUES (?, 1, 'metadata_order_id', 'ord_7', 'ord_7',
+                          'L7a L7b', 'ch_7', 'EUR', 700, 'EUR', 700, ?, 99)
+                        """, arguments: [match.id, match.occurredAt.microseconds])
             }
         }
         let store = try PayreconStore(path: path)
@@ -43,25 +46,34 @@ import TestSupport
         let usd = try Currency(code: "USD")
         let slot: Int64 = 1_789_999_200
         func match(_ n: Int, at seconds: Int64, ledger: [String], stripe: [String]) -> Match {
-            Match(rule: ledger.count > 1 ? .refundSum : .stripeId, key: .id("k\(n)"), orderId: n == 2 ? nil : "ord_\(n)", ledgerEntryIds: ledger,
-                  stripeIds: stripe, ledgerAmount: Money(minorUnits: Int64(n), currency: usd),
-                  stripeAmount: Money(minorUnits: Int64(n), currency: usd), occurredAt: Timestamp(seconds: seconds))
+            Match(
+                rule: ledger.count > 1 ? .refundSum : .stripeId, key: .id("k\(n)"), orderId: n == 2 ? nil : "ord_\(n)", ledgerEntryIds: ledger,
+                stripeIds: stripe, ledgerAmount: Money(minorUnits: Int64(n), currency: usd),
+                stripeAmount: Money(minorUnits: Int64(n), currency: usd), occurredAt: Timestamp(seconds: seconds))
         }
-        let matches = [match(1, at: slot + 10, ledger: ["L1"], stripe: ["ch_1"]),
-                       match(2, at: slot + 20, ledger: ["L2a", "L2b"], stripe: ["re_2a", "re_2b"]),
-                       match(3, at: slot + 900, ledger: ["L3"], stripe: ["ch_3"])]
+        let matches = [
+            match(1, at: slot + 10, ledger: ["L1"], stripe: ["ch_1"]),
+            match(2, at: slot + 20, ledger: ["L2a", "L2b"], stripe: ["re_2a", "re_2b"]),
+            match(3, at: slot + 900, ledger: ["L3"], stripe: ["ch_3"]),
+        ]
         do {
             let queue = try DatabaseQueue(path: path)
             try StoreMigrations.migrator.migrate(queue, upTo: "v5-payout-composition")
             try queue.write { db in
-                for _ in 0..<2 { try db.execute(sql: "INSERT INTO run (stage, started_at, status, parameters) VALUES ('reconcile', 0, 'succeeded', '')") }
+                for _ in 0..<2 {
+                    try db.execute(sql: "INSERT INTO run (stage, started_at, status, parameters) VALUES ('reconcile', 0, 'succeeded', '')")
+                }
                 for (m, run) in zip(matches, [2, 1, 1]) {
-                    try db.execute(sql: """
-                        INSERT INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency,
-                          ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, 'USD', ?, 5)
-                        """, arguments: [m.occurredAt.microseconds, m.keyHash, run, m.rule.rawValue, m.key.id, m.orderId,
-                                         m.ledgerEntryIds.joined(separator: " "), m.stripeIds.joined(separator: " "),
-                                         m.ledgerAmount.minorUnits, m.stripeAmount.minorUnits])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency,
+                              ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?, 'USD', ?, 5)
+                            """,
+                        arguments: [
+                            m.occurredAt.microseconds, m.keyHash, run, m.rule.rawValue, m.key.id, m.orderId,
+                            m.ledgerEntryIds.joined(separator: " "), m.stripeIds.joined(separator: " "),
+                            m.ledgerAmount.minorUnits, m.stripeAmount.minorUnits,
+                        ])
                 }
             }
         }

@@ -2,9 +2,10 @@ import Core
 import Facts
 import Foundation
 import GRDB
-@testable import Store
-import Testing
 import TestSupport
+import Testing
+
+@testable import Store
 
 @Suite struct MatchWriterTests {
     static let usd = try! Currency(code: "USD")
@@ -14,11 +15,12 @@ import TestSupport
     /// Every fifth match has no order (null in the JSON), every seventh is a group.
     static func match(_ number: Int, amount: Int64 = 1000, at seconds: Int64) -> Match {
         let group = number % 7 == 0
-        return Match(rule: group ? .refundSum : .stripeId, key: .id("pi_\(number)"), orderId: number % 5 == 0 ? nil : "ord_\(number)",
-                     ledgerEntryIds: group ? ["L\(number)a", "L\(number)b"] : ["L\(number)"],
-                     stripeIds: group ? ["re_\(number)a", "re_\(number)b", "re_\(number)c"] : ["ch_\(number)"],
-                     ledgerAmount: Money(minorUnits: amount, currency: usd), stripeAmount: Money(minorUnits: amount, currency: usd),
-                     occurredAt: Timestamp(seconds: seconds))
+        return Match(
+            rule: group ? .refundSum : .stripeId, key: .id("pi_\(number)"), orderId: number % 5 == 0 ? nil : "ord_\(number)",
+            ledgerEntryIds: group ? ["L\(number)a", "L\(number)b"] : ["L\(number)"],
+            stripeIds: group ? ["re_\(number)a", "re_\(number)b", "re_\(number)c"] : ["ch_\(number)"],
+            ledgerAmount: Money(minorUnits: amount, currency: usd), stripeAmount: Money(minorUnits: amount, currency: usd),
+            occurredAt: Timestamp(seconds: seconds))
     }
 
     /// Match `n` at `base + 400 n` s: slot `400 n / 900`.
@@ -56,7 +58,10 @@ import TestSupport
         #expect(try store.matches(from: Timestamp(seconds: start), to: Timestamp(seconds: end)) == Self.sorted(second))
         // The view shows a row per match, each with the run that wrote its slot.
         let (rows, runs) = try store.queue.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM match"), try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM match ORDER BY run_id"))
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM match"),
+                try Int64.fetchAll(db, sql: "SELECT DISTINCT run_id FROM match ORDER BY run_id")
+            )
         }
         #expect(rows == second.count)
         #expect(runs == [1, 3])
@@ -95,24 +100,30 @@ import TestSupport
         let store = try Self.freshStore(runs: 1)
         let odd = ["entry with spaces", "quote\"d", "back\\slash", "line\nbreak\ttab", "bell\u{7}", "café €", "emoji 🧾", ""]
         let matches = odd.enumerated().map { k, id in
-            Match(rule: .metadataOrderId, key: .id(id), orderId: id, ledgerEntryIds: [id, "plain"], stripeIds: ["ch_\(k)"],
-                  ledgerAmount: Money(minorUnits: Int64.min + 1, currency: Self.usd), stripeAmount: Money(minorUnits: Int64.max, currency: .eur),
-                  occurredAt: Timestamp(seconds: Self.base + Int64(k)))
+            Match(
+                rule: .metadataOrderId, key: .id(id), orderId: id, ledgerEntryIds: [id, "plain"], stripeIds: ["ch_\(k)"],
+                ledgerAmount: Money(minorUnits: Int64.min + 1, currency: Self.usd), stripeAmount: Money(minorUnits: Int64.max, currency: .eur),
+                occurredAt: Timestamp(seconds: Self.base + Int64(k)))
         }
         _ = try Self.save(matches, in: store, from: Self.base, to: Self.base + 900, run: 1)
         #expect(try store.matches(from: Timestamp(seconds: Self.base), to: Timestamp(seconds: Self.base + 900)) == Self.sorted(matches))
         // SQLite's own JSON reader agrees, through the view.
         let viewed = try store.queue.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT order_id, match_key, json_extract(ledger_entry_ids, '$[0]') AS first, json_array_length(ledger_entry_ids) AS n,
-                  ledger_amount, stripe_amount, stripe_currency FROM match ORDER BY occurred_at
-                """)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT order_id, match_key, json_extract(ledger_entry_ids, '$[0]') AS first, json_array_length(ledger_entry_ids) AS n,
+                      ledger_amount, stripe_amount, stripe_currency FROM match ORDER BY occurred_at
+                    """)
         }
         #expect(viewed.map { $0["order_id"] as String } == odd)
         #expect(viewed.map { $0["match_key"] as String } == odd)
         #expect(viewed.map { $0["first"] as String } == odd)
-        #expect(viewed.allSatisfy { ($0["n"] as Int) == 2 && ($0["ledger_amount"] as Int64) == Int64.min + 1
-                                    && ($0["stripe_amount"] as Int64) == Int64.max && ($0["stripe_currency"] as String) == "EUR" })
+        #expect(
+            viewed.allSatisfy {
+                ($0["n"] as Int) == 2 && ($0["ledger_amount"] as Int64) == Int64.min + 1
+                    && ($0["stripe_amount"] as Int64) == Int64.max && ($0["stripe_currency"] as String) == "EUR"
+            })
     }
 
     @Test func aBlockThatIsNotPayreconsSaysWhereAndWhat() throws {

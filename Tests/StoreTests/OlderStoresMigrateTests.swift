@@ -1,9 +1,10 @@
 import Core
 import Foundation
 import GRDB
-@testable import Store
-import Testing
 import TestSupport
+import Testing
+
+@testable import Store
 
 /// A store written by each older version (its schema made by that version's migrations, with a run,
 /// a ledger entry and an amount-and-window match as that version stored them) opens, migrates to the
@@ -14,9 +15,12 @@ import TestSupport
     /// Every table, index and view with its SQL, and every table's columns.
     static func schema(_ path: String) throws -> [String] {
         try DatabaseQueue(path: path).read { db in
-            var lines = try Row.fetchAll(db, sql: """
-                SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name
-                """).map { "\($0["type"] as String) \($0["name"] as String): \($0["sql"] as String? ?? "")" }
+            var lines = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name
+                    """
+            ).map { "\($0["type"] as String) \($0["name"] as String): \($0["sql"] as String? ?? "")" }
             for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") {
                 lines += try Row.fetchAll(db, sql: "SELECT name, type, \"notnull\", pk FROM pragma_table_info(?)", arguments: [table])
                     .map { "\(table).\($0["name"] as String) \($0["type"] as String) notnull=\($0["notnull"] as Int) pk=\($0["pk"] as Int)" }
@@ -36,34 +40,42 @@ import TestSupport
         try queue.write { db in
             try db.execute(sql: "INSERT INTO run (stage, started_at, status, parameters) VALUES ('reconcile', 0, 'succeeded', '')")
             try db.execute(sql: "INSERT INTO ledger_import (source, imported_at, row_count) VALUES ('l.csv', 0, 1)")
-            try db.execute(sql: """
-                INSERT INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, import_id)
-                VALUES ('L1', 'ord_1', 'payment', 1234, 'USD', NULL, ?, 1)
-                """, arguments: [occurredAt])
+            try db.execute(
+                sql: """
+                    INSERT INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, import_id)
+                    VALUES ('L1', 'ord_1', 'payment', 1234, 'USD', NULL, ?, 1)
+                    """, arguments: [occurredAt])
             let members = ("L1", "ch_1")
             switch version {
             case 1...2:
-                try db.execute(sql: """
-                    INSERT INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
-                      stripe_currency, stripe_amount, occurred_at) VALUES ('amount_time_window/L1+ch_1', 1, 'amount_time_window',
-                      '12.34 USD ±48h', NULL, ?, ?, 'USD', 1234, 'USD', 1234, ?)
-                    """, arguments: [members.0, members.1, occurredAt])
+                try db.execute(
+                    sql: """
+                        INSERT INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
+                          stripe_currency, stripe_amount, occurred_at) VALUES ('amount_time_window/L1+ch_1', 1, 'amount_time_window',
+                          '12.34 USD ±48h', NULL, ?, ?, 'USD', 1234, 'USD', 1234, ?)
+                        """, arguments: [members.0, members.1, occurredAt])
             case 3:
-                try db.execute(sql: """
-                    INSERT INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
-                      stripe_currency, stripe_amount, occurred_at, content_hash) VALUES ('amount_time_window/L1+ch_1', 1,
-                      'amount_time_window', '12.34 USD ±48h', NULL, ?, ?, 'USD', 1234, 'USD', 1234, ?, 7)
-                    """, arguments: [members.0, members.1, occurredAt])
+                try db.execute(
+                    sql: """
+                        INSERT INTO match (id, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
+                          stripe_currency, stripe_amount, occurred_at, content_hash) VALUES ('amount_time_window/L1+ch_1', 1,
+                          'amount_time_window', '12.34 USD ±48h', NULL, ?, ?, 'USD', 1234, 'USD', 1234, ?, 7)
+                        """, arguments: [members.0, members.1, occurredAt])
             case 4...5:
-                try db.execute(sql: """
-                    INSERT INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency,
-                      ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES (?, 42, 1, 'amount_time_window',
-                      '12.34 USD ±48h', NULL, ?, ?, 'USD', 1234, 'USD', 1234, 7)
-                    """, arguments: [occurredAt, members.0, members.1])
+                try db.execute(
+                    sql: """
+                        INSERT INTO match (occurred_at, key_hash, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency,
+                          ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES (?, 42, 1, 'amount_time_window',
+                          '12.34 USD ±48h', NULL, ?, ?, 'USD', 1234, 'USD', 1234, 7)
+                        """, arguments: [occurredAt, members.0, members.1])
             default:
-                try db.execute(sql: """
-                    INSERT INTO match_block (slot_start, run_id, match_count, content_hash, matches) VALUES (?, 1, 1, 7, ?)
-                    """, arguments: [slot, "[[\(occurredAt),\"amount_time_window\",\"12.34 USD ±48h\",null,[\"L1\"],[\"ch_1\"],\"USD\",1234,\"USD\",1234]]"])
+                try db.execute(
+                    sql: """
+                        INSERT INTO match_block (slot_start, run_id, match_count, content_hash, matches) VALUES (?, 1, 1, 7, ?)
+                        """,
+                    arguments: [
+                        slot, "[[\(occurredAt),\"amount_time_window\",\"12.34 USD ±48h\",null,[\"L1\"],[\"ch_1\"],\"USD\",1234,\"USD\",1234]]",
+                    ])
             }
         }
     }

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
-@testable import Store
-import Testing
 import TestSupport
+import Testing
+
+@testable import Store
 
 @Suite struct PageSizeTests {
     static func scratch() -> String { TestScratch.directory.appendingPathComponent("pages-\(UUID().uuidString).sqlite").path }

@@ -2,21 +2,24 @@ import Core
 import Facts
 import Foundation
 import GRDB
-@testable import Store
 import TestSupport
 import Testing
+
+@testable import Store
 
 @Suite struct PayoutCompositionTests {
     static let created: Int64 = 1_790_000_000
 
     static func transaction(_ id: String, net: Int64, type: BalanceTransactionType = .charge) -> BalanceTransaction {
-        BalanceTransaction(id: BalanceTransactionID(id), amount: net + 30, currency: .usd, net: net, fee: 30, exchangeRate: nil,
-                           created: created, availableOn: nil, type: type, reportingCategory: nil, source: nil)
+        BalanceTransaction(
+            id: BalanceTransactionID(id), amount: net + 30, currency: .usd, net: net, fee: 30, exchangeRate: nil,
+            created: created, availableOn: nil, type: type, reportingCategory: nil, source: nil)
     }
 
     static func payout(_ id: String, _ amount: Int64, own: String?) -> Payout {
-        Payout(id: PayoutID(id), amount: amount, currency: .usd, status: .paid, created: created + 86_400, arrivalDate: nil,
-               balanceTransaction: own)
+        Payout(
+            id: PayoutID(id), amount: amount, currency: .usd, status: .paid, created: created + 86_400, arrivalDate: nil,
+            balanceTransaction: own)
     }
 
     /// The composition the reconciler gets through the store, by payout id.
@@ -29,9 +32,11 @@ import Testing
         let store = try PayreconStore(path: TestScratch.directory.appendingPathComponent("composition-\(UUID().uuidString).sqlite").path)
         let now = Timestamp(seconds: Self.created)
         // The payout and its links come first; of its two charges, only one is in the store yet.
-        try store.saveStripe(StripeAccountData(balanceTransactions: [Self.transaction("txn_a", net: 970), Self.transaction("txn_po", net: -1_940, type: .payout)],
-                                               payouts: [Self.payout("po_1", 1_940, own: "txn_po"), Self.payout("po_empty", 5, own: nil)],
-                                               payoutLinks: [PayoutID("po_1"): ["txn_a", "txn_b", "txn_po"]]), at: now)
+        try store.saveStripe(
+            StripeAccountData(
+                balanceTransactions: [Self.transaction("txn_a", net: 970), Self.transaction("txn_po", net: -1_940, type: .payout)],
+                payouts: [Self.payout("po_1", 1_940, own: "txn_po"), Self.payout("po_empty", 5, own: nil)],
+                payoutLinks: [PayoutID("po_1"): ["txn_a", "txn_b", "txn_po"]]), at: now)
         #expect(try Self.loaded(store) == ["po_1": .init(links: 3, unknown: 1, net: 970), "po_empty": nil])
         // The late transaction arrives in a later extraction that has nothing else of the payout.
         try store.saveStripe(StripeAccountData(balanceTransactions: [Self.transaction("txn_b", net: 970)]), at: now)
@@ -42,7 +47,8 @@ import Testing
         // The same numbers as the reconciler computes from the records themselves.
         let records = try store.loadStripe(from: Timestamp(seconds: Self.created - 86_400), to: Timestamp(seconds: Self.created + 3 * 86_400))
         let fromRecords = ReconcileFacts(stripe: records, ledger: [])
-        #expect(Dictionary(uniqueKeysWithValues: zip(fromRecords.payouts.map(\.id.rawValue), fromRecords.payoutCompositions)) == (try Self.loaded(store)))
+        #expect(
+            Dictionary(uniqueKeysWithValues: zip(fromRecords.payouts.map(\.id.rawValue), fromRecords.payoutCompositions)) == (try Self.loaded(store)))
     }
 
     @Test func theMigrationCountsThePayoutsAStoreAlreadyHas() throws {
@@ -52,12 +58,13 @@ import Testing
             try StoreMigrations.migrator.migrate(queue, upTo: "v4-match-clustered")
             // A store of the previous version: a payout, its three links, two of its transactions.
             try queue.write { db in
-                try db.execute(sql: """
-                    INSERT INTO stripe_payout (id, amount, currency, status, created, balance_transaction) VALUES ('po_1', 1940, 'USD', 'paid', ?, 'txn_po');
-                    INSERT INTO stripe_balance_transaction (id, amount, currency, net, fee, created, type) VALUES
-                      ('txn_a', 1000, 'USD', 970, 30, ?, 'charge'), ('txn_po', -1940, 'USD', -1940, 0, ?, 'payout');
-                    INSERT INTO payout_link (payout_id, balance_transaction_id) VALUES ('po_1', 'txn_a'), ('po_1', 'txn_b'), ('po_1', 'txn_po');
-                    """, arguments: [Self.created + 86_400, Self.created, Self.created])
+                try db.execute(
+                    sql: """
+                        INSERT INTO stripe_payout (id, amount, currency, status, created, balance_transaction) VALUES ('po_1', 1940, 'USD', 'paid', ?, 'txn_po');
+                        INSERT INTO stripe_balance_transaction (id, amount, currency, net, fee, created, type) VALUES
+                          ('txn_a', 1000, 'USD', 970, 30, ?, 'charge'), ('txn_po', -1940, 'USD', -1940, 0, ?, 'payout');
+                        INSERT INTO payout_link (payout_id, balance_transaction_id) VALUES ('po_1', 'txn_a'), ('po_1', 'txn_b'), ('po_1', 'txn_po');
+                        """, arguments: [Self.created + 86_400, Self.created, Self.created])
             }
         }
         let store = try PayreconStore(path: path)

@@ -1,8 +1,8 @@
 import Core
 import Foundation
 import Store
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ReconciliationStoreTests {
     static func store() throws -> PayreconStore {
@@ -10,18 +10,22 @@ import TestSupport
     }
 
     func missing(_ charge: String, at seconds: Int64 = 1_000) -> Discrepancy {
-        Discrepancy(kind: .missingInLedger, subjectId: charge, orderId: "o1", ledgerEntryId: nil, stripeId: charge, currency: .usd,
-                    expected: nil, actual: 500, occurredAt: Timestamp(seconds: seconds), detail: "test")
+        Discrepancy(
+            kind: .missingInLedger, subjectId: charge, orderId: "o1", ledgerEntryId: nil, stripeId: charge, currency: .usd,
+            expected: nil, actual: 500, occurredAt: Timestamp(seconds: seconds), detail: "test")
     }
 
     @Test func discrepanciesOpenCarryOverAndCloseWhenTheCounterpartArrives() throws {
         let store = try Self.store()
-        let start = Timestamp(seconds: 0), end = Timestamp(seconds: 86_400)
-        try store.saveReconciliation(runId: 1, start: start, end: end, matches: [], discrepancies: [missing("ch_1"), missing("ch_2")],
-                                     at: Timestamp(seconds: 100_000))
+        let start = Timestamp(seconds: 0)
+        let end = Timestamp(seconds: 86_400)
+        try store.saveReconciliation(
+            runId: 1, start: start, end: end, matches: [], discrepancies: [missing("ch_1"), missing("ch_2")],
+            at: Timestamp(seconds: 100_000))
         // The next night ch_1 is still missing, ch_2 found its ledger row.
-        try store.saveReconciliation(runId: 2, start: start, end: end, matches: [], discrepancies: [missing("ch_1")],
-                                     at: Timestamp(seconds: 186_400))
+        try store.saveReconciliation(
+            runId: 2, start: start, end: end, matches: [], discrepancies: [missing("ch_1")],
+            at: Timestamp(seconds: 186_400))
         let items = try store.discrepancies(from: start, to: end)
         #expect(items.map(\.discrepancy.id) == ["missing_in_ledger/ch_1", "missing_in_ledger/ch_2"])
         #expect(items.map(\.status) == [.open, .closed])
@@ -29,8 +33,9 @@ import TestSupport
         #expect(items[0].lastSeen == Timestamp(seconds: 186_400))
         #expect(items[0].ageDays(now: Timestamp(seconds: 186_400)) == 1)
         // Found again: reopened, first_seen kept.
-        try store.saveReconciliation(runId: 3, start: start, end: end, matches: [], discrepancies: [missing("ch_1"), missing("ch_2")],
-                                     at: Timestamp(seconds: 272_800))
+        try store.saveReconciliation(
+            runId: 3, start: start, end: end, matches: [], discrepancies: [missing("ch_1"), missing("ch_2")],
+            at: Timestamp(seconds: 272_800))
         let again = try store.discrepancies(from: start, to: end)
         #expect(again.map(\.status) == [.open, .open])
         #expect(again[1].firstSeen == Timestamp(seconds: 100_000))
@@ -41,8 +46,9 @@ import TestSupport
     @Test func ledgerImportsReplaceEntriesByIdAndLoadByTime() throws {
         let store = try Self.store()
         func entry(_ id: String, _ amount: Int64, at: Int64) -> LedgerEntry {
-            LedgerEntry(entryId: LedgerEntryID(id), orderId: "o", kind: .payment, amount: Money(minorUnits: amount, currency: .kwd),
-                        stripeId: nil, createdAt: Timestamp(microseconds: at), supplierId: "s")
+            LedgerEntry(
+                entryId: LedgerEntryID(id), orderId: "o", kind: .payment, amount: Money(minorUnits: amount, currency: .kwd),
+                stripeId: nil, createdAt: Timestamp(microseconds: at), supplierId: "s")
         }
         try store.importLedger([entry("e1", 1_250, at: 5), entry("e2", 10, at: 1_000_000)], source: "a.csv", at: Timestamp(seconds: 1))
         try store.importLedger([entry("e1", 1_260, at: 5)], source: "b.csv", at: Timestamp(seconds: 2))
@@ -55,15 +61,18 @@ import TestSupport
 @Suite struct ResolutionTests {
     @Test func aResolvedItemStaysResolvedAndItsHistoryIsKept() throws {
         let store = try ReconciliationStoreTests.store()
-        let start = Timestamp(seconds: 0), end = Timestamp(seconds: 86_400)
-        let item = Discrepancy(kind: .feeMismatch, subjectId: "txn_1", orderId: nil, ledgerEntryId: nil, stripeId: "txn_1", currency: .usd,
-                               expected: 320, actual: 327, occurredAt: Timestamp(seconds: 10), detail: "fee")
+        let start = Timestamp(seconds: 0)
+        let end = Timestamp(seconds: 86_400)
+        let item = Discrepancy(
+            kind: .feeMismatch, subjectId: "txn_1", orderId: nil, ledgerEntryId: nil, stripeId: "txn_1", currency: .usd,
+            expected: 320, actual: 327, occurredAt: Timestamp(seconds: 10), detail: "fee")
         try store.saveReconciliation(runId: 1, start: start, end: end, matches: [], discrepancies: [item], at: Timestamp(seconds: 100))
         let resolved = try store.resolve(id: item.id, note: "Stripe credited the 7 cents", by: "ana", at: Timestamp(seconds: 200))
         #expect(resolved.status == .resolved && resolved.note == "Stripe credited the 7 cents" && resolved.resolvedBy == "ana")
         try store.saveReconciliation(runId: 2, start: start, end: end, matches: [], discrepancies: [item], at: Timestamp(seconds: 300))
         #expect(try store.discrepancy(id: item.id)?.status == .resolved)
-        #expect(try store.history(of: item.id).map { "\($0.status) \($0.actor) \($0.note ?? "")" }
+        #expect(
+            try store.history(of: item.id).map { "\($0.status) \($0.actor) \($0.note ?? "")" }
                 == ["open reconcile found", "resolved ana Stripe credited the 7 cents"])
         #expect(throws: UnknownDiscrepancy.self) { try store.resolve(id: "fee_mismatch/txn_nope", note: "x", by: "y", at: Timestamp(seconds: 1)) }
     }
@@ -72,13 +81,16 @@ import TestSupport
 @Suite struct PendingStoreTests {
     @Test func aPendingItemOpensWhenItsWindowPassesOrClosesWhenItsCounterpartArrives() throws {
         let store = try ReconciliationStoreTests.store()
-        let start = Timestamp(seconds: 0), end = Timestamp(seconds: 86_400)
+        let start = Timestamp(seconds: 0)
+        let end = Timestamp(seconds: 86_400)
         func missing(_ id: String) -> Discrepancy {
-            Discrepancy(kind: .missingInStripe, subjectId: id, orderId: "o", ledgerEntryId: id, stripeId: nil, currency: .usd,
-                        expected: 100, actual: nil, occurredAt: Timestamp(seconds: 50), detail: "late?")
+            Discrepancy(
+                kind: .missingInStripe, subjectId: id, orderId: "o", ledgerEntryId: id, stripeId: nil, currency: .usd,
+                expected: 100, actual: nil, occurredAt: Timestamp(seconds: 50), detail: "late?")
         }
-        try store.saveReconciliation(runId: 1, start: start, end: end, matches: [], discrepancies: [], pending: [missing("e1"), missing("e2")],
-                                     at: Timestamp(seconds: 100))
+        try store.saveReconciliation(
+            runId: 1, start: start, end: end, matches: [], discrepancies: [], pending: [missing("e1"), missing("e2")],
+            at: Timestamp(seconds: 100))
         #expect(try store.discrepancies(from: start, to: end).map(\.status) == [.pending, .pending])
         try store.saveReconciliation(runId: 2, start: start, end: end, matches: [], discrepancies: [missing("e1")], at: Timestamp(seconds: 200_000))
         let items = try store.discrepancies(from: start, to: end)

@@ -8,12 +8,15 @@ import Testing
 @Suite struct ClientTests {
     static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 120, seed: 11))
 
-    static func withClient(_ options: SandboxOptions = SandboxOptions(), key: String = "sk_test_client_secret_value",
-                           retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
-                           _ body: (StripeClient) async throws -> Void) async throws {
+    static func withClient(
+        _ options: SandboxOptions = SandboxOptions(), key: String = "sk_test_client_secret_value",
+        retry: RetryPolicy = RetryPolicy(baseDelay: .milliseconds(5), maxDelay: .milliseconds(50)),
+        _ body: (StripeClient) async throws -> Void
+    ) async throws {
         let sandbox = try await RunningSandbox.start(account: account, options: options, logger: Logger(label: "test"))
-        let client = StripeClient(baseURL: sandbox.baseURL, apiKey: try APIKey(key), retry: retry, requestsPerSecond: 500,
-                                  logger: Logger(label: "test"))
+        let client = StripeClient(
+            baseURL: sandbox.baseURL, apiKey: try APIKey(key), retry: retry, requestsPerSecond: 500,
+            logger: Logger(label: "test"))
         do { try await body(client) } catch { await sandbox.stop(); throw error }
         await sandbox.stop()
     }
@@ -22,16 +25,19 @@ import Testing
         try await Self.withClient { client in
             let charges = try await client.listAll("/v1/charges", of: Charge.self)
             #expect(charges.map(\.id) == Self.account.stripe.charges.sorted { ($0.created, $0.id) > ($1.created, $1.id) }.map(\.id))
-            let transactions = try await client.listAll("/v1/balance_transactions", query: [("expand[]", "data.source")],
-                                                        of: BalanceTransaction.self)
+            let transactions = try await client.listAll(
+                "/v1/balance_transactions", query: [("expand[]", "data.source")],
+                of: BalanceTransaction.self)
             #expect(Set(transactions.map(\.id)) == Set(Self.account.stripe.balanceTransactions.map(\.id)))
             #expect(transactions.count > 100)
         }
     }
 
     @Test func fiveHundredsAreRetriedUntilTheyPass() async throws {
-        try await Self.withClient(SandboxOptions(failRate: 0.3),
-                                  retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))) { client in
+        try await Self.withClient(
+            SandboxOptions(failRate: 0.3),
+            retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(5))
+        ) { client in
             let payouts = try await client.listAll("/v1/payouts", of: Payout.self)
             #expect(payouts.count == Self.account.stripe.payouts.count)
         }

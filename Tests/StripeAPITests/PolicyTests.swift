@@ -2,10 +2,11 @@ import StripeAPI
 import Testing
 
 @Suite struct PolicyTests {
-    @Test(arguments: [
-        (500, nil, RetryPolicy.Verdict.retry), (503, nil, .retry), (409, nil, .retry), (429, nil, .waitForRateLimit),
-        (400, nil, .fail), (401, nil, .fail), (404, nil, .fail), (500, "false", .fail), (400, "true", .retry), (429, "true", .waitForRateLimit),
-    ] as [(Int, String?, RetryPolicy.Verdict)])
+    @Test(
+        arguments: [
+            (500, nil, RetryPolicy.Verdict.retry), (503, nil, .retry), (409, nil, .retry), (429, nil, .waitForRateLimit),
+            (400, nil, .fail), (401, nil, .fail), (404, nil, .fail), (500, "false", .fail), (400, "true", .retry), (429, "true", .waitForRateLimit),
+        ] as [(Int, String?, RetryPolicy.Verdict)])
     func verdicts(status: Int, header: String?, verdict: RetryPolicy.Verdict) {
         #expect(RetryPolicy.verdict(status: status, shouldRetryHeader: header) == verdict)
     }
@@ -23,7 +24,8 @@ import Testing
     }
 
     @Test func formEncodingEscapesBrackets() {
-        #expect(FormEncoding.query([("created[gte]", "1700000000"), ("expand[]", "data.source"), ("q", "a b&c")])
+        #expect(
+            FormEncoding.query([("created[gte]", "1700000000"), ("expand[]", "data.source"), ("q", "a b&c")])
                 == "?created%5Bgte%5D=1700000000&expand%5B%5D=data.source&q=a%20b%26c")
         #expect(FormEncoding.query([]) == "")
     }

@@ -6,10 +6,12 @@ import Testing
 /// Webhook signatures checked against Stripe's official Python SDK (scripts/stripe_signature.py).
 @Suite struct WebhookSignatureTests {
     static let secret = "whsec_test_4eC39HqLyjWDarjtT1zdp7dc"
-    static let payload = Data(#"{"id":"evt_1","object":"event","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1","amount":1099}}}"#.utf8)
+    static let payload = Data(
+        #"{"id":"evt_1","object":"event","type":"payment_intent.succeeded","data":{"object":{"id":"pi_1","amount":1099}}}"#.utf8)
 
     static func stripe(_ command: String, _ value: String, secret: String = secret) throws -> String {
-        command == "sign" ? try StripeSDK.signature(payload: payload, secret: secret, timestamp: Int64(value)!)
+        command == "sign"
+            ? try StripeSDK.signature(payload: payload, secret: secret, timestamp: Int64(value)!)
             : try StripeSDK.check(payload: payload, secret: secret, header: value)
     }
 

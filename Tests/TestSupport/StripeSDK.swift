@@ -16,7 +16,9 @@ public enum StripeSDK {
         let file = TestScratch.directory.appendingPathComponent("payload-\(UUID().uuidString).json")
         try payload.write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        return try CommandOutput.run(["python3", packageRoot.appendingPathComponent("scripts/stripe_signature.py").path, command, file.path,
-                                      secret, value]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try CommandOutput.run([
+            "python3", packageRoot.appendingPathComponent("scripts/stripe_signature.py").path, command, file.path,
+            secret, value,
+        ]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -6,12 +6,17 @@ import Foundation
 public struct WorkbookInspection: Decodable, Sendable {
     public struct Sheet: Decodable, Sendable {
         public let header: [String]
-        public let header_bold: Bool
+        public let headerBold: Bool
         public let rows: Int
         public let freeze: String?
         public let autofilter: String?
         public let charts: Int
         public let cells: [[[JSONValue]]]
+
+        enum CodingKeys: String, CodingKey {
+            case header, rows, freeze, autofilter, charts, cells
+            case headerBold = "header_bold"
+        }
     }
     public let sheets: [String]
     public let detail: [String: Sheet]
@@ -30,4 +35,3 @@ public struct WorkbookInspection: Decodable, Sendable {
         return try JSONDecoder().decode(WorkbookInspection.self, from: data)
     }
 }
-

@@ -12,7 +12,10 @@ public final class PayreconStore: Sendable {
     /// How far a commit is durable. `.normal` (WAL, synchronous=NORMAL) survives a crash of the
     /// process: enough for nightly stages, which can be re-run. `.full` also survives a power loss:
     /// for the payments inbox, whose acknowledgements tell Stripe it may forget an event.
-    public enum Durability: String, Sendable { case normal = "NORMAL", full = "FULL" }
+    public enum Durability: String, Sendable {
+        case normal = "NORMAL"
+        case full = "FULL"
+    }
 
     /// The page size of a store this opens first.
     static let pageSize = 16_384
@@ -26,8 +29,9 @@ public final class PayreconStore: Sendable {
     public init(path: String, durability: Durability = .normal, create: Bool = true) throws(StoreError) {
         self.path = path
         if !create && !FileManager.default.fileExists(atPath: path) {
-            throw StoreError(operation: "open \(path)", code: .missing,
-                             reason: "no store at \(path) (extract, ledger import, serve or run create one)")
+            throw StoreError(
+                operation: "open \(path)", code: .missing,
+                reason: "no store at \(path) (extract, ledger import, serve or run create one)")
         }
         do {
             var configuration = Configuration()

@@ -41,16 +41,17 @@ public struct StoreError: Error, CustomStringConvertible, @unchecked Sendable {
         /// The kind of an SQLite result code (extended codes fold into their primary code).
         public init(sqliteResultCode: Int32) {
             let primary = sqliteResultCode & 0xff
-            let kind: Kind = switch primary {
-            case 5, 6: .busy
-            case 19: .constraint
-            case 11: .corrupt
-            case 26: .notADatabase
-            case 8: .readOnly
-            case 13: .full
-            case 10, 14: .io
-            default: .other
-            }
+            let kind: Kind =
+                switch primary {
+                case 5, 6: .busy
+                case 19: .constraint
+                case 11: .corrupt
+                case 26: .notADatabase
+                case 8: .readOnly
+                case 13: .full
+                case 10, 14: .io
+                default: .other
+                }
             self.init(kind, primary)
         }
 
@@ -58,17 +59,18 @@ public struct StoreError: Error, CustomStringConvertible, @unchecked Sendable {
         public func hash(into hasher: inout Hasher) { hasher.combine(kind) }
 
         public var description: String {
-            let name = switch kind {
-            case .busy: "busy"
-            case .constraint: "constraint"
-            case .corrupt: "corrupt"
-            case .notADatabase: "not a database"
-            case .readOnly: "read-only"
-            case .full: "disk full"
-            case .io: "I/O"
-            case .missing: "missing"
-            case .other: "other"
-            }
+            let name =
+                switch kind {
+                case .busy: "busy"
+                case .constraint: "constraint"
+                case .corrupt: "corrupt"
+                case .notADatabase: "not a database"
+                case .readOnly: "read-only"
+                case .full: "disk full"
+                case .io: "I/O"
+                case .missing: "missing"
+                case .other: "other"
+                }
             return sqliteCode.map { "\(name) (SQLite \($0))" } ?? name
         }
     }
@@ -81,8 +83,11 @@ public struct StoreError: Error, CustomStringConvertible, @unchecked Sendable {
         self.operation = operation
         if let error = underlying as? DatabaseError {
             code = Code(sqliteResultCode: error.resultCode.primaryResultCode.rawValue)
-            reason = "\(error.resultCode) \(error.message ?? "")" + (code == .busy
-                ? " (another process held the store's write lock for over \(Int(PayreconStore.writeWaitSeconds)) s; run again when it is done)" : "")
+            reason =
+                "\(error.resultCode) \(error.message ?? "")"
+                + (code == .busy
+                    ? " (another process held the store's write lock for over \(Int(PayreconStore.writeWaitSeconds)) s; run again when it is done)"
+                    : "")
         } else if let error = underlying as? StoreError {
             code = error.code
             reason = error.reason

@@ -15,20 +15,22 @@ enum Migration4MatchClustered {
     }
 
     static func run(_ db: Database) throws {
-        db.add(function: DatabaseFunction("payrecon_fnv1a64", argumentCount: 1, pure: true) { values in
-            String.fromDatabaseValue(values[0]).map(fnv1a64)
-        })
-        try db.execute(sql: """
-            CREATE TABLE match_clustered (
-                occurred_at INTEGER NOT NULL, key_hash INTEGER NOT NULL, run_id INTEGER NOT NULL REFERENCES run(id),
-                rule TEXT NOT NULL, match_key TEXT NOT NULL, order_id TEXT, ledger_entry_ids TEXT NOT NULL, stripe_ids TEXT NOT NULL,
-                currency TEXT NOT NULL, ledger_amount INTEGER NOT NULL, stripe_currency TEXT NOT NULL, stripe_amount INTEGER NOT NULL,
-                content_hash INTEGER NOT NULL, PRIMARY KEY (occurred_at, key_hash)) WITHOUT ROWID;
-            -- content_hash 0: the next run of a period rewrites its rows once with the new hash.
-            INSERT OR REPLACE INTO match_clustered SELECT occurred_at, payrecon_fnv1a64(id), run_id, rule, match_key, order_id,
-                ledger_entry_ids, stripe_ids, currency, ledger_amount, stripe_currency, stripe_amount, 0 FROM match;
-            DROP TABLE match;
-            ALTER TABLE match_clustered RENAME TO match;
-            """)
+        db.add(
+            function: DatabaseFunction("payrecon_fnv1a64", argumentCount: 1, pure: true) { values in
+                String.fromDatabaseValue(values[0]).map(fnv1a64)
+            })
+        try db.execute(
+            sql: """
+                CREATE TABLE match_clustered (
+                    occurred_at INTEGER NOT NULL, key_hash INTEGER NOT NULL, run_id INTEGER NOT NULL REFERENCES run(id),
+                    rule TEXT NOT NULL, match_key TEXT NOT NULL, order_id TEXT, ledger_entry_ids TEXT NOT NULL, stripe_ids TEXT NOT NULL,
+                    currency TEXT NOT NULL, ledger_amount INTEGER NOT NULL, stripe_currency TEXT NOT NULL, stripe_amount INTEGER NOT NULL,
+                    content_hash INTEGER NOT NULL, PRIMARY KEY (occurred_at, key_hash)) WITHOUT ROWID;
+                -- content_hash 0: the next run of a period rewrites its rows once with the new hash.
+                INSERT OR REPLACE INTO match_clustered SELECT occurred_at, payrecon_fnv1a64(id), run_id, rule, match_key, order_id,
+                    ledger_entry_ids, stripe_ids, currency, ledger_amount, stripe_currency, stripe_amount, 0 FROM match;
+                DROP TABLE match;
+                ALTER TABLE match_clustered RENAME TO match;
+                """)
     }
 }

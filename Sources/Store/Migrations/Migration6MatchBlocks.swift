@@ -18,14 +18,16 @@ enum Migration6MatchBlocks {
     }
 
     static func run(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE match_block (
-                slot_start INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES run(id), match_count INTEGER NOT NULL,
-                content_hash INTEGER NOT NULL, matches TEXT NOT NULL);
-            """)
-        let insert = try db.makeStatement(sql: """
-            INSERT INTO match_block (slot_start, run_id, match_count, content_hash, matches) VALUES (?, ?, ?, ?, ?)
-            """)
+        try db.execute(
+            sql: """
+                CREATE TABLE match_block (
+                    slot_start INTEGER PRIMARY KEY, run_id INTEGER NOT NULL REFERENCES run(id), match_count INTEGER NOT NULL,
+                    content_hash INTEGER NOT NULL, matches TEXT NOT NULL);
+                """)
+        let insert = try db.makeStatement(
+            sql: """
+                INSERT INTO match_block (slot_start, run_id, match_count, content_hash, matches) VALUES (?, ?, ?, ?, ?)
+                """)
         var slot: Int64?
         var json: [UInt8] = []
         var count = 0
@@ -37,10 +39,12 @@ enum Migration6MatchBlocks {
             let hash = json.withUnsafeBytes(contentHash)
             try insert.execute(arguments: [slot, newestRun, count, hash, String(decoding: json, as: UTF8.self)])
         }
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT occurred_at, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
-              stripe_currency, stripe_amount FROM match ORDER BY occurred_at, key_hash
-            """)
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT occurred_at, run_id, rule, match_key, order_id, ledger_entry_ids, stripe_ids, currency, ledger_amount,
+                  stripe_currency, stripe_amount FROM match ORDER BY occurred_at, key_hash
+                """)
         while let row = try rows.next() {
             let occurredAt: Int64 = row["occurred_at"]
             if slot != slotStart(of: occurredAt) {
@@ -70,17 +74,18 @@ enum Migration6MatchBlocks {
             count += 1
         }
         try flush()
-        try db.execute(sql: """
-            DROP TABLE match;
-            -- One row per match, as the table before v6 had them. The id lists are JSON arrays.
-            CREATE VIEW match AS
-              SELECT json_extract(m.value, '$[0]') AS occurred_at, b.run_id AS run_id, json_extract(m.value, '$[1]') AS rule,
-                json_extract(m.value, '$[2]') AS match_key, json_extract(m.value, '$[3]') AS order_id,
-                json_extract(m.value, '$[4]') AS ledger_entry_ids, json_extract(m.value, '$[5]') AS stripe_ids,
-                json_extract(m.value, '$[6]') AS currency, json_extract(m.value, '$[7]') AS ledger_amount,
-                json_extract(m.value, '$[8]') AS stripe_currency, json_extract(m.value, '$[9]') AS stripe_amount
-              FROM match_block AS b, json_each(b.matches) AS m;
-            """)
+        try db.execute(
+            sql: """
+                DROP TABLE match;
+                -- One row per match, as the table before v6 had them. The id lists are JSON arrays.
+                CREATE VIEW match AS
+                  SELECT json_extract(m.value, '$[0]') AS occurred_at, b.run_id AS run_id, json_extract(m.value, '$[1]') AS rule,
+                    json_extract(m.value, '$[2]') AS match_key, json_extract(m.value, '$[3]') AS order_id,
+                    json_extract(m.value, '$[4]') AS ledger_entry_ids, json_extract(m.value, '$[5]') AS stripe_ids,
+                    json_extract(m.value, '$[6]') AS currency, json_extract(m.value, '$[7]') AS ledger_amount,
+                    json_extract(m.value, '$[8]') AS stripe_currency, json_extract(m.value, '$[9]') AS stripe_amount
+                  FROM match_block AS b, json_each(b.matches) AS m;
+                """)
     }
 
     /// A JSON string as v6 wrote it: quote, backslash and control characters escaped (`\u00xx`), all else as it is.

@@ -6,9 +6,10 @@ enum Migration7RunOwner {
     static let identifier = "v7-run-owner"
 
     static func run(_ db: Database) throws {
-        try db.execute(sql: """
-            ALTER TABLE run ADD COLUMN host TEXT;
-            ALTER TABLE run ADD COLUMN process_id INTEGER;
-            """)
+        try db.execute(
+            sql: """
+                ALTER TABLE run ADD COLUMN host TEXT;
+                ALTER TABLE run ADD COLUMN process_id INTEGER;
+                """)
     }
 }

@@ -8,15 +8,16 @@ enum Migration8MatchKeyData {
     static let identifier = "v8-match-key-data"
 
     static func run(_ db: Database) throws {
-        try db.execute(sql: """
-            UPDATE match_block SET matches = (
-              SELECT '[' || group_concat(
-                CASE WHEN json_extract(m.value, '$[1]') = 'amount_time_window' AND json_type(m.value, '$[2]') = 'text'
-                  THEN json_replace(m.value, '$[2]', json_array(json_extract(m.value, '$[7]'), json_extract(m.value, '$[6]'),
-                    CAST(rtrim(substr(json_extract(m.value, '$[2]'), instr(json_extract(m.value, '$[2]'), '±') + 1), 'h') AS INTEGER)))
-                  ELSE m.value END, ',') || ']'
-              FROM json_each(match_block.matches) AS m)
-            WHERE matches LIKE '%"amount_time_window"%';
-            """)
+        try db.execute(
+            sql: """
+                UPDATE match_block SET matches = (
+                  SELECT '[' || group_concat(
+                    CASE WHEN json_extract(m.value, '$[1]') = 'amount_time_window' AND json_type(m.value, '$[2]') = 'text'
+                      THEN json_replace(m.value, '$[2]', json_array(json_extract(m.value, '$[7]'), json_extract(m.value, '$[6]'),
+                        CAST(rtrim(substr(json_extract(m.value, '$[2]'), instr(json_extract(m.value, '$[2]'), '±') + 1), 'h') AS INTEGER)))
+                      ELSE m.value END, ',') || ']'
+                  FROM json_each(match_block.matches) AS m)
+                WHERE matches LIKE '%"amount_time_window"%';
+                """)
     }
 }

@@ -1,6 +1,6 @@
 import Core
-import Facts
 import Dispatch
+import Facts
 
 /// Chunks of one table's rows on their way to the interner, as work to run on its thread.
 typealias Lane = FactHandoff<@Sendable (inout ReconcileFacts) -> Void>

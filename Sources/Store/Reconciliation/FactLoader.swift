@@ -1,7 +1,7 @@
-import Core
-import Facts
 import CMalloc
+import Core
 import Dispatch
+import Facts
 import GRDB
 
 /// Loads what the reconciler needs straight from SQLite into `ReconcileFacts`: rows through the C API,
@@ -31,7 +31,8 @@ struct FactLoader {
     }
 
     func load() throws -> ReconcileFacts {
-        let micro = (start.microseconds, end.microseconds), seconds = (start.seconds, end.seconds)
+        let micro = (start.microseconds, end.microseconds)
+        let seconds = (start.seconds, end.seconds)
         let ledger = try window("ledger_entry", "created_at", micro.0, micro.1)
         let charges = try window("stripe_charge", "created", seconds.0, seconds.1)
         let refunds = try window("stripe_refund", "created", seconds.0, seconds.1)
@@ -40,8 +41,9 @@ struct FactLoader {
             // Ledger entry and order per row, charge and PaymentIntent per charge, one per transaction and
             // refund; all but the entries and the transactions are joined (a ledger row's Stripe id is a
             // charge's, a PaymentIntent's or a refund's, a transaction's source a charge's or a refund's).
-            facts.ids.reserve(ids: 2 * ledger.rows + 2 * charges.rows + transactions.rows + refunds.rows,
-                              findable: ledger.rows + 2 * charges.rows + refunds.rows)
+            facts.ids.reserve(
+                ids: 2 * ledger.rows + 2 * charges.rows + transactions.rows + refunds.rows,
+                findable: ledger.rows + 2 * charges.rows + refunds.rows)
             facts.ledger.reserveCapacity(ledger.rows)
             facts.charges.reserveCapacity(charges.rows)
             facts.refunds.reserveCapacity(refunds.rows)
@@ -50,8 +52,10 @@ struct FactLoader {
         // A lane read before the interner gets to it holds its chunks meanwhile (~130 KB each), up to
         // `readAhead`; then its reader waits.
         let readAhead = helper == nil ? 4 : 1_024
-        let ledgerLane = Lane(capacity: 4), chargeLane = Lane(capacity: readAhead)
-        let refundLane = Lane(capacity: readAhead), transactionLane = Lane(capacity: readAhead)
+        let ledgerLane = Lane(capacity: 4)
+        let chargeLane = Lane(capacity: readAhead)
+        let refundLane = Lane(capacity: readAhead)
+        let transactionLane = Lane(capacity: readAhead)
         for lane in [ledgerLane, chargeLane, refundLane] { interner.drain(lane) }
         let other = SnapshotReader(helper: helper, start: start, end: end)
         other?.read(charges: charges.clause, into: chargeLane, transactions: transactions.clause, into: transactionLane)
@@ -113,8 +117,10 @@ struct FactLoader {
 
     /// Runs `sql` (a window, `?1` and `?2` its first and last second) on `connection` and hands its rows
     /// to `rows`, then ends the lane: for either reader.
-    static func readWindow(_ sql: String, on connection: OpaquePointer, _ start: Timestamp, _ end: Timestamp, into lane: Lane,
-                           _ currencies: FactCurrencyCache, _ rows: (RawStatement, Lane, FactCurrencyCache) throws -> Void) throws {
+    static func readWindow(
+        _ sql: String, on connection: OpaquePointer, _ start: Timestamp, _ end: Timestamp, into lane: Lane,
+        _ currencies: FactCurrencyCache, _ rows: (RawStatement, Lane, FactCurrencyCache) throws -> Void
+    ) throws {
         let select = try RawStatement(connection: connection, sql).bound(start.seconds, end.seconds)
         defer { select.finalize(); lane.finish() }
         try rows(select, lane, currencies)
@@ -124,18 +130,22 @@ struct FactLoader {
         // Flags worked out by SQLite rather than here: one column read instead of two to four per row (each
         // read is a call into SQLite, and the reader thread is what the load waits on). The kind is
         // `LedgerEntry.Kind(rawValue:) ?? .payment`, as `loadLedger` reads it.
-        let select = try statement("""
+        let select = try statement(
+            """
             SELECT entry_id, order_id, CASE type WHEN 'refund' THEN 1 WHEN 'dispute' THEN 2 ELSE 0 END, amount, currency,
                 stripe_id, created_at FROM ledger_entry WHERE \(clause)
             """, start.microseconds, end.microseconds)
         defer { select.finalize(); lane.finish() }
         let currencies = self.currencies
-        try Self.scan(select, into: lane, idColumns: [0, 1, 5], make: { select in
-            let type = select.int64(2)
-            let kind: LedgerEntry.Kind = type == 1 ? .refund : type == 2 ? .dispute : .payment
-            return ReconcileFacts.Ledger(entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: kind,
-                                         currency: try currencies.currency(select.bytes(4)), amount: select.int64(3), createdAt: Microseconds(select.int64(6)))
-        })
+        try Self.scan(
+            select, into: lane, idColumns: [0, 1, 5],
+            make: { select in
+                let type = select.int64(2)
+                let kind: LedgerEntry.Kind = type == 1 ? .refund : type == 2 ? .dispute : .payment
+                return ReconcileFacts.Ledger(
+                    entry: IdTable.none, order: IdTable.none, stripeId: IdTable.none, kind: kind,
+                    currency: try currencies.currency(select.bytes(4)), amount: select.int64(3), createdAt: Microseconds(select.int64(6)))
+            })
     }
 
     /// Reads every row of `select` into `lane`: `make` turns it into a fact with its ids still unset, and
@@ -201,16 +211,20 @@ struct FactLoader {
     }
 
     static func readCharges(_ select: RawStatement, into lane: Lane, _ currencies: FactCurrencyCache) throws {
-        try scan(select, into: lane, idColumns: [0, 1, 2], make: { select in
-            ReconcileFacts.Charge(id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none,
-                                  currency: try currencies.currency(select.bytes(3)), isPayment: select.int64(4) != 0,
-                                  amount: select.int64(5), created: StripeSeconds(select.int64(6)))
-        })
+        try scan(
+            select, into: lane, idColumns: [0, 1, 2],
+            make: { select in
+                ReconcileFacts.Charge(
+                    id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none,
+                    currency: try currencies.currency(select.bytes(3)), isPayment: select.int64(4) != 0,
+                    amount: select.int64(5), created: StripeSeconds(select.int64(6)))
+            })
     }
 
     private func loadRefunds(_ clause: String, into lane: Lane) throws {
         // `Refund.isEffective`: a failed or canceled refund gives nothing back; any other status (or none) does.
-        let select = try statement("""
+        let select = try statement(
+            """
             SELECT id, charge_id, currency, coalesce(status, '') NOT IN ('failed', 'canceled'), amount, created,
                 json_extract(metadata, '$.order_id')
             FROM stripe_refund WHERE \(clause)
@@ -218,17 +232,22 @@ struct FactLoader {
         defer { select.finalize(); lane.finish() }
         let currencies = self.currencies
         // Its own metadata.order_id, for a refund whose charge names no order (`ReconciliationPass.refundOrder`).
-        try Self.scan(select, into: lane, idColumns: [0, 1, 6], make: { select in
-            ReconcileFacts.Refund(id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none,
-                                  currency: try currencies.currency(select.bytes(2)), isEffective: select.int64(3) != 0,
-                                  amount: select.int64(4), created: StripeSeconds(select.int64(5)))
-        })
+        try Self.scan(
+            select, into: lane, idColumns: [0, 1, 6],
+            make: { select in
+                ReconcileFacts.Refund(
+                    id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none,
+                    currency: try currencies.currency(select.bytes(2)), isEffective: select.int64(3) != 0,
+                    amount: select.int64(4), created: StripeSeconds(select.int64(5)))
+            })
     }
 
     private func loadDisputes() throws {
-        let disputes = try PayreconStore.fetch(db, sql: """
-            SELECT \(PayreconStore.Columns.dispute) FROM stripe_dispute WHERE created >= ? AND created < ?
-            """, [start.seconds, end.seconds], PayreconStore.dispute)
+        let disputes = try PayreconStore.fetch(
+            db,
+            sql: """
+                SELECT \(PayreconStore.Columns.dispute) FROM stripe_dispute WHERE created >= ? AND created < ?
+                """, [start.seconds, end.seconds], PayreconStore.dispute)
         interner.withFacts { $0.addDisputes(disputes) }
     }
 
@@ -237,19 +256,24 @@ struct FactLoader {
     }
 
     static func readTransactions(_ select: RawStatement, into lane: Lane, _ currencies: FactCurrencyCache) throws {
-        try scan(select, into: lane, idColumns: [0, 1, 2], make: { select in
-            ReconcileFacts.Transaction(id: IdTable.none, source: IdTable.none, type: IdTable.none,
-                                       currency: try currencies.currency(select.bytes(3)), amount: select.int64(4), fee: select.int64(5),
-                                       net: select.int64(6), created: StripeSeconds(select.int64(7)))
-        })
+        try scan(
+            select, into: lane, idColumns: [0, 1, 2],
+            make: { select in
+                ReconcileFacts.Transaction(
+                    id: IdTable.none, source: IdTable.none, type: IdTable.none,
+                    currency: try currencies.currency(select.bytes(3)), amount: select.int64(4), fee: select.int64(5),
+                    net: select.int64(6), created: StripeSeconds(select.int64(7)))
+            })
     }
 
     /// The window's payouts and what each is made of: one stored row per payout (`payout_composition`,
     /// kept by the writes), where reading and joining every link took a tenth of the stage.
     private func loadPayouts() throws {
-        let payouts = try PayreconStore.fetch(db, sql: """
-            SELECT \(PayreconStore.Columns.payout) FROM stripe_payout WHERE created >= ? AND created < ? ORDER BY created, id
-            """, [start.seconds, end.seconds], PayreconStore.payout)
+        let payouts = try PayreconStore.fetch(
+            db,
+            sql: """
+                SELECT \(PayreconStore.Columns.payout) FROM stripe_payout WHERE created >= ? AND created < ? ORDER BY created, id
+                """, [start.seconds, end.seconds], PayreconStore.payout)
         let select = try RawStatement(db, "SELECT links, unknown, net FROM payout_composition WHERE payout_id = ?")
         defer { select.finalize() }
         var compositions: [ReconcileFacts.PayoutComposition?] = []

@@ -41,8 +41,10 @@ enum MatchJSON {
     }
 
     /// Appends matches in order; the first one written into a block (`first` true) opens it with "[".
-    static func append<Records: Sequence<MatchList.Record>>(_ records: Records, of source: Source, first: inout Bool,
-                                                          to text: inout ByteBuffer) {
+    static func append<Records: Sequence<MatchList.Record>>(
+        _ records: Records, of source: Source, first: inout Bool,
+        to text: inout ByteBuffer
+    ) {
         for r in records {
             append(r, of: source, first: first, to: &text)
             first = false
@@ -52,7 +54,8 @@ enum MatchJSON {
     /// Appends one match, preceded by "[" when `first` (it opens the block) and by "," otherwise.
     static func append(_ r: MatchList.Record, of source: Source, first: Bool, to text: inout ByteBuffer) {
         let texts = source.texts
-        let ledger = source.ledgerIds(r), stripe = source.stripeIds(r)
+        let ledger = source.ledgerIds(r)
+        let stripe = source.stripeIds(r)
         let key = r.key == IdTable.none ? nil : texts.bytes(r.key)
         // Brackets, commas, quotes, null, five integers, three codes and the longest rule: under 220.
         var bound = 220 + 6 * (key?.count ?? 0)

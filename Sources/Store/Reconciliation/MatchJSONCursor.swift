@@ -63,7 +63,8 @@ struct MatchJSONCursor {
         var position = 0
         while position < bytes.count {
             if bytes.count - position >= 8,
-               !Self.mayNeedEscape(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))) {
+                !Self.mayNeedEscape(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)))
+            {
                 position += 8
                 continue
             }
@@ -89,7 +90,8 @@ struct MatchJSONCursor {
     /// when one is; rarely true when none is).
     @inline(__always)
     static func mayNeedEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZeroByte(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
         let below32 = (word &- 0x2020_2020_2020_2020) & ~word & highs != 0
         return below32 || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5c))

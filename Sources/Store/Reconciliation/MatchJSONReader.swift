@@ -16,8 +16,10 @@ struct MatchJSONReader {
             var reader = MatchJSONReader(bytes)
             return try reader.block()
         } catch let failure as Failure {
-            throw StoreError(operation: "load matches", reason: "the match block of the slot at \(Timestamp(microseconds: slotStart)) "
-                             + "is not what payrecon writes: at byte \(failure.offset), expected \(failure.expected)")
+            throw StoreError(
+                operation: "load matches",
+                reason: "the match block of the slot at \(Timestamp(microseconds: slotStart)) "
+                    + "is not what payrecon writes: at byte \(failure.offset), expected \(failure.expected)")
         } catch {
             throw StoreError(operation: "load matches", reason: "\(error)")
         }
@@ -47,10 +49,11 @@ struct MatchJSONReader {
         let ledgerAmount = try integer(); try expect(",")
         let stripeCurrency = try currency(); try expect(",")
         let stripeAmount = try integer(); try expect("]")
-        return Match(rule: rule, key: key, orderId: order, ledgerEntryIds: ledger, stripeIds: stripe,
-                     ledgerAmount: Money(minorUnits: ledgerAmount, currency: ledgerCurrency),
-                     stripeAmount: Money(minorUnits: stripeAmount, currency: stripeCurrency),
-                     occurredAt: Timestamp(microseconds: occurredAt))
+        return Match(
+            rule: rule, key: key, orderId: order, ledgerEntryIds: ledger, stripeIds: stripe,
+            ledgerAmount: Money(minorUnits: ledgerAmount, currency: ledgerCurrency),
+            stripeAmount: Money(minorUnits: stripeAmount, currency: stripeCurrency),
+            occurredAt: Timestamp(microseconds: occurredAt))
     }
 
     /// An id, or `[amount, currency, hours]` for the amount-and-window rule.
@@ -80,7 +83,8 @@ struct MatchJSONReader {
     private mutating func optionalString() throws -> String? {
         if try peek() == UInt8(ascii: "n") {
             guard bytes.count - at >= 4, bytes[at + 1] == UInt8(ascii: "u"), bytes[at + 2] == UInt8(ascii: "l"),
-                  bytes[at + 3] == UInt8(ascii: "l") else { throw Failure(offset: at, expected: "null or a string") }
+                bytes[at + 3] == UInt8(ascii: "l")
+            else { throw Failure(offset: at, expected: "null or a string") }
             at += 4
             return nil
         }

@@ -43,7 +43,8 @@ struct MatchWritePlanner: Sendable {
     private func lay(_ stored: [Stored], from source: MatchJSON.Source, into plan: FactHandoff<Block>) {
         let records = list.records
         var block = Block()
-        var i = 0, p = 0
+        var i = 0
+        var p = 0
         while i < records.count || p < stored.count {
             let slot = min(i < records.count ? MatchSlot.start(of: records[i].occurredAt) : .max, p < stored.count ? stored[p].slotStart : .max)
             var before: Stored?
@@ -97,12 +98,15 @@ struct MatchWritePlanner: Sendable {
     private func invalid(_ position: Int, of records: [MatchList.Record]) -> StoreError? {
         let r = records[position]
         guard period.contains(r.occurredAt) else {
-            return StoreError(operation: "save matches", reason: "a match at \(Timestamp(microseconds: r.occurredAt)) lies outside the period "
-                              + "\(Timestamp(microseconds: period.lowerBound))–\(Timestamp(microseconds: period.upperBound))")
+            return StoreError(
+                operation: "save matches",
+                reason: "a match at \(Timestamp(microseconds: r.occurredAt)) lies outside the period "
+                    + "\(Timestamp(microseconds: period.lowerBound))–\(Timestamp(microseconds: period.upperBound))")
         }
         if position > 0, records[position - 1].occurredAt == r.occurredAt, records[position - 1].keyHash == r.keyHash {
-            return StoreError(operation: "save matches",
-                              reason: "two matches at \(Timestamp(microseconds: r.occurredAt)) share key hash \(r.keyHash)")
+            return StoreError(
+                operation: "save matches",
+                reason: "two matches at \(Timestamp(microseconds: r.occurredAt)) share key hash \(r.keyHash)")
         }
         return nil
     }

@@ -1,6 +1,6 @@
 import Core
-import Facts
 import Dispatch
+import Facts
 import GRDB
 
 /// Writes a run's matches of a period: the reconcile stage's largest write (about 1.2 million matches
@@ -34,7 +34,9 @@ struct MatchWriter {
         _ = storedSlots.put(try stored(period))
         storedSlots.finish()
 
-        let write = try RawStatement(db, """
+        let write = try RawStatement(
+            db,
+            """
             INSERT OR REPLACE INTO match_block (slot_start, run_id, match_count, content_hash, matches) VALUES (?, ?, ?, ?, ?)
             """)
         defer { write.finalize() }
@@ -68,7 +70,9 @@ struct MatchWriter {
     /// The stored slots that hold part of the period, in order, with the matches outside the period of
     /// a slot its edge cuts.
     func stored(_ period: Range<Int64>) throws -> [MatchWritePlanner.Stored] {
-        let select = try RawStatement(db, """
+        let select = try RawStatement(
+            db,
+            """
             SELECT slot_start, content_hash, matches FROM match_block WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start
             """)
         defer { select.finalize() }
@@ -80,7 +84,9 @@ struct MatchWriter {
             var kept: MatchList?
             // Only a cut slot's matches are read: the others' JSON is never fetched.
             if slot < period.lowerBound || slot + MatchSlot.microseconds > period.upperBound {
-                let outside = try MatchJSONReader.matches(in: select.bytes(2), slotStart: slot).filter { !period.contains($0.occurredAt.microseconds) }
+                let outside = try MatchJSONReader.matches(in: select.bytes(2), slotStart: slot).filter {
+                    !period.contains($0.occurredAt.microseconds)
+                }
                 kept = outside.isEmpty ? nil : MatchList(outside)
             }
             result.append(MatchWritePlanner.Stored(slotStart: slot, contentHash: select.int64(1), kept: kept))

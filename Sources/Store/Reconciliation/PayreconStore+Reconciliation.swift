@@ -10,8 +10,10 @@ extension PayreconStore {
     /// - a pending one (its counterpart may still arrive) is kept as 'pending' until it opens or closes;
     /// - an open discrepancy of the period that this run did not find closes: its counterpart arrived.
     /// Every status change is appended to discrepancy_event.
-    public func saveReconciliation(runId: Int64, start: Timestamp, end: Timestamp, matches: MatchList,
-                                   discrepancies: [Discrepancy], pending: [Discrepancy] = [], at now: Timestamp) throws(StoreError) {
+    public func saveReconciliation(
+        runId: Int64, start: Timestamp, end: Timestamp, matches: MatchList,
+        discrepancies: [Discrepancy], pending: [Discrepancy] = [], at now: Timestamp
+    ) throws(StoreError) {
         try write("save reconciliation") { db in
             let period: StatementArguments = [start.microseconds, end.microseconds]
             _ = try MatchWriter(db: db).replaceMatches(of: start, end, with: matches, runId: runId)
@@ -19,34 +21,41 @@ extension PayreconStore {
             // Only the open and pending items of the period can close; a period's closed history can be
             // millions of rows (a bad ledger import found once), and is looked up per finding instead.
             var previous: [String: String] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT id, status FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ? AND status IN ('open', 'pending')
-                """, arguments: period) {
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, status FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ? AND status IN ('open', 'pending')
+                    """, arguments: period)
+            {
                 previous[row["id"]] = row["status"]
             }
             let statusOf = try db.cachedStatement(sql: "SELECT status FROM discrepancy WHERE id = ?")
-            let upsert = try db.cachedStatement(sql: """
-                INSERT INTO discrepancy (id, kind, severity, subject_id, order_id, ledger_entry_id, stripe_id, currency,
-                  expected_currency, expected_amount, actual_amount, occurred_at, detail, status, first_seen, last_seen, last_run_id)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, order_id = excluded.order_id,
-                  ledger_entry_id = excluded.ledger_entry_id, stripe_id = excluded.stripe_id, currency = excluded.currency,
-                  expected_currency = excluded.expected_currency, expected_amount = excluded.expected_amount,
-                  actual_amount = excluded.actual_amount, occurred_at = excluded.occurred_at, detail = excluded.detail,
-                  status = CASE WHEN discrepancy.status = 'resolved' THEN 'resolved' ELSE excluded.status END,
-                  last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
-                """)
-            let event = try db.cachedStatement(sql: """
-                INSERT INTO discrepancy_event (discrepancy_id, run_id, at, status, actor, note) VALUES (?, ?, ?, ?, 'reconcile', ?)
-                """)
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO discrepancy (id, kind, severity, subject_id, order_id, ledger_entry_id, stripe_id, currency,
+                      expected_currency, expected_amount, actual_amount, occurred_at, detail, status, first_seen, last_seen, last_run_id)
+                    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    ON CONFLICT(id) DO UPDATE SET severity = excluded.severity, order_id = excluded.order_id,
+                      ledger_entry_id = excluded.ledger_entry_id, stripe_id = excluded.stripe_id, currency = excluded.currency,
+                      expected_currency = excluded.expected_currency, expected_amount = excluded.expected_amount,
+                      actual_amount = excluded.actual_amount, occurred_at = excluded.occurred_at, detail = excluded.detail,
+                      status = CASE WHEN discrepancy.status = 'resolved' THEN 'resolved' ELSE excluded.status END,
+                      last_seen = excluded.last_seen, last_run_id = excluded.last_run_id
+                    """)
+            let event = try db.cachedStatement(
+                sql: """
+                    INSERT INTO discrepancy_event (discrepancy_id, run_id, at, status, actor, note) VALUES (?, ?, ?, ?, 'reconcile', ?)
+                    """)
             var found = Set<String>()
             let findings = discrepancies.map { ($0, "open") } + pending.map { ($0, "pending") }
             for (d, status) in findings {
                 found.insert(d.id)
                 let before = try previous[d.id] ?? String.fetchOne(statusOf, arguments: [d.id])
-                try upsert.execute(arguments: [d.id, d.kind.rawValue, d.severity.rawValue, d.subjectId, d.orderId, d.ledgerEntryId,
-                                               d.stripeId, d.currency.code, d.expectedCurrency?.code, d.expected, d.actual,
-                                               d.occurredAt.microseconds, d.detail, status, now.microseconds, now.microseconds, runId])
+                try upsert.execute(arguments: [
+                    d.id, d.kind.rawValue, d.severity.rawValue, d.subjectId, d.orderId, d.ledgerEntryId,
+                    d.stripeId, d.currency.code, d.expectedCurrency?.code, d.expected, d.actual,
+                    d.occurredAt.microseconds, d.detail, status, now.microseconds, now.microseconds, runId,
+                ])
                 switch (before, status) {
                 case (nil, _): try event.execute(arguments: [d.id, runId, now.microseconds, status, "found"])
                 case ("closed", _): try event.execute(arguments: [d.id, runId, now.microseconds, status, "reopened: found again"])
@@ -65,16 +74,21 @@ extension PayreconStore {
     /// Discrepancies whose subject happened in [start, end), in a stable order.
     public func discrepancies(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [TrackedDiscrepancy] {
         try read("load discrepancies") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ? ORDER BY kind, occurred_at, id
-                """, arguments: [start.microseconds, end.microseconds]).map(Self.trackedDiscrepancy)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM discrepancy WHERE occurred_at >= ? AND occurred_at < ? ORDER BY kind, occurred_at, id
+                    """, arguments: [start.microseconds, end.microseconds]
+            ).map(Self.trackedDiscrepancy)
         }
     }
 
     /// The matches stored for [start, end), in their published order (occurred_at, then key hash).
     public func matches(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [Match] {
         try read("load matches") { db in
-            let select = try RawStatement(db, """
+            let select = try RawStatement(
+                db,
+                """
                 SELECT slot_start, matches FROM match_block WHERE slot_start >= ? AND slot_start < ? ORDER BY slot_start
                 """)
             defer { select.finalize() }

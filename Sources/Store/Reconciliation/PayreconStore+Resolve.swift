@@ -12,13 +12,15 @@ extension PayreconStore {
     /// who and when are kept on the row and appended to its history, never overwritten there.
     public func resolve(id: String, note: String, by name: String, at now: Timestamp) throws -> TrackedDiscrepancy {
         let updated: Int = try write("resolve discrepancy") { db in
-            try db.execute(sql: """
-                UPDATE discrepancy SET status = 'resolved', note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?
-                """, arguments: [note, name, now.microseconds, id])
+            try db.execute(
+                sql: """
+                    UPDATE discrepancy SET status = 'resolved', note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?
+                    """, arguments: [note, name, now.microseconds, id])
             guard db.changesCount > 0 else { return 0 }
-            try db.execute(sql: """
-                INSERT INTO discrepancy_event (discrepancy_id, run_id, at, status, actor, note) VALUES (?, NULL, ?, 'resolved', ?, ?)
-                """, arguments: [id, now.microseconds, name, note])
+            try db.execute(
+                sql: """
+                    INSERT INTO discrepancy_event (discrepancy_id, run_id, at, status, actor, note) VALUES (?, NULL, ?, 'resolved', ?, ?)
+                    """, arguments: [id, now.microseconds, name, note])
             return 1
         }
         guard updated == 1, let item = try discrepancy(id: id) else { throw UnknownDiscrepancy(id: id) }
@@ -34,8 +36,10 @@ extension PayreconStore {
     /// The append-only history of one discrepancy, oldest first: (time, status, actor, note).
     public func history(of id: String) throws(StoreError) -> [(at: Timestamp, status: String, actor: String, note: String?)] {
         try read("load discrepancy history") { db in
-            try Row.fetchAll(db, sql: "SELECT at, status, actor, note FROM discrepancy_event WHERE discrepancy_id = ? ORDER BY seq",
-                             arguments: [id]).map { (Timestamp(microseconds: $0["at"]), $0["status"], $0["actor"], $0["note"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT at, status, actor, note FROM discrepancy_event WHERE discrepancy_id = ? ORDER BY seq",
+                arguments: [id]
+            ).map { (Timestamp(microseconds: $0["at"]), $0["status"], $0["actor"], $0["note"]) }
         }
     }
 }

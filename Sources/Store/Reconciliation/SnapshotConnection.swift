@@ -19,7 +19,8 @@ final class SnapshotConnection: @unchecked Sendable {
     /// lock while this process's other users of the queue wait, one of which may be waiting for that lock.
     static func beside(_ db: Database, path: String) throws -> SnapshotConnection? {
         guard let connection = db.sqliteConnection, sqlite3_txn_state(connection, "main") == SQLITE_TXN_NONE,
-              let gate = WriteGate(path: path) else { return nil }
+            let gate = WriteGate(path: path)
+        else { return nil }
         defer { gate.release() }
         // GRDB's snapshot, then the other's, with no commit possible in between.
         try db.execute(sql: "SELECT count(*) FROM sqlite_schema")

@@ -23,10 +23,12 @@ final class SnapshotReader: @unchecked Sendable {
             defer { chargeLane.finish(); transactionLane.finish() }
             do {
                 let currencies = FactCurrencyCache()
-                try FactLoader.readWindow(FactLoader.chargeSQL(charges), on: helper.handle, start, end, into: chargeLane, currencies,
-                                          FactLoader.readCharges)
-                try FactLoader.readWindow(FactLoader.transactionSQL(transactions), on: helper.handle, start, end, into: transactionLane,
-                                          currencies, FactLoader.readTransactions)
+                try FactLoader.readWindow(
+                    FactLoader.chargeSQL(charges), on: helper.handle, start, end, into: chargeLane, currencies,
+                    FactLoader.readCharges)
+                try FactLoader.readWindow(
+                    FactLoader.transactionSQL(transactions), on: helper.handle, start, end, into: transactionLane,
+                    currencies, FactLoader.readTransactions)
             } catch {
                 failure = error
             }

@@ -24,14 +24,17 @@ public struct CategoryTotal: Hashable, Sendable {
 extension PayreconStore {
     public func payoutSummaries(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [PayoutSummary] {
         try read("load payouts") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Columns.payout.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-                  count(t.id) AS link_count, coalesce(sum(t.net), 0) AS linked_net FROM stripe_payout p
-                LEFT JOIN payout_link l ON l.payout_id = p.id
-                LEFT JOIN stripe_balance_transaction t ON t.id = l.balance_transaction_id
-                  AND t.id IS NOT coalesce(p.balance_transaction, '')
-                WHERE p.created >= ? AND p.created < ? GROUP BY p.id ORDER BY p.created, p.id
-                """, arguments: [start.seconds, end.seconds]).map { row in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Columns.payout.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                      count(t.id) AS link_count, coalesce(sum(t.net), 0) AS linked_net FROM stripe_payout p
+                    LEFT JOIN payout_link l ON l.payout_id = p.id
+                    LEFT JOIN stripe_balance_transaction t ON t.id = l.balance_transaction_id
+                      AND t.id IS NOT coalesce(p.balance_transaction, '')
+                    WHERE p.created >= ? AND p.created < ? GROUP BY p.id ORDER BY p.created, p.id
+                    """, arguments: [start.seconds, end.seconds]
+            ).map { row in
                 PayoutSummary(payout: try Self.payout(row), transactionCount: row["link_count"], linkedNet: row["linked_net"])
             }
         }
@@ -39,13 +42,17 @@ extension PayreconStore {
 
     public func categoryTotals(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [CategoryTotal] {
         try read("total balance transactions") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT coalesce(reporting_category, type) AS category, currency, count(*) AS n, sum(amount) AS gross,
-                  sum(fee) AS fee, sum(net) AS net FROM stripe_balance_transaction WHERE created >= ? AND created < ?
-                GROUP BY 1, 2 ORDER BY 1, 2
-                """, arguments: [start.seconds, end.seconds]).map { row in
-                CategoryTotal(category: row["category"], currency: try Self.currency(row, "currency"), count: row["n"],
-                              gross: row["gross"], fee: row["fee"], net: row["net"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT coalesce(reporting_category, type) AS category, currency, count(*) AS n, sum(amount) AS gross,
+                      sum(fee) AS fee, sum(net) AS net FROM stripe_balance_transaction WHERE created >= ? AND created < ?
+                    GROUP BY 1, 2 ORDER BY 1, 2
+                    """, arguments: [start.seconds, end.seconds]
+            ).map { row in
+                CategoryTotal(
+                    category: row["category"], currency: try Self.currency(row, "currency"), count: row["n"],
+                    gross: row["gross"], fee: row["fee"], net: row["net"])
             }
         }
     }
@@ -54,8 +61,10 @@ extension PayreconStore {
     public func ledgerCounts(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [String: Int] {
         try read("count ledger entries") { db in
             var counts: [String: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT type, count(*) FROM ledger_entry WHERE created_at >= ? AND created_at < ? GROUP BY type",
-                                        arguments: [start.microseconds, end.microseconds]) {
+            for row in try Row.fetchAll(
+                db, sql: "SELECT type, count(*) FROM ledger_entry WHERE created_at >= ? AND created_at < ? GROUP BY type",
+                arguments: [start.microseconds, end.microseconds])
+            {
                 counts[row[0]] = row[1]
             }
             return counts

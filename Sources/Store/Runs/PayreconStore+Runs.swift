@@ -1,8 +1,9 @@
 import Core
 import Foundation
 import GRDB
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One execution of a stage, kept for the nightly job's history.
@@ -24,17 +25,19 @@ extension PayreconStore {
 
     public func startRun(stage: String, parameters: String, at now: Timestamp) throws(StoreError) -> Int64 {
         try write("start run") { db in
-            try db.execute(sql: """
-                INSERT INTO run (stage, started_at, status, parameters, host, process_id) VALUES (?, ?, 'running', ?, ?, ?)
-                """, arguments: [stage, now.microseconds, parameters, Self.host, Self.processId])
+            try db.execute(
+                sql: """
+                    INSERT INTO run (stage, started_at, status, parameters, host, process_id) VALUES (?, ?, 'running', ?, ?, ?)
+                    """, arguments: [stage, now.microseconds, parameters, Self.host, Self.processId])
             return db.lastInsertedRowID
         }
     }
 
     public func finishRun(_ id: Int64, status: String, summary: String?, at now: Timestamp) throws(StoreError) {
         try write("finish run") { db in
-            try db.execute(sql: "UPDATE run SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
-                           arguments: [now.microseconds, status, summary, id])
+            try db.execute(
+                sql: "UPDATE run SET finished_at = ?, status = ?, summary = ? WHERE id = ?",
+                arguments: [now.microseconds, status, summary, id])
         }
     }
 
@@ -47,14 +50,16 @@ extension PayreconStore {
         try write("abandon dead runs") { db in
             var dead: [(Int64, String)] = []
             for row in try Row.fetchAll(db, sql: "SELECT id, host, process_id FROM run WHERE status = 'running'") {
-                let host: String? = row["host"], pid: Int64? = row["process_id"]
+                let host: String? = row["host"]
+                let pid: Int64? = row["process_id"]
                 guard let host, let pid else { dead.append((row["id"], "its process is unknown (started before v7)")); continue }
                 guard host == Self.host, !Self.isAlive(pid) else { continue }
                 dead.append((row["id"], "process \(pid) on \(host) ended without finishing it"))
             }
             for (id, why) in dead {
-                try db.execute(sql: "UPDATE run SET finished_at = ?, status = 'abandoned', summary = ? WHERE id = ? AND status = 'running'",
-                               arguments: [now.microseconds, "abandoned: \(why)", id])
+                try db.execute(
+                    sql: "UPDATE run SET finished_at = ?, status = 'abandoned', summary = ? WHERE id = ? AND status = 'running'",
+                    arguments: [now.microseconds, "abandoned: \(why)", id])
             }
             return dead.map(\.0)
         }
@@ -69,9 +74,10 @@ extension PayreconStore {
     public func runs() throws(StoreError) -> [RunRecord] {
         try read("list runs") { db in
             try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY id").map { row in
-                RunRecord(id: row["id"], stage: row["stage"], startedAt: Timestamp(microseconds: row["started_at"]),
-                          finishedAt: (row["finished_at"] as Int64?).map(Timestamp.init(microseconds:)),
-                          status: row["status"], parameters: row["parameters"], summary: row["summary"])
+                RunRecord(
+                    id: row["id"], stage: row["stage"], startedAt: Timestamp(microseconds: row["started_at"]),
+                    finishedAt: (row["finished_at"] as Int64?).map(Timestamp.init(microseconds:)),
+                    status: row["status"], parameters: row["parameters"], summary: row["summary"])
             }
         }
     }

@@ -26,9 +26,10 @@ enum PayoutCompositionTable {
             due.formUnion(try String.fetchAll(db, sql: "SELECT payout_id FROM payout_composition WHERE unknown > 0"))
         }
         let clear = try db.cachedStatement(sql: "DELETE FROM payout_composition WHERE payout_id = ?")
-        let count = try db.cachedStatement(sql: """
-            INSERT INTO payout_composition (payout_id, links, unknown, net) \(select) WHERE l.payout_id = ? GROUP BY l.payout_id
-            """)
+        let count = try db.cachedStatement(
+            sql: """
+                INSERT INTO payout_composition (payout_id, links, unknown, net) \(select) WHERE l.payout_id = ? GROUP BY l.payout_id
+                """)
         for payout in due.sorted() {
             try clear.execute(arguments: [payout])
             try count.execute(arguments: [payout])

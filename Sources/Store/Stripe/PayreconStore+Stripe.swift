@@ -8,10 +8,11 @@ extension PayreconStore {
     public func saveStripe(_ data: StripeAccountData, watermarks: [String: Int64] = [:], at now: Timestamp) throws(StoreError) {
         try write("save Stripe objects") { db in
             try Self.upsertStripe(data, db)
-            let watermark = try db.cachedStatement(sql: """
-                INSERT INTO extract_watermark (object, max_created, extracted_at) VALUES (?, ?, ?)
-                ON CONFLICT(object) DO UPDATE SET max_created = max(max_created, excluded.max_created), extracted_at = excluded.extracted_at
-                """)
+            let watermark = try db.cachedStatement(
+                sql: """
+                    INSERT INTO extract_watermark (object, max_created, extracted_at) VALUES (?, ?, ?)
+                    ON CONFLICT(object) DO UPDATE SET max_created = max(max_created, excluded.max_created), extracted_at = excluded.extracted_at
+                    """)
             for (object, created) in watermarks.sorted(by: { $0.key < $1.key }) {
                 try watermark.execute(arguments: [object, created, now.microseconds])
             }
@@ -20,55 +21,70 @@ extension PayreconStore {
 
     /// Upserts Stripe objects and payout links inside the caller's transaction (extraction, webhooks).
     package static func upsertStripe(_ data: StripeAccountData, _ db: Database) throws {
-        let bt = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO stripe_balance_transaction
-            (id, amount, currency, net, fee, exchange_rate, created, available_on, status, type, reporting_category, source_id, description)
-            VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
+        let bt = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO stripe_balance_transaction
+                (id, amount, currency, net, fee, exchange_rate, created, available_on, status, type, reporting_category, source_id, description)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
         for t in data.balanceTransactions {
-            try bt.execute(arguments: [t.id.rawValue, t.amount, t.currency.code, t.net, t.fee,
-                                       t.exchangeRate.map { "\($0)" }, t.created, t.availableOn, t.status,
-                                       t.type.rawValue, t.reportingCategory, t.source?.id, t.description])
+            try bt.execute(arguments: [
+                t.id.rawValue, t.amount, t.currency.code, t.net, t.fee,
+                t.exchangeRate.map { "\($0)" }, t.created, t.availableOn, t.status,
+                t.type.rawValue, t.reportingCategory, t.source?.id, t.description,
+            ])
         }
-        let charge = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO stripe_charge
-            (id, amount, amount_refunded, currency, status, captured, created, payment_intent, balance_transaction,
-             order_id, metadata, failure_code, card_brand, card_last4) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
+        let charge = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO stripe_charge
+                (id, amount, amount_refunded, currency, status, captured, created, payment_intent, balance_transaction,
+                 order_id, metadata, failure_code, card_brand, card_last4) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
         for c in data.charges {
-            try charge.execute(arguments: [c.id.rawValue, c.amount, c.amountRefunded, c.currency.code, c.status.rawValue,
-                                           c.captured, c.created, c.paymentIntent?.id, c.balanceTransaction?.id,
-                                           c.orderId?.rawValue, Self.json(c.metadata), c.failureCode,
-                                           c.paymentMethodDetails?.card?.brand, c.paymentMethodDetails?.card?.last4])
+            try charge.execute(arguments: [
+                c.id.rawValue, c.amount, c.amountRefunded, c.currency.code, c.status.rawValue,
+                c.captured, c.created, c.paymentIntent?.id, c.balanceTransaction?.id,
+                c.orderId?.rawValue, Self.json(c.metadata), c.failureCode,
+                c.paymentMethodDetails?.card?.brand, c.paymentMethodDetails?.card?.last4,
+            ])
         }
-        let refund = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO stripe_refund
-            (id, amount, currency, charge_id, payment_intent, status, created, balance_transaction, reason, metadata)
-            VALUES (?,?,?,?,?,?,?,?,?,?)
-            """)
+        let refund = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO stripe_refund
+                (id, amount, currency, charge_id, payment_intent, status, created, balance_transaction, reason, metadata)
+                VALUES (?,?,?,?,?,?,?,?,?,?)
+                """)
         for r in data.refunds {
-            try refund.execute(arguments: [r.id.rawValue, r.amount, r.currency.code, r.charge?.id, r.paymentIntent?.id,
-                                           r.status?.rawValue, r.created, r.balanceTransaction?.id, r.reason, Self.json(r.metadata)])
+            try refund.execute(arguments: [
+                r.id.rawValue, r.amount, r.currency.code, r.charge?.id, r.paymentIntent?.id,
+                r.status?.rawValue, r.created, r.balanceTransaction?.id, r.reason, Self.json(r.metadata),
+            ])
         }
-        let dispute = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO stripe_dispute
-            (id, amount, currency, charge_id, payment_intent, status, reason, created, balance_transaction_ids)
-            VALUES (?,?,?,?,?,?,?,?,?)
-            """)
+        let dispute = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO stripe_dispute
+                (id, amount, currency, charge_id, payment_intent, status, reason, created, balance_transaction_ids)
+                VALUES (?,?,?,?,?,?,?,?,?)
+                """)
         for d in data.disputes {
             let ids = (d.balanceTransactions ?? []).map(\.id.rawValue).joined(separator: " ")
-            try dispute.execute(arguments: [d.id.rawValue, d.amount, d.currency.code, d.charge?.id, d.paymentIntent?.id,
-                                            d.status.rawValue, d.reason, d.created, ids])
+            try dispute.execute(arguments: [
+                d.id.rawValue, d.amount, d.currency.code, d.charge?.id, d.paymentIntent?.id,
+                d.status.rawValue, d.reason, d.created, ids,
+            ])
         }
-        let payout = try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO stripe_payout
-            (id, amount, currency, status, created, arrival_date, balance_transaction, failure_balance_transaction,
-             failure_code, failure_message, reconciliation_status, reversed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
+        let payout = try db.cachedStatement(
+            sql: """
+                INSERT OR REPLACE INTO stripe_payout
+                (id, amount, currency, status, created, arrival_date, balance_transaction, failure_balance_transaction,
+                 failure_code, failure_message, reconciliation_status, reversed_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
         for p in data.payouts {
-            try payout.execute(arguments: [p.id.rawValue, p.amount, p.currency.code, p.status.rawValue, p.created,
-                                           p.arrivalDate, p.balanceTransaction?.id, p.failureBalanceTransaction?.id,
-                                           p.failureCode, p.failureMessage, p.reconciliationStatus, p.reversedBy?.id])
+            try payout.execute(arguments: [
+                p.id.rawValue, p.amount, p.currency.code, p.status.rawValue, p.created,
+                p.arrivalDate, p.balanceTransaction?.id, p.failureBalanceTransaction?.id,
+                p.failureCode, p.failureMessage, p.reconciliationStatus, p.reversedBy?.id,
+            ])
         }
         let clearLinks = try db.cachedStatement(sql: "DELETE FROM payout_link WHERE payout_id = ?")
         let link = try db.cachedStatement(sql: "INSERT OR IGNORE INTO payout_link (payout_id, balance_transaction_id) VALUES (?, ?)")
@@ -76,8 +92,9 @@ extension PayreconStore {
             try clearLinks.execute(arguments: [payoutId.rawValue])
             for transaction in transactions { try link.execute(arguments: [payoutId.rawValue, transaction.rawValue]) }
         }
-        try PayoutCompositionTable.refresh(data.payoutLinks.keys.map(\.rawValue) + data.payouts.map(\.id.rawValue),
-                                      transactionsArrived: !data.balanceTransactions.isEmpty, db)
+        try PayoutCompositionTable.refresh(
+            data.payoutLinks.keys.map(\.rawValue) + data.payouts.map(\.id.rawValue),
+            transactionsArrived: !data.balanceTransactions.isEmpty, db)
     }
 
     /// The newest `created` seen per object type, for incremental extraction.
@@ -94,15 +111,19 @@ extension PayreconStore {
     /// Payouts that have no transaction links yet (their composition still has to be fetched).
     public func payoutsWithoutLinks() throws(StoreError) -> [PayoutID] {
         try read("read unlinked payouts") { db in
-            try String.fetchAll(db, sql: """
-                SELECT id FROM stripe_payout p WHERE NOT EXISTS (SELECT 1 FROM payout_link l WHERE l.payout_id = p.id) ORDER BY id
-                """).map { PayoutID($0) }
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT id FROM stripe_payout p WHERE NOT EXISTS (SELECT 1 FROM payout_link l WHERE l.payout_id = p.id) ORDER BY id
+                    """
+            ).map { PayoutID($0) }
         }
     }
 
     static func json(_ metadata: [String: String]?) -> String? {
         guard let metadata, !metadata.isEmpty,
-              let data = try? JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys]) else { return nil }
+            let data = try? JSONSerialization.data(withJSONObject: metadata, options: [.sortedKeys])
+        else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }
