@@ -122,10 +122,12 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "StripeAPITests", dependencies: ["Core", "StripeAPI", "Sandbox", "SandboxData", "TestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Core", "Facts", "Store", "StripeAPI", "Extract", "Sandbox", "SandboxData", "TestSupport"]),
+        .testTarget(
+            name: "ExtractTests",
+            dependencies: ["Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Sandbox", "SandboxData", "TestSupport"]),
         // Pure: builds neither Store nor GRDB.
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Facts", "Reconcile"]),
-        .testTarget(name: "StagesTests", dependencies: ["Core", "Facts", "Store", "Extract", "Reconcile", "Stages", "SandboxData", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Core", "Store", "Stages", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
         .testTarget(
             name: "PaymentsTests",

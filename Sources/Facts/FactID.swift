@@ -7,13 +7,20 @@
     @inlinable public init(raw: Int32) { self.raw = raw }
 
     /// "No id" (a ledger row without stripe_id, a charge without metadata.order_id).
-    public static let none = FactID(raw: -1)
+    /// Computed and inlinable, not a stored `static let`: a stored one is reached through a lazy-initialisation
+    /// check on every use from another module, which the hot loops compare against millions of times.
+    @inlinable public static var none: FactID { FactID(raw: -1) }
 
     @inlinable public var isNone: Bool { raw < 0 }
     /// Its place in a table of every id (`IdMap`).
     @inlinable public var index: Int { Int(raw) }
 
     public var description: String { "#\(raw)" }
+
+    // Written out and inlinable: the synthesized conformances are not, so every dictionary lookup from
+    // another module would call through them.
+    @inlinable public static func == (lhs: FactID, rhs: FactID) -> Bool { lhs.raw == rhs.raw }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(raw) }
 }
 
 /// A dense table with a value for every id of one `IdTable`: what a dictionary keyed by id would be,

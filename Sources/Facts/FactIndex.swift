@@ -7,12 +7,15 @@
     @inlinable public init(_ position: Int) { raw = Int32(truncatingIfNeeded: position) }
 
     /// "No position" (an id whose fact is not loaded).
-    public static var none: FactIndex { FactIndex(raw: -1) }
+    @inlinable public static var none: FactIndex { FactIndex(raw: -1) }
 
     @inlinable public var isNone: Bool { raw < 0 }
     @inlinable public var int: Int { Int(raw) }
 
     @inlinable public static func < (lhs: FactIndex, rhs: FactIndex) -> Bool { lhs.raw < rhs.raw }
+    // Inlinable, unlike the synthesized ones (see `FactID`).
+    @inlinable public static func == (lhs: FactIndex, rhs: FactIndex) -> Bool { lhs.raw == rhs.raw }
+    @inlinable public func hash(into hasher: inout Hasher) { hasher.combine(raw) }
 }
 
 extension Array {

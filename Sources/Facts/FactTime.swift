@@ -6,6 +6,7 @@ import Core
     @inlinable public init(_ value: Int64) { self.value = value }
     @inlinable public var timestamp: Timestamp { Timestamp(seconds: value) }
     @inlinable public static func < (lhs: StripeSeconds, rhs: StripeSeconds) -> Bool { lhs.value < rhs.value }
+    @inlinable public static func == (lhs: StripeSeconds, rhs: StripeSeconds) -> Bool { lhs.value == rhs.value }
 }
 
 /// Microseconds since 1970 (UTC), as the ledger's rows and payrecon's own times are kept.
@@ -14,4 +15,5 @@ import Core
     @inlinable public init(_ value: Int64) { self.value = value }
     @inlinable public var timestamp: Timestamp { Timestamp(microseconds: value) }
     @inlinable public static func < (lhs: Microseconds, rhs: Microseconds) -> Bool { lhs.value < rhs.value }
+    @inlinable public static func == (lhs: Microseconds, rhs: Microseconds) -> Bool { lhs.value == rhs.value }
 }

@@ -6,7 +6,7 @@
 /// it straight from SQLite's column buffers, so no `String` is made for an id that is only joined.
 public struct IdTable: Sendable {
     /// "No id" (a ledger row without stripe_id, a charge without metadata.order_id).
-    public static let none = FactID.none
+    @inlinable public static var none: FactID { .none }
 
     /// Every id as a record: its length (UInt32) and its id (Int32), then its bytes. A probe that finds
     /// its id reads one place in memory: at a million orders each lookup misses the cache, and one miss

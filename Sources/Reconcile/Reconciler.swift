@@ -76,10 +76,10 @@ struct ReconciliationPass: Sendable {
         let charges = facts.charges
         let (ledgerOrder, chargeOrder) = Parallel.both(
             {
-                Self.sorted(ledger, time: \.createdAt, tie: { ids.precedes(ledger[$0].entry, ledger[$1].entry) })
+                Self.sorted(ledger, time: { $0.createdAt }, tie: { ids.precedes(ledger[$0].entry, ledger[$1].entry) })
             },
             {
-                Self.sorted(charges, time: \.created, tie: { ids.precedes(charges[$0].id, charges[$1].id) })
+                Self.sorted(charges, time: { $0.created }, tie: { ids.precedes(charges[$0].id, charges[$1].id) })
             })
         self.ledgerOrder = ledgerOrder
         var byId = IdMap<ChargeIndex>(repeating: .none, count: ids.count)

@@ -16,33 +16,10 @@ import Testing
     static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 400, seed: 11))
     static let (start, end) = (Timestamp(seconds: 0), Timestamp(seconds: 4_000_000_000))
 
-    static func filledStore() throws -> PayreconStore {
-        let store = try PayreconStore(path: TestScratch.directory.appendingPathComponent("facts-\(UUID().uuidString).sqlite").path)
-        let now = Timestamp(seconds: 1_800_000_000)
-        try store.saveStripe(account.stripe, at: now)
-        _ = try store.importLedger(try LedgerParser(fileName: "ledger.csv").parse(Array(account.ledgerCSV().utf8)), source: "test", at: now)
-        return store
-    }
+    static func filledStore() throws -> PayreconStore { try FactsRendering.filledStore(account) }
 
     /// Every fact with its ids as numbers and as text, in load order.
-    static func rendered(_ facts: ReconcileFacts) -> [String] {
-        let ids = facts.ids
-        func id(_ n: FactID) -> String { "\(n.raw):\(ids.optionalString(n) ?? "-")" }
-        let ledger: [String] = facts.ledger.map {
-            "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)"
-        }
-        let charges: [String] = facts.charges.map {
-            "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.money) \($0.created.value)"
-        }
-        let refunds: [String] = facts.refunds.map {
-            "R \(id($0.id)) \(id($0.charge)) \(id($0.metadataOrder)) \($0.isEffective) \($0.currency) \($0.amount) \($0.created.value)"
-        }
-        let transactions: [String] = facts.transactions.map {
-            "T \(id($0.id)) \(id($0.source)) \(id($0.type)) \($0.currency) \($0.amount) \($0.fee) \($0.net) \($0.created.value)"
-        }
-        let disputes: [String] = facts.disputes.map { "D \(id($0.id)) \(id($0.charge))" }
-        return ledger + charges + refunds + transactions + disputes + ["ids \(ids.count)", "payouts \(facts.payouts.map(\.id.rawValue))"]
-    }
+    static func rendered(_ facts: ReconcileFacts) -> [String] { FactsRendering.lines(facts, numbered: true, sorted: false) }
 
     /// The loader on GRDB's connection alone.
     static func loadedOnOneConnection(_ store: PayreconStore) throws -> ReconcileFacts {

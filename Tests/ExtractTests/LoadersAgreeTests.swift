@@ -23,41 +23,15 @@ import Testing
         }
     }
 
-    static func filledStore() throws -> PayreconStore {
-        let store = try PayreconStore(path: TestScratch.directory.appendingPathComponent("agree-\(UUID().uuidString).sqlite").path)
-        let now = Timestamp(seconds: 1_800_000_000)
-        try store.saveStripe(account.stripe, at: now)
-        _ = try store.importLedger(try LedgerParser(fileName: "ledger.csv").parse(Array(account.ledgerCSV().utf8)), source: "test", at: now)
-        return store
-    }
-
-    /// Every fact with its ids as text, per kind in a stable order (the two paths read rows in different orders).
-    static func rendered(_ facts: ReconcileFacts) -> [String] {
-        let ids = facts.ids
-        func id(_ n: FactID) -> String { ids.optionalString(n) ?? "-" }
-        let ledger: [String] = facts.ledger.map {
-            "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)"
-        }
-        let charges: [String] = facts.charges.map {
-            "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.money) \($0.created.value)"
-        }
-        let refunds: [String] = facts.refunds.map {
-            "R \(id($0.id)) \(id($0.charge)) \(id($0.metadataOrder)) \($0.isEffective) \($0.money) \($0.created.value)"
-        }
-        let transactions: [String] = facts.transactions.map {
-            "T \(id($0.id)) \(id($0.source)) \(id($0.type)) \($0.currency) \($0.amount) \($0.fee) \($0.net) \($0.created.value)"
-        }
-        let disputes: [String] = facts.disputes.map { "D \(id($0.id)) \(id($0.charge))" }
-        let payouts: [String] = facts.payouts.indices.map { "P \(facts.payouts[$0].id) \(String(describing: facts.payoutCompositions[$0]))" }
-        return ledger.sorted() + charges.sorted() + refunds.sorted() + transactions.sorted() + disputes.sorted() + payouts
-    }
+    /// Every fact with its ids as text, per kind in text order (the two paths read rows in different orders).
+    static func rendered(_ facts: ReconcileFacts) -> [String] { FactsRendering.lines(facts, numbered: false, sorted: true) }
 
     @Test func theSandboxPlantsRefundsWhoseChargeNamesNoOrder() {
         #expect(Self.orderlessRefunds.count >= 3)
     }
 
     @Test func bothLoadersGiveTheSameFactsMatchesAndDiscrepancies() throws {
-        let store = try Self.filledStore()
+        let store = try FactsRendering.filledStore(Self.account)
         let fromSQLite = try store.loadFacts(from: Self.start, to: Self.end)
         let fromRecords = ReconcileFacts(
             stripe: try store.loadStripe(from: Self.start, to: Self.end),
