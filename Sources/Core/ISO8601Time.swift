@@ -95,7 +95,7 @@ public enum ISO8601Time {
         return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    private static func civilDate(_ b: [UInt8], _ at: Int) -> Int64? {
+    static func civilDate(_ b: [UInt8], _ at: Int) -> Int64? {
         guard b.count >= at + 10, let year = number(b, at, 4), b[at + 4] == UInt8(ascii: "-"),
             let month = number(b, at + 5, 2), b[at + 7] == UInt8(ascii: "-"), let day = number(b, at + 8, 2),
             (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month)
@@ -103,7 +103,7 @@ public enum ISO8601Time {
         return days(year: year, month: month, day: day)
     }
 
-    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
+    static func daysInMonth(year: Int64, month: Int64) -> Int64 {
         switch month {
         case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30
@@ -111,7 +111,7 @@ public enum ISO8601Time {
         }
     }
 
-    private static func number(_ b: [UInt8], _ at: Int, _ count: Int) -> Int64? {
+    static func number(_ b: [UInt8], _ at: Int, _ count: Int) -> Int64? {
         guard at + count <= b.count else { return nil }
         var value: Int64 = 0
         for i in at..<(at + count) {
@@ -121,9 +121,9 @@ public enum ISO8601Time {
         return value
     }
 
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
 
-    private static func pad(_ value: Int64, _ width: Int) -> String {
+    static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }

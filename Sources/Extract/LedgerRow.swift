@@ -48,11 +48,7 @@ struct LedgerRow {
         }
         let createdText = value("created_at") ?? ""
         let created = ISO8601Time.parse(createdText)
-        if created == nil {
-            problem(
-                "created_at", "'\(createdText)' is not an ISO 8601 time with a zone (expected e.g. 2026-09-30T23:59:59Z or 2026-09-30T12:00:00+02:00)"
-            )
-        }
+        if created == nil { problem("created_at", "'\(createdText)' " + (ISO8601Time.problem(createdText) ?? "is not a time")) }
         let stripeId = value("stripe_id")
         if let stripeId, let kind, !Self.allowedPrefixes[kind]!.contains(where: { stripeId.hasPrefix($0) }) {
             problem(

@@ -53,7 +53,7 @@ struct DemoCommand: AsyncParsableCommand {
             let result = try ReconcileStage(runner: runner).run(period: period, options: .init(), now: runner.clock()).result
             let files = try ReportStage(runner: runner).run(period: period, out: out, formats: [.xlsx, .csv])
             DemoSummary(
-                account: account, extracted: extracted, imported: imported, result: result,
+                account: account, extracted: extracted, imported: imported.entries, result: result,
                 totals: try store.categoryTotals(from: period.start, to: period.end),
                 files: files + [
                     URL(fileURLWithPath: ledgerPath), folder.appendingPathComponent("truth.json"),

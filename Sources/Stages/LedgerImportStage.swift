@@ -9,15 +9,20 @@ public struct LedgerImportStage {
 
     public init(runner: StageRunner) { self.runner = runner }
 
-    /// The number of entries imported.
-    public func run(path: String, mapping: ColumnMapping) throws -> Int {
+    /// What the import did; the run record keeps the same counts.
+    public func run(
+        path: String, mapping: ColumnMapping, allowEmpty: Bool = false,
+        maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
+    ) throws -> LedgerImportSummary {
         try runner.run("ledger_import", parameters: "source=\(path)") { _ in
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw LedgerImportError(diagnostics: [Diagnostic(file: path, message: "cannot read the file")])
             }
-            let entries = try LedgerParser(fileName: path, mapping: mapping).parse([UInt8](data))
-            try runner.store.importLedger(entries, source: path, at: runner.clock())
-            return .init(entries.count, summary: "entries=\(entries.count)")
+            let parser = LedgerParser(fileName: path, mapping: mapping, allowEmpty: allowEmpty, maxFieldBytes: maxFieldBytes)
+            let entries = try parser.parse([UInt8](data))
+            let summary = try runner.store.importLedger(entries, source: path, at: runner.clock())
+            return .init(
+                summary, summary: "entries=\(entries.count) added=\(summary.added) replaced=\(summary.replaced) unchanged=\(summary.unchanged)")
         }
     }
 }

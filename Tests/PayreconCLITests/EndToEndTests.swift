@@ -38,7 +38,7 @@ import Testing
         await sandbox.stop()
         #expect(
             try LedgerImportStage(runner: StageRunner(store: store)).run(path: ledger.path, mapping: ColumnMapping(columns: [:]))
-                == account.ledger.count)
+                == LedgerImportSummary(importId: 1, added: account.ledger.count))
         let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
         let result = try reconcile(store, period)
         return (store, period, result.discrepancies)

@@ -68,13 +68,20 @@ import Testing
                           ledger_amount, stripe_currency, stripe_amount, content_hash) VALUES (?, 42, 1, 'amount_time_window',
                           '12.34 USD ±48h', NULL, ?, ?, 'USD', 1234, 'USD', 1234, 7)
                         """, arguments: [occurredAt, members.0, members.1])
-            default:
+            case 6...7:
                 try db.execute(
                     sql: """
                         INSERT INTO match_block (slot_start, run_id, match_count, content_hash, matches) VALUES (?, 1, 1, 7, ?)
                         """,
                     arguments: [
                         slot, "[[\(occurredAt),\"amount_time_window\",\"12.34 USD ±48h\",null,[\"L1\"],[\"ch_1\"],\"USD\",1234,\"USD\",1234]]",
+                    ])
+            default:
+                // From v8 the key is data.
+                try db.execute(
+                    sql: "INSERT INTO match_block (slot_start, run_id, match_count, content_hash, matches) VALUES (?, 1, 1, 7, ?)",
+                    arguments: [
+                        slot, "[[\(occurredAt),\"amount_time_window\",[1234,\"USD\",48],null,[\"L1\"],[\"ch_1\"],\"USD\",1234,\"USD\",1234]]",
                     ])
             }
         }

@@ -2,28 +2,71 @@ import Core
 import GRDB
 
 extension PayreconStore {
-    /// Writes a whole ledger file in one transaction. A row whose entry_id exists already is
-    /// replaced (the newer export is the books' current truth) and keeps the new import's id.
+    /// Writes a whole ledger file in one transaction. An entry whose entry_id is new is added; one that
+    /// exists with the same values is left as it is; one that exists with other values is replaced (the
+    /// newer export is the books' current truth) and its earlier version kept in `ledger_entry_version`.
     @discardableResult
-    public func importLedger(_ entries: [LedgerEntry], source: String, at now: Timestamp) throws(StoreError) -> Int64 {
+    public func importLedger(_ entries: [LedgerEntry], source: String, at now: Timestamp) throws(StoreError) -> LedgerImportSummary {
         try write("import ledger") { db in
             try db.execute(
                 sql: "INSERT INTO ledger_import (source, imported_at, row_count) VALUES (?, ?, ?)",
                 arguments: [source, now.microseconds, entries.count])
             let importId = db.lastInsertedRowID
+            let existing = try db.cachedStatement(
+                sql: "SELECT order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry WHERE entry_id = ?")
             let insert = try db.cachedStatement(
                 sql: """
-                    INSERT OR REPLACE INTO ledger_entry
-                    (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id)
+                    INSERT INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id)
                     VALUES (?,?,?,?,?,?,?,?,?)
                     """)
+            let keep = try db.cachedStatement(
+                sql: """
+                    INSERT INTO ledger_entry_version (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id,
+                      import_id, replaced_by_import, replaced_at)
+                    SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id, ?, ?
+                    FROM ledger_entry WHERE entry_id = ?
+                    """)
+            let replace = try db.cachedStatement(
+                sql: """
+                    UPDATE ledger_entry SET order_id = ?, type = ?, amount = ?, currency = ?, stripe_id = ?, created_at = ?,
+                      supplier_id = ?, import_id = ? WHERE entry_id = ?
+                    """)
+            var summary = LedgerImportSummary(importId: importId)
             for e in entries {
-                try insert.execute(arguments: [
-                    e.entryId.rawValue, e.orderId.rawValue, e.kind.rawValue, e.amount.minorUnits,
-                    e.amount.currency.code, e.stripeId, e.createdAt.microseconds, e.supplierId, importId,
-                ])
+                let values: [DatabaseValueConvertible?] = [
+                    e.orderId.rawValue, e.kind.rawValue, e.amount.minorUnits, e.amount.currency.code, e.stripeId, e.createdAt.microseconds,
+                    e.supplierId,
+                ]
+                guard let row = try Row.fetchOne(existing, arguments: [e.entryId.rawValue]) else {
+                    try insert.execute(arguments: StatementArguments([e.entryId.rawValue] + values + [importId]))
+                    summary.added += 1
+                    continue
+                }
+                let stored = (0..<values.count).map { row[$0] as DatabaseValue }
+                guard stored != values.map({ $0?.databaseValue ?? .null }) else {
+                    summary.unchanged += 1
+                    continue
+                }
+                try keep.execute(arguments: [importId, now.microseconds, e.entryId.rawValue])
+                try replace.execute(arguments: StatementArguments(values + [importId, e.entryId.rawValue]))
+                summary.replaced += 1
             }
-            return importId
+            try db.execute(
+                sql: "UPDATE ledger_import SET added = ?, replaced = ?, unchanged = ? WHERE id = ?",
+                arguments: [summary.added, summary.replaced, summary.unchanged, importId])
+            return summary
+        }
+    }
+
+    /// The earlier versions of an entry that later imports replaced, oldest first.
+    public func ledgerEntryVersions(_ entryId: LedgerEntryID) throws(StoreError) -> [LedgerEntry] {
+        try read("load ledger entry versions") { db in
+            try Self.fetch(
+                db,
+                sql: """
+                    SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry_version
+                    WHERE entry_id = ? ORDER BY seq
+                    """, [entryId.rawValue], Self.ledgerEntry)
         }
     }
 

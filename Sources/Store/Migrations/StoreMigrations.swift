@@ -14,6 +14,7 @@ enum StoreMigrations {
         (Migration6MatchBlocks.identifier, Migration6MatchBlocks.run),
         (Migration7RunOwner.identifier, Migration7RunOwner.run),
         (Migration8MatchKeyData.identifier, Migration8MatchKeyData.run),
+        (Migration9LedgerEntryVersions.identifier, Migration9LedgerEntryVersions.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }
