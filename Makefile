@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= payrecon-demo
 
-.PHONY: deps test-deps demo test lint coverage build clean bench bench-webhooks
+.PHONY: deps test-deps demo test lint coverage build clean bench bench-webhooks bench-ledger
 
 deps:
 	@bash scripts/install-deps.sh
@@ -52,3 +52,17 @@ bench-webhooks: deps
 	$(SWIFT) build -c release --product webhook-bench
 	.build/release/webhook-bench --events $(EVENTS) --concurrency $(CONCURRENCY)
 	.build/release/webhook-bench --events 2000 --concurrency $(CONCURRENCY) --book
+
+# The ledger import benchmark: the sandbox's ledger CSV at LEDGER_ORDERS orders (default 1,000,000; about
+# 1.2 M rows, 140 MB), imported into a fresh store, beside DuckDB (PyPI) loading the same file into a
+# file-backed table, in one run. Prints both times and peak RSS.
+LEDGER_ORDERS ?= 1000000
+LEDGER_CSV ?= .build/ledger-$(LEDGER_ORDERS).csv
+bench-ledger: deps
+	$(SWIFT) build -c release --product ledger-bench
+	@python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q duckdb
+	@test -f $(LEDGER_CSV) || .build/release/ledger-bench write-csv --orders $(LEDGER_ORDERS) --out $(LEDGER_CSV)
+	python3 scripts/duckdb-ledger.py $(LEDGER_CSV) .build/bench-ledger.duckdb
+	.build/release/ledger-bench import --csv $(LEDGER_CSV) --db .build/bench-ledger.sqlite
+	python3 scripts/duckdb-ledger.py $(LEDGER_CSV) .build/bench-ledger.duckdb
+	.build/release/ledger-bench import --csv $(LEDGER_CSV) --db .build/bench-ledger.sqlite

@@ -102,6 +102,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/ReconcileBenchmark"),
+        // `make bench-ledger`: the sandbox's ledger CSV imported as `payrecon ledger import` does; time and peak RSS.
+        .executableTarget(
+            name: "ledger-bench", dependencies: ["Core", "Extract", "SandboxData", "Stages", "Store"], path: "Benchmarks/LedgerBenchmark"),
         // `make bench-webhooks`: signed events posted concurrently to the webhook endpoint; events/s and p99.
         .executableTarget(
             name: "webhook-bench",

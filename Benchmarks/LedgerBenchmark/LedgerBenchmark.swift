@@ -1,0 +1,57 @@
+import Core
+import Extract
+import Foundation
+import SandboxData
+import Stages
+import Store
+
+/// `make bench-ledger`: the sandbox's ledger CSV at N orders, imported into a fresh store the way
+/// `payrecon ledger import` does (parse, validate, write in one transaction), with its time and peak RSS.
+/// Writing the file runs in a process of its own, so the peak memory reported is the import's alone.
+enum LedgerBenchmark {
+    static func main(_ arguments: [String]) -> Int32 {
+        let options = Dictionary(uniqueKeysWithValues: stride(from: 2, to: arguments.count - 1, by: 2).map { (arguments[$0], arguments[$0 + 1]) })
+        do {
+            switch arguments.dropFirst().first {
+            case "write-csv":
+                guard let orders = options["--orders"].flatMap(Int.init), let out = options["--out"] else { break }
+                try writeCSV(orders: orders, seed: options["--seed"].flatMap(UInt64.init) ?? 42, out: out)
+                return 0
+            case "import":
+                guard let csv = options["--csv"], let db = options["--db"] else { break }
+                try importCSV(csv, into: db)
+                return 0
+            default:
+                break
+            }
+        } catch {
+            FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))
+            return 2
+        }
+        FileHandle.standardError.write(Data("usage: ledger-bench write-csv --orders N --out FILE [--seed S] | import --csv FILE --db FILE\n".utf8))
+        return 64
+    }
+
+    static func writeCSV(orders: Int, seed: UInt64, out: String) throws {
+        let account = SandboxGenerator.generate(SandboxConfiguration(orders: orders, seed: seed))
+        try Data(account.ledgerCSV().utf8).write(to: URL(fileURLWithPath: out))
+        print("wrote \(account.ledger.count) ledger rows to \(out)")
+    }
+
+    static func importCSV(_ csv: String, into db: String) throws {
+        for suffix in ["", "-wal", "-shm", "-lock"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let store = try PayreconStore(path: db)
+        let summary = try LedgerImportStage(runner: StageRunner(store: store)).run(path: csv, mapping: ColumnMapping(columns: [:]))
+        let elapsed = started.duration(to: clock.now)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print("payrecon import: \(summary.entries) entries in \(String(format: "%.2f", seconds)) s; peak RSS \(peakRSSMiB()) MiB")
+    }
+
+    static func peakRSSMiB() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return usage.ru_maxrss / 1024
+    }
+}
