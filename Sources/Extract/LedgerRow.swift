@@ -19,8 +19,20 @@ struct LedgerRow {
 
     func value(_ column: String) -> String? {
         guard let index = position[column], index < record.fields.count else { return nil }
-        let text = record.fields[index].trimmingCharacters(in: .whitespaces)
+        let text = Self.trimmed(record.fields[index])
         return text.isEmpty ? nil : text
+    }
+
+    /// Without spaces and tabs at either end. Foundation's `trimmingCharacters` went through NSString and
+    /// was 40 % of an import's time (perf, 100,000 orders); a field almost never needs trimming, and then
+    /// this returns it as it is.
+    static func trimmed(_ text: String) -> String {
+        let utf8 = text.utf8
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        guard let first = utf8.first, let last = utf8.last, isBlank(first) || isBlank(last) else { return text }
+        let start = utf8.firstIndex { !isBlank($0) } ?? utf8.endIndex
+        guard start != utf8.endIndex, let end = utf8.lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(text[start...end])
     }
 
     mutating func entry() -> LedgerEntry? {

@@ -84,6 +84,8 @@ final class RawStatement {
     func finalize() { sqlite3_finalize(statement) }
 
     private func error(_ code: Int32) -> StoreError {
-        StoreError(operation: "execute \(sql.prefix(40))…", reason: "SQLite error \(code): \(String(cString: sqlite3_errmsg(connection)))")
+        StoreError(
+            operation: "execute \(sql.prefix(40))…", code: StoreError.Code(sqliteResultCode: code),
+            reason: "SQLite error \(code): \(String(cString: sqlite3_errmsg(connection)))")
     }
 }
