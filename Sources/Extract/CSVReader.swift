@@ -25,6 +25,16 @@ public struct CSVReader {
 
     public static func records(_ bytes: [UInt8], maxFieldBytes: Int = defaultMaxFieldBytes) throws(Failure) -> [Record] {
         var records: [Record] = []
+        try read(bytes, maxFieldBytes: maxFieldBytes) {
+            records.append($0); return true
+        }
+        return records
+    }
+
+    /// Hands each record to `body` as it is read, so a million-row file is never a million records in
+    /// memory at once; `body` returns false to stop reading.
+    public static func read(_ bytes: [UInt8], maxFieldBytes: Int = defaultMaxFieldBytes, _ body: (Record) -> Bool) throws(Failure) {
+        var stopped = false
         var fields: [String] = []
         var field: [UInt8] = []
         var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -44,7 +54,7 @@ public struct CSVReader {
         func endRecord() {
             endField()
             // A blank line (one empty unquoted field) is not a record.
-            if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { stopped = !body(Record(line: recordLine, fields: fields)) }
             fields.removeAll(keepingCapacity: true)
         }
         func append(_ byte: UInt8) throws(Failure) {
@@ -94,6 +104,7 @@ public struct CSVReader {
                     break
                 case UInt8(ascii: "\n"), UInt8(ascii: "\r"):
                     endRecord()
+                    if stopped { return }
                     line += 1
                     recordLine = line
                 default:
@@ -109,6 +120,5 @@ public struct CSVReader {
         }
         if inQuotes { throw Failure(line: quoteOpenedOn, message: "a quoted field is never closed") }
         if !field.isEmpty || !fields.isEmpty || fieldWasQuoted { endRecord() }
-        return records
     }
 }

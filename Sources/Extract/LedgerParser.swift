@@ -26,13 +26,41 @@ public struct LedgerParser {
     }
 
     public func parse(_ bytes: [UInt8]) throws(LedgerImportError) -> [LedgerEntry] {
-        let records: [CSVReader.Record]
-        do { records = try CSVReader.records(bytes, maxFieldBytes: maxFieldBytes) } catch {
+        // Records are checked as the reader hands them over, so the file is never all of its records in memory.
+        var header: CSVReader.Record?
+        var position: [String: Int] = [:]
+        var diagnostics: [Diagnostic] = []
+        var entries: [LedgerEntry] = []
+        var seen: [String: Int] = [:]
+        do {
+            try CSVReader.read(bytes, maxFieldBytes: maxFieldBytes) { record in
+                guard let header else {
+                    header = record
+                    (position, diagnostics) = columns(of: record)
+                    return diagnostics.isEmpty
+                }
+                check(record, header: header, position: position, into: &entries, seen: &seen, diagnostics: &diagnostics)
+                return diagnostics.count < Self.maxDiagnostics
+            }
+        } catch {
             throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, line: error.line, column: error.column, message: error.message)])
         }
-        guard let header = records.first else {
+        guard let header else {
             throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, line: 1, message: "the file is empty (expected a header row)")])
         }
+        guard diagnostics.isEmpty else { throw LedgerImportError(diagnostics: diagnostics) }
+        if entries.isEmpty && !allowEmpty {
+            throw LedgerImportError(diagnostics: [
+                Diagnostic(
+                    file: fileName, line: header.line,
+                    message: "the file holds no ledger entries, only a header (pass --allow-empty to import an empty ledger)")
+            ])
+        }
+        return entries
+    }
+
+    /// Where each canonical column is in the header, and what is wrong with the header.
+    private func columns(of header: CSVReader.Record) -> ([String: Int], [Diagnostic]) {
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var position: [String: Int] = [:]
         var diagnostics: [Diagnostic] = []
@@ -57,47 +85,37 @@ public struct LedgerParser {
                         message: "missing column '\(mapping.header(for: column))' (the header has: \(names.joined(separator: ", ")))"))
             }
         }
-        guard diagnostics.isEmpty else { throw LedgerImportError(diagnostics: diagnostics) }
+        return (position, diagnostics)
+    }
 
-        var entries: [LedgerEntry] = []
-        entries.reserveCapacity(records.count)
-        var seen: [String: Int] = [:]
-        for record in records.dropFirst() {
-            guard record.fields.count == header.fields.count else {
-                let counts = "the line has \(record.fields.count) fields, the header has \(header.fields.count)"
-                diagnostics.append(
-                    record.fields.count > header.fields.count
-                        ? Diagnostic(
-                            file: fileName, line: record.line, column: header.fields.count + 1,
-                            message: "\(counts) (a field past the header's last column)")
-                        : Diagnostic(file: fileName, line: record.line, message: "\(counts) (a field is missing, or a quote or comma was lost)"))
-                if diagnostics.count >= Self.maxDiagnostics { break }
-                continue
-            }
-            var row = LedgerRow(record: record, position: position, fileName: fileName)
-            let entry = row.entry()
-            if let entryId = row.value("entry_id") {
-                if let first = seen[entryId] {
-                    row.problem("entry_id", "duplicate entry_id '\(entryId)' (first on line \(first))")
-                } else {
-                    seen[entryId] = record.line
-                }
-            }
-            if let entry, row.diagnostics.isEmpty { entries.append(entry) }
-            diagnostics += row.diagnostics
-            if diagnostics.count >= Self.maxDiagnostics {
-                diagnostics.append(Diagnostic(file: fileName, line: record.line, message: "too many errors; stopped reading"))
-                break
+    /// Checks one data row: its entry is appended when it has no problem, its problems otherwise.
+    private func check(
+        _ record: CSVReader.Record, header: CSVReader.Record, position: [String: Int], into entries: inout [LedgerEntry],
+        seen: inout [String: Int], diagnostics: inout [Diagnostic]
+    ) {
+        guard record.fields.count == header.fields.count else {
+            let counts = "the line has \(record.fields.count) fields, the header has \(header.fields.count)"
+            diagnostics.append(
+                record.fields.count > header.fields.count
+                    ? Diagnostic(
+                        file: fileName, line: record.line, column: header.fields.count + 1,
+                        message: "\(counts) (a field past the header's last column)")
+                    : Diagnostic(file: fileName, line: record.line, message: "\(counts) (a field is missing, or a quote or comma was lost)"))
+            return
+        }
+        var row = LedgerRow(record: record, position: position, fileName: fileName)
+        let entry = row.entry()
+        if let entryId = row.value("entry_id") {
+            if let first = seen[entryId] {
+                row.problem("entry_id", "duplicate entry_id '\(entryId)' (first on line \(first))")
+            } else {
+                seen[entryId] = record.line
             }
         }
-        guard diagnostics.isEmpty else { throw LedgerImportError(diagnostics: diagnostics) }
-        if entries.isEmpty && !allowEmpty {
-            throw LedgerImportError(diagnostics: [
-                Diagnostic(
-                    file: fileName, line: header.line,
-                    message: "the file holds no ledger entries, only a header (pass --allow-empty to import an empty ledger)")
-            ])
+        if let entry, row.diagnostics.isEmpty { entries.append(entry) }
+        diagnostics += row.diagnostics
+        if diagnostics.count >= Self.maxDiagnostics {
+            diagnostics.append(Diagnostic(file: fileName, line: record.line, message: "too many errors; stopped reading"))
         }
-        return entries
     }
 }
