@@ -38,28 +38,14 @@ enum LedgerBenchmark {
         print("wrote \(account.ledger.count) ledger rows to \(out)")
     }
 
-    /// What `LedgerImportStage` does (read, parse and check, write in one transaction, a recorded run),
-    /// with the parse and the write timed apart.
+    /// `LedgerImportStage`, as `payrecon ledger import` runs it (parse on one thread, write on this one).
     static func importCSV(_ csv: String, into db: String) throws {
         for suffix in ["", "-wal", "-shm", "-lock"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let clock = ContinuousClock()
         let started = clock.now
         let store = try PayreconStore(path: db)
-        let runner = StageRunner(store: store)
-        var parse = Duration.zero
-        var write = Duration.zero
-        let summary = try runner.run("ledger_import", parameters: "source=\(csv)") { _ -> StageRunner.Outcome<LedgerImportSummary> in
-            let read = clock.now
-            guard let data = FileManager.default.contents(atPath: csv) else { throw CocoaError(.fileReadNoSuchFile) }
-            let entries = try LedgerParser(fileName: csv).parse([UInt8](data))
-            let parsed = clock.now
-            let summary = try store.importLedger(entries, source: csv, at: runner.clock())
-            (parse, write) = (read.duration(to: parsed), parsed.duration(to: clock.now))
-            return .init(summary, summary: "\(summary)")
-        }
-        print(
-            "payrecon import: \(summary.entries) entries in \(seconds(started.duration(to: clock.now))) s (read and parse \(seconds(parse)) s, "
-                + "write \(seconds(write)) s); peak RSS \(peakRSSMiB()) MiB")
+        let summary = try LedgerImportStage(runner: StageRunner(store: store)).run(path: csv, mapping: ColumnMapping(columns: [:]))
+        print("payrecon import: \(summary.entries) entries in \(seconds(started.duration(to: clock.now))) s; peak RSS \(peakRSSMiB()) MiB")
     }
 
     static func seconds(_ duration: Duration) -> String {

@@ -4,7 +4,7 @@ import Foundation
 /// Reads the canonical ledger CSV (DESIGN.md): columns in any order, extra columns ignored,
 /// RFC 4180 quoting, exact decimal amounts in major units, ISO 8601 timestamps with a zone.
 /// Every row is checked; all problems are reported together, and any problem means no import.
-public struct LedgerParser {
+public struct LedgerParser: Sendable {
     public static let required = ["entry_id", "order_id", "type", "amount", "currency", "created_at"]
     public static let optional = ["stripe_id", "supplier_id"]
     static let maxDiagnostics = 100
@@ -26,8 +26,22 @@ public struct LedgerParser {
     }
 
     public func parse(_ bytes: [UInt8]) throws(LedgerImportError) -> [LedgerEntry] {
+        var all: [LedgerEntry] = []
+        try parse(bytes, chunkSize: Int.max) { chunk in
+            all += chunk; return true
+        }
+        return all
+    }
+
+    /// Hands the entries over in chunks of `chunkSize` as their rows are checked (`chunk` returns false to
+    /// stop), so a writer can store them while the rest of the file is read. Throws, after the last chunk,
+    /// when any row had a problem: the chunks handed over must then be thrown away (the writer's
+    /// transaction rolled back).
+    public func parse(_ bytes: [UInt8], chunkSize: Int, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
         // Records are checked as the reader hands them over, so the file is never all of its records in memory.
         var header: CSVReader.Record?
+        var total = 0
+        var stopped = false
         var position: [String: Int] = [:]
         var diagnostics: [Diagnostic] = []
         var entries: [LedgerEntry] = []
@@ -40,7 +54,12 @@ public struct LedgerParser {
                     return diagnostics.isEmpty
                 }
                 check(record, header: header, position: position, into: &entries, seen: &seen, diagnostics: &diagnostics)
-                return diagnostics.count < Self.maxDiagnostics
+                if entries.count >= chunkSize, diagnostics.isEmpty {
+                    total += entries.count
+                    stopped = !chunk(entries)
+                    entries.removeAll(keepingCapacity: true)
+                }
+                return diagnostics.count < Self.maxDiagnostics && !stopped
             }
         } catch {
             throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, line: error.line, column: error.column, message: error.message)])
@@ -49,14 +68,15 @@ public struct LedgerParser {
             throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, line: 1, message: "the file is empty (expected a header row)")])
         }
         guard diagnostics.isEmpty else { throw LedgerImportError(diagnostics: diagnostics) }
-        if entries.isEmpty && !allowEmpty {
+        total += entries.count
+        if total == 0 && !allowEmpty {
             throw LedgerImportError(diagnostics: [
                 Diagnostic(
                     file: fileName, line: header.line,
                     message: "the file holds no ledger entries, only a header (pass --allow-empty to import an empty ledger)")
             ])
         }
-        return entries
+        if !entries.isEmpty, !stopped { _ = chunk(entries) }
     }
 
     /// Where each canonical column is in the header, and what is wrong with the header.

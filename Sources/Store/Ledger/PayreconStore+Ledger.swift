@@ -7,35 +7,58 @@ extension PayreconStore {
     /// newer export is the books' current truth) and its earlier version kept in `ledger_entry_version`.
     @discardableResult
     public func importLedger(_ entries: [LedgerEntry], source: String, at now: Timestamp) throws(StoreError) -> LedgerImportSummary {
-        try write("import ledger") { db in
-            try db.execute(
-                sql: "INSERT INTO ledger_import (source, imported_at, row_count) VALUES (?, ?, ?)",
-                arguments: [source, now.microseconds, entries.count])
-            let importId = db.lastInsertedRowID
-            let existing = try db.cachedStatement(
-                sql: "SELECT order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry WHERE entry_id = ?")
-            // New entries (most of them) cost one statement: the insert that does nothing on a known entry_id,
-            // bound through the C API (GRDB's arguments were 4 of the 6.5 µs a row, measured at 1.2 M rows).
-            let insert = try RawStatement(
-                db,
-                """
-                INSERT INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id)
-                VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(entry_id) DO NOTHING
+        do { return try importLedger(source: source, at: now) { write in try write(entries) } } catch let error as StoreError { throw error } catch {
+            throw StoreError(operation: "import ledger", underlying: error)
+        }
+    }
+
+    /// The same, with the entries handed over in chunks: `feed` runs inside the import's one transaction
+    /// and calls `write` for each chunk. If `feed` throws (the rest of the file had a problem), its error
+    /// is rethrown as it is and nothing of the import stays.
+    @discardableResult
+    public func importLedger(source: String, at now: Timestamp, _ feed: (_ write: ([LedgerEntry]) throws -> Void) throws -> Void) throws
+        -> LedgerImportSummary
+    {
+        do {
+            return try queue.write { db in try Self.importLedger(source: source, at: now, feed, db) }
+        } catch let error as DatabaseError {
+            throw StoreError(operation: "import ledger", underlying: error)
+        }
+    }
+
+    private static func importLedger(
+        source: String, at now: Timestamp, _ feed: (_ write: ([LedgerEntry]) throws -> Void) throws -> Void,
+        _ db: Database
+    ) throws -> LedgerImportSummary {
+        try db.execute(
+            sql: "INSERT INTO ledger_import (source, imported_at, row_count) VALUES (?, ?, 0)",
+            arguments: [source, now.microseconds])
+        let importId = db.lastInsertedRowID
+        let existing = try db.cachedStatement(
+            sql: "SELECT order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry WHERE entry_id = ?")
+        // New entries (most of them) cost one statement: the insert that does nothing on a known entry_id,
+        // bound through the C API (GRDB's arguments were 4 of the 6.5 µs a row, measured at 1.2 M rows).
+        let insert = try RawStatement(
+            db,
+            """
+            INSERT INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id)
+            VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(entry_id) DO NOTHING
+            """)
+        defer { insert.finalize() }
+        let keep = try db.cachedStatement(
+            sql: """
+                INSERT INTO ledger_entry_version (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id,
+                  import_id, replaced_by_import, replaced_at)
+                SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id, ?, ?
+                FROM ledger_entry WHERE entry_id = ?
                 """)
-            defer { insert.finalize() }
-            let keep = try db.cachedStatement(
-                sql: """
-                    INSERT INTO ledger_entry_version (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id,
-                      import_id, replaced_by_import, replaced_at)
-                    SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id, ?, ?
-                    FROM ledger_entry WHERE entry_id = ?
-                    """)
-            let replace = try db.cachedStatement(
-                sql: """
-                    UPDATE ledger_entry SET order_id = ?, type = ?, amount = ?, currency = ?, stripe_id = ?, created_at = ?,
-                      supplier_id = ?, import_id = ? WHERE entry_id = ?
-                    """)
-            var summary = LedgerImportSummary(importId: importId)
+        let replace = try db.cachedStatement(
+            sql: """
+                UPDATE ledger_entry SET order_id = ?, type = ?, amount = ?, currency = ?, stripe_id = ?, created_at = ?,
+                  supplier_id = ?, import_id = ? WHERE entry_id = ?
+                """)
+        var summary = LedgerImportSummary(importId: importId)
+        try feed { entries in
             for e in entries {
                 insert.bind(1, e.entryId.rawValue)
                 insert.bind(2, e.orderId.rawValue)
@@ -65,11 +88,11 @@ extension PayreconStore {
                 try replace.execute(arguments: StatementArguments(values + [importId, e.entryId.rawValue]))
                 summary.replaced += 1
             }
-            try db.execute(
-                sql: "UPDATE ledger_import SET added = ?, replaced = ?, unchanged = ? WHERE id = ?",
-                arguments: [summary.added, summary.replaced, summary.unchanged, importId])
-            return summary
         }
+        try db.execute(
+            sql: "UPDATE ledger_import SET row_count = ?, added = ?, replaced = ?, unchanged = ? WHERE id = ?",
+            arguments: [summary.entries, summary.added, summary.replaced, summary.unchanged, importId])
+        return summary
     }
 
     /// The earlier versions of an entry that later imports replaced, oldest first.

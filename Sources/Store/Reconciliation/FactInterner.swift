@@ -3,7 +3,7 @@ import Dispatch
 import Facts
 
 /// Chunks of one table's rows on their way to the interner, as work to run on its thread.
-typealias Lane = FactHandoff<@Sendable (inout ReconcileFacts) -> Void>
+typealias Lane = BoundedHandoff<@Sendable (inout ReconcileFacts) -> Void>
 
 /// The consumer half of `FactLoader`: interns and stores staged rows on its own thread while the
 /// readers keep SQLite busy, one lane after another in the order they were given.

@@ -34,13 +34,13 @@ struct MatchWritePlanner: Sendable {
     /// JSON laid out per block handed over: enough to keep the writer busy, little enough to stay small.
     static let blockBytes = 4 << 20
 
-    func run(stored storedSlots: FactHandoff<[Stored]>, into plan: FactHandoff<Block>) {
+    func run(stored storedSlots: BoundedHandoff<[Stored]>, into plan: BoundedHandoff<Block>) {
         defer { plan.finish() }
         guard let stored = storedSlots.take() else { return }
         MatchJSON.Source.with(list) { source in lay(stored, from: source, into: plan) }
     }
 
-    private func lay(_ stored: [Stored], from source: MatchJSON.Source, into plan: FactHandoff<Block>) {
+    private func lay(_ stored: [Stored], from source: MatchJSON.Source, into plan: BoundedHandoff<Block>) {
         let records = list.records
         var block = Block()
         var i = 0

@@ -23,8 +23,8 @@ struct MatchWriter {
 
     func replaceMatches(of start: Timestamp, _ end: Timestamp, with list: MatchList, runId: Int64) throws -> Counts {
         let period = start.microseconds..<end.microseconds
-        let storedSlots = FactHandoff<[MatchWritePlanner.Stored]>(capacity: 1)
-        let plan = FactHandoff<MatchWritePlanner.Block>(capacity: 4)
+        let storedSlots = BoundedHandoff<[MatchWritePlanner.Stored]>(capacity: 1)
+        let plan = BoundedHandoff<MatchWritePlanner.Block>(capacity: 4)
         // If this thread leaves early (an SQLite error), the planner's next `put` fails and it stops.
         defer { plan.cancel(); storedSlots.cancel() }
         // A queue of its own: the global pool is as wide as the cores, and this thread waits for the planner.

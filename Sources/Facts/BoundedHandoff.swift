@@ -1,19 +1,20 @@
 import Foundation
 
-/// A bounded queue between one producing and one consuming thread: `put` waits while `capacity`
+/// A bounded queue between one producing and one consuming thread (the fact loader's readers and its
+/// interner, the ledger parser and the ledger writer): `put` waits while `capacity`
 /// items wait, `take` waits for an item and returns nil once the producer has finished. `cancel`
 /// (the consumer gave up) makes every later `put` return false at once, so the producer stops.
-final class FactHandoff<Item: Sendable>: @unchecked Sendable {
+public final class BoundedHandoff<Item: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Item] = []
     private var finished = false
     private var cancelled = false
     private let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = capacity }
 
     /// False when the consumer has cancelled: stop producing.
-    func put(_ item: Item) -> Bool {
+    public func put(_ item: Item) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while items.count >= capacity && !cancelled { condition.wait() }
@@ -23,14 +24,14 @@ final class FactHandoff<Item: Sendable>: @unchecked Sendable {
         return true
     }
 
-    func finish() {
+    public func finish() {
         condition.lock()
         finished = true
         condition.broadcast()
         condition.unlock()
     }
 
-    func take() -> Item? {
+    public func take() -> Item? {
         condition.lock()
         defer { condition.unlock() }
         while items.isEmpty && !finished && !cancelled { condition.wait() }
@@ -39,7 +40,7 @@ final class FactHandoff<Item: Sendable>: @unchecked Sendable {
         return items.removeFirst()
     }
 
-    func cancel() {
+    public func cancel() {
         condition.lock()
         cancelled = true
         items.removeAll()

@@ -1,11 +1,10 @@
 import Dispatch
+import Facts
 import Testing
 
-@testable import Store
-
-@Suite struct FactHandoffTests {
+@Suite struct BoundedHandoffTests {
     @Test func itemsArriveInOrderAndTakeEndsWhenTheProducerFinishes() {
-        let handoff = FactHandoff<Int>(capacity: 2)
+        let handoff = BoundedHandoff<Int>(capacity: 2)
         DispatchQueue.global().async {
             for k in 0..<100 { _ = handoff.put(k) }
             handoff.finish()
@@ -17,7 +16,7 @@ import Testing
     }
 
     @Test func cancellingReleasesAProducerWaitingForRoom() {
-        let handoff = FactHandoff<Int>(capacity: 1)
+        let handoff = BoundedHandoff<Int>(capacity: 1)
         let first = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         let accepted = Accepted()
