@@ -38,6 +38,20 @@ public struct LedgerParser: Sendable {
     /// when any row had a problem: the chunks handed over must then be thrown away (the writer's
     /// transaction rolled back).
     public func parse(_ bytes: [UInt8], chunkSize: Int, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
+        try parse(.bytes(bytes), chunkSize: chunkSize, chunk)
+    }
+
+    /// The same for a file, read a chunk at a time (memory stays flat whatever its size).
+    public func parse(fileAt path: String, chunkSize: Int, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
+        try parse(.file(path), chunkSize: chunkSize, chunk)
+    }
+
+    private enum Source {
+        case bytes([UInt8])
+        case file(String)
+    }
+
+    private func parse(_ source: Source, chunkSize: Int, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
         // Records are checked as the reader hands them over, so the file is never all of its records in memory.
         var header: CSVReader.Record?
         var total = 0
@@ -46,23 +60,30 @@ public struct LedgerParser: Sendable {
         var diagnostics: [Diagnostic] = []
         var entries: [LedgerEntry] = []
         var seen: [String: Int] = [:]
-        do {
-            try CSVReader.read(bytes, maxFieldBytes: maxFieldBytes) { record in
-                guard let header else {
-                    header = record
-                    (position, diagnostics) = columns(of: record)
-                    return diagnostics.isEmpty
-                }
-                check(record, header: header, position: position, into: &entries, seen: &seen, diagnostics: &diagnostics)
-                if entries.count >= chunkSize, diagnostics.isEmpty {
-                    total += entries.count
-                    stopped = !chunk(entries)
-                    entries.removeAll(keepingCapacity: true)
-                }
-                return diagnostics.count < Self.maxDiagnostics && !stopped
+        // Hands a record over; false stops the read.
+        func take(_ record: CSVReader.Record) -> Bool {
+            guard let header else {
+                header = record
+                (position, diagnostics) = columns(of: record)
+                return diagnostics.isEmpty
             }
-        } catch {
+            check(record, header: header, position: position, into: &entries, seen: &seen, diagnostics: &diagnostics)
+            if entries.count >= chunkSize, diagnostics.isEmpty {
+                total += entries.count
+                stopped = !chunk(entries)
+                entries.removeAll(keepingCapacity: true)
+            }
+            return diagnostics.count < Self.maxDiagnostics && !stopped
+        }
+        do {
+            switch source {
+            case .bytes(let bytes): try CSVReader.read(bytes, maxFieldBytes: maxFieldBytes, take)
+            case .file(let path): try CSVReader.read(fileAt: path, maxFieldBytes: maxFieldBytes, take)
+            }
+        } catch let error as CSVReader.Failure {
             throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, line: error.line, column: error.column, message: error.message)])
+        } catch {
+            throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, message: "cannot read the file")])
         }
         guard let header else {
             throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, line: 1, message: "the file is empty (expected a header row)")])

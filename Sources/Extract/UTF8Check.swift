@@ -6,6 +6,9 @@ enum UTF8Check {
         let byte: UInt8
         let isNUL: Bool
 
+        /// The same problem at its place in the whole stream.
+        func with(offset: Int) -> Problem { Problem(offset: offset, byte: byte, isNUL: isNUL) }
+
         var description: String {
             isNUL
                 ? "a NUL byte at byte offset \(offset) (a text file holds none)"

@@ -21,27 +21,28 @@ public struct LedgerImportStage {
         path: String, mapping: ColumnMapping, allowEmpty: Bool = false, maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
     ) throws -> LedgerImportSummary {
         try runner.run("ledger_import", parameters: "source=\(path)") { _ in
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard FileManager.default.isReadableFile(atPath: path) else {
                 throw LedgerImportError(diagnostics: [Diagnostic(file: path, message: "cannot read the file")])
             }
             let parser = LedgerParser(fileName: path, mapping: mapping, allowEmpty: allowEmpty, maxFieldBytes: maxFieldBytes)
-            let summary = try Self.importPipelined([UInt8](data), parser: parser, into: runner.store, source: path, at: runner.clock())
+            let summary = try Self.importPipelined(path, parser: parser, into: runner.store, source: path, at: runner.clock())
             return .init(
                 summary, summary: "entries=\(summary.entries) added=\(summary.added) replaced=\(summary.replaced) unchanged=\(summary.unchanged)")
         }
     }
 
-    static func importPipelined(_ bytes: [UInt8], parser: LedgerParser, into store: PayreconStore, source: String, at now: Timestamp) throws
+    /// The file is read a chunk at a time by the parser's thread: memory stays flat whatever its size.
+    static func importPipelined(_ path: String, parser: LedgerParser, into store: PayreconStore, source: String, at now: Timestamp) throws
         -> LedgerImportSummary
     {
         let chunks = BoundedHandoff<[LedgerEntry]>(capacity: 4)
         let outcome = ParseOutcome()
         let parsing = DispatchGroup()
         DispatchQueue(label: "payrecon.ledger-parser").async(group: parsing) {
-            do throws(LedgerImportError) { try parser.parse(bytes, chunkSize: chunkSize) { chunks.put($0) } } catch { outcome.error = error }
+            do throws(LedgerImportError) { try parser.parse(fileAt: path, chunkSize: chunkSize) { chunks.put($0) } } catch { outcome.error = error }
             chunks.finish()
         }
-        // However the write ends, the parser is stopped and waited for before the bytes go away.
+        // However the write ends, the parser is stopped and waited for.
         defer {
             chunks.cancel()
             parsing.wait()
