@@ -17,6 +17,10 @@ enum LedgerBenchmark {
                 guard let orders = options["--orders"].flatMap(Int.init), let out = options["--out"] else { break }
                 try writeCSV(orders: orders, seed: options["--seed"].flatMap(UInt64.init) ?? 42, out: out)
                 return 0
+            case "parse":
+                guard let csv = options["--csv"] else { break }
+                try parseOnly(csv)
+                return 0
             case "import":
                 guard let csv = options["--csv"], let db = options["--db"] else { break }
                 try importCSV(csv, into: db)
@@ -28,7 +32,8 @@ enum LedgerBenchmark {
             FileHandle.standardError.write(Data("ledger-bench: \(error)\n".utf8))
             return 2
         }
-        FileHandle.standardError.write(Data("usage: ledger-bench write-csv --orders N --out FILE [--seed S] | import --csv FILE --db FILE\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: ledger-bench write-csv --orders N --out FILE [--seed S] | import --csv FILE --db FILE | parse --csv FILE\n".utf8))
         return 64
     }
 
@@ -46,6 +51,17 @@ enum LedgerBenchmark {
         let store = try PayreconStore(path: db)
         let summary = try LedgerImportStage(runner: StageRunner(store: store)).run(path: csv, mapping: ColumnMapping(columns: [:]))
         print("payrecon import: \(summary.entries) entries in \(seconds(started.duration(to: clock.now))) s; peak RSS \(peakRSSMiB()) MiB")
+    }
+
+    /// The parser alone (read, check, entries in chunks thrown away): what the import's other thread does.
+    static func parseOnly(_ csv: String) throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        var count = 0
+        try LedgerParser(fileName: csv).parse(fileAt: csv, chunkSize: 8_192) {
+            count += $0.count; return true
+        }
+        print("parse only: \(count) entries in \(seconds(started.duration(to: clock.now))) s; peak RSS \(peakRSSMiB()) MiB")
     }
 
     static func seconds(_ duration: Duration) -> String {
