@@ -36,7 +36,7 @@ public struct LedgerImportStage {
         -> LedgerImportSummary
     {
         let chunks = BoundedHandoff<[LedgerEntry]>(capacity: 4)
-        let outcome = ParseOutcome()
+        let outcome = ReadOutcome()
         let parsing = DispatchGroup()
         DispatchQueue(label: "payrecon.ledger-parser").async(group: parsing) {
             do throws(LedgerImportError) { try parser.parse(fileAt: path, chunkSize: chunkSize) { chunks.put($0) } } catch { outcome.error = error }
@@ -55,7 +55,8 @@ public struct LedgerImportStage {
     }
 }
 
-/// The parser thread's error, written before its group is left and read after `wait`, which orders them.
-private final class ParseOutcome: @unchecked Sendable {
+/// The reading side's error, handed to the writer: written before the reader finishes the handoff (or
+/// leaves its group), read by the writer after that, which orders the two.
+final class ReadOutcome: @unchecked Sendable {
     var error: LedgerImportError?
 }

@@ -1,0 +1,117 @@
+import Core
+import Foundation
+
+/// Checks ledger rows as a source hands them over (a CSV file's records, a database query's rows):
+/// the first record is the header, every other one a row. It collects every problem (up to a cap) and
+/// the good entries in chunks; `finish` throws when anything was wrong. One checker, so every source
+/// refuses the same things with the same messages.
+public struct LedgerChecker {
+    /// Names diagnostics: a file's path, or the query's source.
+    let source: String
+    let mapping: ColumnMapping
+    let allowEmpty: Bool
+    let chunkSize: Int
+    private var header: CSVReader.Record?
+    private var position: [String: Int] = [:]
+    private var diagnostics: [Diagnostic] = []
+    private var entries: [LedgerEntry] = []
+    /// Entry ids seen, with the line of their first row (the duplicate check).
+    private var seen: [String: Int] = [:]
+    private var handedOver = 0
+
+    public init(source: String, mapping: ColumnMapping = ColumnMapping(columns: [:]), allowEmpty: Bool = false, chunkSize: Int = .max) {
+        self.source = source; self.mapping = mapping; self.allowEmpty = allowEmpty; self.chunkSize = chunkSize
+    }
+
+    /// Takes the next record; false when reading should stop (the header is wrong, or too many problems).
+    public mutating func take(_ record: CSVReader.Record) -> Bool {
+        guard let header else {
+            header = record
+            (position, diagnostics) = columns(of: record)
+            return diagnostics.isEmpty
+        }
+        check(record, header: header)
+        return diagnostics.count < LedgerParser.maxDiagnostics
+    }
+
+    /// The entries checked so far, once there are `chunkSize` of them and no problem: to be written.
+    public mutating func readyChunk() -> [LedgerEntry]? {
+        guard entries.count >= chunkSize, diagnostics.isEmpty else { return nil }
+        defer { handedOver += entries.count; entries.removeAll(keepingCapacity: true) }
+        return entries
+    }
+
+    /// After the last record: the entries not handed over yet, or every problem found.
+    public mutating func finish() throws(LedgerImportError) -> [LedgerEntry] {
+        guard let header else {
+            throw LedgerImportError(diagnostics: [Diagnostic(file: source, line: 1, message: "the file is empty (expected a header row)")])
+        }
+        guard diagnostics.isEmpty else { throw LedgerImportError(diagnostics: diagnostics) }
+        if handedOver + entries.count == 0 && !allowEmpty {
+            throw LedgerImportError(diagnostics: [
+                Diagnostic(
+                    file: source, line: header.line,
+                    message: "the file holds no ledger entries, only a header (pass --allow-empty to import an empty ledger)")
+            ])
+        }
+        defer { entries = [] }
+        return entries
+    }
+
+    /// Where each canonical column is in the header, and what is wrong with the header.
+    private func columns(of header: CSVReader.Record) -> ([String: Int], [Diagnostic]) {
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        var position: [String: Int] = [:]
+        var diagnostics: [Diagnostic] = []
+        var firstColumn: [String: Int] = [:]
+        for (index, name) in names.enumerated() where !name.isEmpty {
+            if let first = firstColumn[name] {
+                diagnostics.append(
+                    Diagnostic(
+                        file: source, line: header.line, column: index + 1,
+                        message: "duplicate column '\(name)' (also column \(first + 1)); which one holds the value is not clear"))
+            } else {
+                firstColumn[name] = index
+            }
+        }
+        for column in LedgerParser.required + LedgerParser.optional {
+            if let index = names.firstIndex(of: mapping.header(for: column).lowercased()) {
+                position[column] = index
+            } else if LedgerParser.required.contains(column) {
+                diagnostics.append(
+                    Diagnostic(
+                        file: source, line: header.line, field: column,
+                        message: "missing column '\(mapping.header(for: column))' (the header has: \(names.joined(separator: ", ")))"))
+            }
+        }
+        return (position, diagnostics)
+    }
+
+    /// Checks one data row: its entry is appended when it has no problem, its problems otherwise.
+    private mutating func check(_ record: CSVReader.Record, header: CSVReader.Record) {
+        guard record.fields.count == header.fields.count else {
+            let counts = "the line has \(record.fields.count) fields, the header has \(header.fields.count)"
+            diagnostics.append(
+                record.fields.count > header.fields.count
+                    ? Diagnostic(
+                        file: source, line: record.line, column: header.fields.count + 1,
+                        message: "\(counts) (a field past the header's last column)")
+                    : Diagnostic(file: source, line: record.line, message: "\(counts) (a field is missing, or a quote or comma was lost)"))
+            return
+        }
+        var row = LedgerRow(record: record, position: position, fileName: source)
+        let entry = row.entry()
+        if let entryId = row.value("entry_id") {
+            if let first = seen[entryId] {
+                row.problem("entry_id", "duplicate entry_id '\(entryId)' (first on line \(first))")
+            } else {
+                seen[entryId] = record.line
+            }
+        }
+        if let entry, row.diagnostics.isEmpty { entries.append(entry) }
+        diagnostics += row.diagnostics
+        if diagnostics.count >= LedgerParser.maxDiagnostics {
+            diagnostics.append(Diagnostic(file: source, line: record.line, message: "too many errors; stopped reading"))
+        }
+    }
+}
