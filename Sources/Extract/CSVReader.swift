@@ -158,7 +158,7 @@ public struct CSVReader {
 
     /// Reads `bytes[..<end]`; the byte after `end`, when there is one, is there to look at only.
     private mutating func scan(_ bytes: [UInt8], upTo end: Int, _ body: (Record) -> Bool) throws(Failure) {
-        let problem = UTF8Check.firstProblem(Array(bytes[..<end]))
+        let problem = UTF8Check.firstProblem(bytes, to: end)
         var index = 0
         func next(_ k: Int) -> UInt8? { k < bytes.count ? bytes[k] : nil }
         while index < end {

@@ -16,9 +16,11 @@ enum UTF8Check {
         }
     }
 
-    static func firstProblem(_ bytes: [UInt8], from start: Int = 0) -> Problem? {
+    /// In `bytes[start..<end]` (`end` nil: to the end); a sequence that runs past `end` is a problem.
+    static func firstProblem(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) -> Problem? {
+        let end = end ?? bytes.count
         var i = start
-        while i < bytes.count {
+        while i < end {
             let lead = bytes[i]
             if lead == 0 { return Problem(offset: i, byte: lead, isNUL: true) }
             if lead < 0x80 { i += 1; continue }
@@ -31,7 +33,7 @@ enum UTF8Check {
             case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(lead & 0x07)
             default: return Problem(offset: i, byte: lead, isNUL: false)
             }
-            guard i + length <= bytes.count else { return Problem(offset: i, byte: lead, isNUL: false) }
+            guard i + length <= end else { return Problem(offset: i, byte: lead, isNUL: false) }
             for k in 1..<length {
                 let next = bytes[i + k]
                 guard next & 0xC0 == 0x80 else { return Problem(offset: i, byte: lead, isNUL: false) }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Core
 import Foundation
-import Stages
 
 /// Runs a command body; any error is printed to stderr once, plainly, and becomes exit code 2.
 /// Usage errors (ValidationError) and explicit exit codes pass through untouched.
@@ -17,6 +16,3 @@ func failingWithExitCode2<T>(_ body: () async throws -> T) async throws -> T {
         throw ExitCode(2)
     }
 }
-
-/// The wall clock: the stages' own (`StageClock`).
-func now() -> Timestamp { StageClock.now() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Stages
 import Store
 
 struct ResolveCommand: AsyncParsableCommand {
@@ -21,7 +22,7 @@ struct ResolveCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await failingWithExitCode2 {
-            let item = try PayreconStore(path: store.db, create: false).resolve(id: id, note: note, by: by, at: now())
+            let item = try PayreconStore(path: store.db, create: false).resolve(id: id, note: note, by: by, at: StageClock.now())
             print("\(item.discrepancy.id): \(item.status.rawValue) by \(by)")
         }
     }

@@ -21,9 +21,6 @@ public struct LedgerImportStage {
         path: String, mapping: ColumnMapping, allowEmpty: Bool = false, maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
     ) throws -> LedgerImportSummary {
         try runner.run("ledger_import", parameters: "source=\(path)") { _ in
-            guard FileManager.default.isReadableFile(atPath: path) else {
-                throw LedgerImportError(diagnostics: [Diagnostic(file: path, message: "cannot read the file")])
-            }
             let parser = LedgerParser(fileName: path, mapping: mapping, allowEmpty: allowEmpty, maxFieldBytes: maxFieldBytes)
             let summary = try Self.importPipelined(path, parser: parser, into: runner.store, source: path, at: runner.clock())
             return .init(

@@ -21,11 +21,7 @@ public struct StageRunner: Sendable {
 
     public func run<Value>(_ stage: String, parameters: String, _ work: (Int64) throws -> Outcome<Value>) throws -> Value {
         let run = try begin(stage, parameters: parameters)
-        do {
-            let outcome = try work(run)
-            try store.finishRun(run, status: "succeeded", summary: outcome.summary, at: clock())
-            return outcome.value
-        } catch {
+        do { return try succeed(run, try work(run)) } catch {
             fail(run, error)
             throw error
         }
@@ -33,14 +29,15 @@ public struct StageRunner: Sendable {
 
     public func run<Value>(_ stage: String, parameters: String, _ work: (Int64) async throws -> Outcome<Value>) async throws -> Value {
         let run = try begin(stage, parameters: parameters)
-        do {
-            let outcome = try await work(run)
-            try store.finishRun(run, status: "succeeded", summary: outcome.summary, at: clock())
-            return outcome.value
-        } catch {
+        do { return try succeed(run, try await work(run)) } catch {
             fail(run, error)
             throw error
         }
+    }
+
+    private func succeed<Value>(_ run: Int64, _ outcome: Outcome<Value>) throws -> Value {
+        try store.finishRun(run, status: "succeeded", summary: outcome.summary, at: clock())
+        return outcome.value
     }
 
     private func begin(_ stage: String, parameters: String) throws -> Int64 {
