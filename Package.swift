@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         // Already resolved through Hummingbird; named so the sandbox can shut its server down gracefully.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The marketplace's own ledger database (a ledger source), on the NIO that AsyncHTTPClient already builds.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The domain: money, currencies, ids, Stripe and ledger records, periods, diagnostics.
@@ -43,6 +45,7 @@ let package = Package(
             name: "Extract",
             dependencies: [
                 "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         // The rules only: facts in, matches and discrepancies out. No Store, no GRDB.
         .target(name: "Reconcile", dependencies: ["Core", "Facts"]),

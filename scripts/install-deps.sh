@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what payrecon needs on Debian when it is missing: the C libraries it links, the font
-# invoices use, pdftotext (tests read invoices with it), and the Python test tools. Uses sudo when not root.
+# invoices use, pdftotext (tests read invoices with it), and with --test PostgreSQL and the Python test tools. Uses sudo when not root.
 set -euo pipefail
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev fonts-dejavu-core poppler-utils pkg-config python3 python3-pip)
+# The tests start a PostgreSQL server of their own (the ledger's database source).
+if [ "${1:-}" = "--test" ]; then apt_packages+=(postgresql); fi
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

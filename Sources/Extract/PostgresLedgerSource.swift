@@ -1,0 +1,123 @@
+import Core
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The marketplace's own database as a ledger source: a query that returns the canonical ledger
+/// columns (DESIGN.md), run in a read-only transaction and streamed row by row (never loaded whole).
+/// Each row is checked exactly as a CSV row is (`LedgerChecker`), after two conversions done by
+/// PostgreSQL itself: every column is read as text, and `created_at` (timestamptz) as ISO 8601 in UTC.
+/// A `numeric` amount may carry trailing zeros past its currency's decimals (`12.3400` USD is 12.34);
+/// any other extra digit is refused.
+///
+/// The connection string comes from an environment variable (never argv): `postgres://user:password@host:port/database`.
+/// TLS is not offered yet (a database on the same host or a private network); `sslmode=require` is refused.
+public struct PostgresLedgerSource: Sendable {
+    public let urlEnvironmentVariable: String
+    public let query: String
+    let configuration: PostgresConnection.Configuration
+
+    /// Names the rows in diagnostics: `<variable> query:<row>:<column>`.
+    public var label: String { "\(urlEnvironmentVariable) query" }
+
+    public init(urlEnvironmentVariable: String, query: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(LedgerImportError)
+    {
+        self.urlEnvironmentVariable = urlEnvironmentVariable
+        self.query = query
+        guard let url = environment[urlEnvironmentVariable], !url.isEmpty else {
+            throw LedgerImportError(diagnostics: [
+                Diagnostic(
+                    file: urlEnvironmentVariable,
+                    message: "set \(urlEnvironmentVariable) to the ledger database's URL (postgres://user:password@host:5432/database)")
+            ])
+        }
+        configuration = try Self.configuration(url, variable: urlEnvironmentVariable)
+    }
+
+    static func configuration(_ text: String, variable: String) throws(LedgerImportError) -> PostgresConnection.Configuration {
+        func refuse(_ why: String) -> LedgerImportError {
+            // The URL itself is never repeated: it may hold a password.
+            LedgerImportError(diagnostics: [Diagnostic(file: variable, message: "\(why) (expected postgres://user:password@host:5432/database)")])
+        }
+        guard let url = URLComponents(string: text), ["postgres", "postgresql"].contains(url.scheme ?? "") else {
+            throw refuse("not a postgres:// URL")
+        }
+        guard let host = url.host, !host.isEmpty, let user = url.user, !user.isEmpty else { throw refuse("no host or user") }
+        let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
+        if url.queryItems?.contains(where: { $0.name == "sslmode" && !["disable", "prefer", "allow"].contains($0.value ?? "") }) == true {
+            throw refuse("sslmode requiring TLS is not supported yet")
+        }
+        return PostgresConnection.Configuration(
+            host: host, port: url.port ?? 5432, username: user, password: url.password, database: database.isEmpty ? nil : database, tls: .disable)
+    }
+
+    /// The operator's query, its columns read as text by PostgreSQL.
+    var wrappedQuery: String {
+        """
+        SELECT entry_id::text, order_id::text, type::text, amount::text, currency::text, stripe_id::text,
+          to_char(created_at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), supplier_id::text
+        FROM (\(query)) AS ledger
+        """
+    }
+
+    /// Streams the rows through a `LedgerChecker`, handing over chunks of checked entries (`chunk` returns
+    /// false to stop). Throws, after the last chunk, when the query failed or any row had a problem.
+    public func read(allowEmpty: Bool, chunkSize: Int, logger: Logger, _ chunk: ([LedgerEntry]) -> Bool) async throws(LedgerImportError) {
+        var checker = LedgerChecker(source: label, allowEmpty: allowEmpty, chunkSize: chunkSize)
+        _ = checker.take(
+            CSVReader.Record(line: 0, fields: ["entry_id", "order_id", "type", "amount", "currency", "stripe_id", "created_at", "supplier_id"]))
+        do {
+            let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            do {
+                // Read-only: a ledger source never writes the marketplace's database; UTC so times read the same anywhere.
+                try await connection.query("BEGIN TRANSACTION READ ONLY", logger: logger)
+                try await connection.query("SET LOCAL TIME ZONE 'UTC'", logger: logger)
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: wrappedQuery), logger: logger)
+                var number = 0
+                var stopped = false
+                for try await row in rows {
+                    number += 1
+                    let cells = row.makeRandomAccess()
+                    var fields = try (0..<cells.count).map { try cells[$0].decode(String?.self) ?? "" }
+                    fields[3] = Self.withoutTrailingZeros(fields[3])
+                    guard checker.take(CSVReader.Record(line: number, fields: fields)) else { break }
+                    if let ready = checker.readyChunk(), !chunk(ready) { stopped = true; break }
+                }
+                try? await connection.query("ROLLBACK", logger: logger)
+                try? await connection.close()
+                if stopped { return }
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch let error as LedgerImportError {
+            throw error
+        } catch {
+            throw LedgerImportError(diagnostics: [Diagnostic(file: label, message: Self.describe(error))])
+        }
+        let last = try checker.finish()
+        if !last.isEmpty { _ = chunk(last) }
+    }
+
+    /// `12.3400` → `12.34`, `1500.00` → `1500`: a numeric's scale, not a precision the ledger claims.
+    static func withoutTrailingZeros(_ amount: String) -> String {
+        guard amount.contains("."), amount.hasSuffix("0") || amount.hasSuffix(".") else { return amount }
+        var trimmed = Substring(amount)
+        while trimmed.hasSuffix("0") { trimmed.removeLast() }
+        if trimmed.hasSuffix(".") { trimmed.removeLast() }
+        return String(trimmed)
+    }
+
+    /// What went wrong, in words, without the connection string: the server's message and SQLSTATE, or
+    /// why the connection failed.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? PSQLError else { return "the ledger database could not be read: \(error)" }
+        if let message = error.serverInfo?[.message] {
+            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            return "the ledger query failed: \(message)\(state)"
+        }
+        let underlying = error.underlying.map { ": \($0)" } ?? ""
+        return "cannot reach the ledger database (\(error.code))\(underlying)"
+    }
+}

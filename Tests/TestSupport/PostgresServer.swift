@@ -1,0 +1,65 @@
+import Foundation
+
+/// A PostgreSQL server of the test's own (scripts/postgres_server.py: Debian's binaries, a new
+/// cluster in a temporary folder, 127.0.0.1 and a free port, trust authentication for `postgres`).
+/// It stops, and its folder goes, when `stop()` runs or the test process ends.
+public final class PostgresServer: @unchecked Sendable {
+    private let helper: HelperProcess
+    private let psqlPath: String
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init() throws {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        guard let version = versions.compactMap(Int.init).max() else {
+            throw Failure(description: "PostgreSQL is not installed (scripts/install-deps.sh --test installs it)")
+        }
+        psqlPath = "/usr/lib/postgresql/\(version)/bin/psql"
+        helper = try HelperProcess(script: "postgres_server.py")
+    }
+
+    public var port: Int { helper.port }
+
+    /// `postgres://postgres@127.0.0.1:<port>/postgres`
+    public var url: String { "postgres://postgres@127.0.0.1:\(port)/postgres" }
+
+    public func stop() { helper.stop() }
+
+    /// Runs SQL through psql (as the client it is: files named in \copy are read by this process).
+    @discardableResult
+    public func psql(_ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: psqlPath)
+        process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        let complaint = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "psql failed: \(String(decoding: complaint, as: UTF8.self))")
+        }
+        return String(decoding: printed, as: UTF8.self)
+    }
+
+    /// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw Failure(description: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
