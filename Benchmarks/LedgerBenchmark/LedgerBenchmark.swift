@@ -9,7 +9,7 @@ import Store
 /// `payrecon ledger import` does (parse, validate, write in one transaction), with its time and peak RSS.
 /// Writing the file runs in a process of its own, so the peak memory reported is the import's alone.
 enum LedgerBenchmark {
-    static func main(_ arguments: [String]) -> Int32 {
+    static func main(_ arguments: [String]) async -> Int32 {
         let options = Dictionary(uniqueKeysWithValues: stride(from: 2, to: arguments.count - 1, by: 2).map { (arguments[$0], arguments[$0 + 1]) })
         do {
             switch arguments.dropFirst().first {
@@ -23,7 +23,11 @@ enum LedgerBenchmark {
                 return 0
             case "import":
                 guard let csv = options["--csv"], let db = options["--db"] else { break }
-                try importCSV(csv, into: db)
+                try await importCSV(csv, into: db)
+                return 0
+            case "import-postgres":
+                guard let query = options["--query"], let db = options["--db"] else { break }
+                try await importPostgres(query, into: db)
                 return 0
             default:
                 break
@@ -33,7 +37,9 @@ enum LedgerBenchmark {
             return 2
         }
         FileHandle.standardError.write(
-            Data("usage: ledger-bench write-csv --orders N --out FILE [--seed S] | import --csv FILE --db FILE | parse --csv FILE\n".utf8))
+            Data(
+                ("usage: ledger-bench write-csv --orders N --out FILE [--seed S] | import --csv FILE --db FILE | parse --csv FILE\n"
+                    + "       | import-postgres --query SQL --db FILE   (the database's URL in LEDGER_DATABASE_URL)\n").utf8))
         return 64
     }
 
@@ -44,13 +50,23 @@ enum LedgerBenchmark {
     }
 
     /// `LedgerImportStage`, as `payrecon ledger import` runs it (parse on one thread, write on this one).
-    static func importCSV(_ csv: String, into db: String) throws {
+    static func importCSV(_ csv: String, into db: String) async throws {
+        try await timedImport(CSVLedgerSource(path: csv), into: db, name: "payrecon import")
+    }
+
+    /// The same rows read from PostgreSQL by a query (`make bench-ledger` loads them with psql first).
+    static func importPostgres(_ query: String, into db: String) async throws {
+        try await timedImport(
+            PostgresLedgerSource(urlEnvironmentVariable: "LEDGER_DATABASE_URL", query: query), into: db, name: "payrecon import from PostgreSQL")
+    }
+
+    static func timedImport(_ source: any LedgerSource, into db: String, name: String) async throws {
         for suffix in ["", "-wal", "-shm", "-lock"] { try? FileManager.default.removeItem(atPath: db + suffix) }
         let clock = ContinuousClock()
         let started = clock.now
         let store = try PayreconStore(path: db)
-        let summary = try LedgerImportStage(runner: StageRunner(store: store)).run(path: csv, mapping: ColumnMapping(columns: [:]))
-        print("payrecon import: \(summary.entries) entries in \(seconds(started.duration(to: clock.now))) s; peak RSS \(peakRSSMiB()) MiB")
+        let summary = try await LedgerImportStage(runner: StageRunner(store: store)).run([source])
+        print("\(name): \(summary.entries) entries in \(seconds(started.duration(to: clock.now))) s; peak RSS \(peakRSSMiB()) MiB")
     }
 
     /// The parser alone (read, check, entries in chunks thrown away): what the import's other thread does.

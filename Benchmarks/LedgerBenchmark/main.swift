@@ -1,3 +1,3 @@
 import Foundation
 
-exit(LedgerBenchmark.main(CommandLine.arguments))
+exit(await LedgerBenchmark.main(CommandLine.arguments))

@@ -50,6 +50,8 @@ public enum MoneyError: Error, Hashable, Sendable, CustomStringConvertible {
     case overflow
     case malformed(String)
     case tooManyDecimals(String, allowed: Int, currency: Currency)
+    /// Not a whole number, where a column mapping says amounts are in minor units.
+    case notMinorUnits(String, currency: Currency)
 
     public var description: String {
         switch self {
@@ -59,6 +61,10 @@ public enum MoneyError: Error, Hashable, Sendable, CustomStringConvertible {
             return "'\(text)' is not a decimal amount (expected digits with an optional '.' and fraction, e.g. 1234.56)"
         case .tooManyDecimals(let text, let allowed, let currency):
             return "'\(text)' has more decimals than \(currency.code) allows (\(allowed))"
+        case .notMinorUnits(let text, let currency):
+            let example = Money(minorUnits: 1234, currency: currency).decimalString
+            return
+                "'\(text)' is not a whole number of minor units (the column mapping says amounts are in minor units: 1234 is \(example) \(currency.code))"
         }
     }
 }

@@ -17,11 +17,25 @@ public struct LedgerChecker {
     private var entries: [LedgerEntry] = []
     /// Entry ids seen, with the line of their first row (the duplicate check).
     private var seen: [String: Int] = [:]
+    /// The entry ids of the import's sources read before this one: an entry_id is unique across all of them.
+    private let earlier: [Seen]
     private var handedOver = 0
 
-    public init(source: String, mapping: ColumnMapping = ColumnMapping(columns: [:]), allowEmpty: Bool = false, chunkSize: Int = .max) {
-        self.source = source; self.mapping = mapping; self.allowEmpty = allowEmpty; self.chunkSize = chunkSize
+    /// A source's entry ids and the line each is on.
+    public struct Seen: Sendable {
+        let label: String
+        let lines: [String: Int]
     }
+
+    public init(
+        source: String, mapping: ColumnMapping = ColumnMapping(columns: [:]), allowEmpty: Bool = false, chunkSize: Int = .max,
+        earlier: [Seen] = []
+    ) {
+        self.source = source; self.mapping = mapping; self.allowEmpty = allowEmpty; self.chunkSize = chunkSize; self.earlier = earlier
+    }
+
+    /// This source's entry ids, for the checker of the import's next source.
+    public var seenEntries: Seen { Seen(label: source, lines: seen) }
 
     /// Takes the next record; false when reading should stop (the header is wrong, or too many problems).
     public mutating func take(_ record: CSVReader.Record) -> Bool {
@@ -77,7 +91,7 @@ public struct LedgerChecker {
         for column in LedgerParser.required + LedgerParser.optional {
             if let index = names.firstIndex(of: mapping.header(for: column).lowercased()) {
                 position[column] = index
-            } else if LedgerParser.required.contains(column) {
+            } else if LedgerParser.required.contains(column), column != "type" || mapping.kind == nil {
                 diagnostics.append(
                     Diagnostic(
                         file: source, line: header.line, field: column,
@@ -99,11 +113,13 @@ public struct LedgerChecker {
                     : Diagnostic(file: source, line: record.line, message: "\(counts) (a field is missing, or a quote or comma was lost)"))
             return
         }
-        var row = LedgerRow(record: record, position: position, fileName: source)
+        var row = LedgerRow(record: record, position: position, fileName: source, mapping: mapping)
         let entry = row.entry()
         if let entryId = row.value("entry_id") {
             if let first = seen[entryId] {
                 row.problem("entry_id", "duplicate entry_id '\(entryId)' (first on line \(first))")
+            } else if let other = earlier.first(where: { $0.lines[entryId] != nil }) {
+                row.problem("entry_id", "duplicate entry_id '\(entryId)' (also in \(other.label), line \(other.lines[entryId]!))")
             } else {
                 seen[entryId] = record.line
             }

@@ -46,14 +46,23 @@ public struct LedgerParser: Sendable {
         try parse(.file(path), chunkSize: chunkSize, chunk)
     }
 
+    /// The same through a checker of the caller's (one that knows the import's other sources).
+    public func parse(fileAt path: String, checker: inout LedgerChecker, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
+        try parse(.file(path), checker: &checker, chunk)
+    }
+
     private enum Source {
         case bytes([UInt8])
         case file(String)
     }
 
     private func parse(_ source: Source, chunkSize: Int, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
-        // Records are checked as the reader hands them over, so the file is never all of its records in memory.
         var checker = LedgerChecker(source: fileName, mapping: mapping, allowEmpty: allowEmpty, chunkSize: chunkSize)
+        try parse(source, checker: &checker, chunk)
+    }
+
+    private func parse(_ source: Source, checker: inout LedgerChecker, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
+        // Records are checked as the reader hands them over, so the file is never all of its records in memory.
         var stopped = false
         func take(_ record: CSVReader.Record) -> Bool {
             guard checker.take(record) else { return false }

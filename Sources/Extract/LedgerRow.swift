@@ -5,12 +5,14 @@ struct LedgerRow {
     let record: CSVReader.Record
     let position: [String: Int]
     let fileName: String
+    let mapping: ColumnMapping
     var diagnostics: [Diagnostic] = []
 
-    init(record: CSVReader.Record, position: [String: Int], fileName: String) {
+    init(record: CSVReader.Record, position: [String: Int], fileName: String, mapping: ColumnMapping) {
         self.record = record
         self.position = position
         self.fileName = fileName
+        self.mapping = mapping
     }
 
     mutating func problem(_ column: String, _ message: String) {
@@ -40,9 +42,7 @@ struct LedgerRow {
         let orderId = value("order_id")
         if entryId == nil { problem("entry_id", "empty (expected the ledger's unique entry id)") }
         if orderId == nil { problem("order_id", "empty (expected the order the entry belongs to)") }
-        let kindText = value("type")?.lowercased() ?? ""
-        let kind = LedgerEntry.Kind(rawValue: kindText)
-        if kind == nil { problem("type", "'\(kindText)' is not a type (expected payment, refund or dispute)") }
+        let kind = self.kind()
 
         var currency: Currency?
         do { currency = try Currency(code: value("currency") ?? "") } catch { problem("currency", error.description) }
@@ -50,7 +50,7 @@ struct LedgerRow {
         if let currency {
             let text = value("amount") ?? ""
             do {
-                let parsed = try Money(decimal: text, currency: currency)
+                let parsed = try mapping.amounts == .minorUnits ? Self.minorUnits(text, currency: currency) : Money(decimal: text, currency: currency)
                 if parsed.minorUnits <= 0 {
                     problem("amount", "'\(text)' must be positive (refunds and disputes are positive too; the type says the direction)")
                 } else {
@@ -72,6 +72,29 @@ struct LedgerRow {
         return LedgerEntry(
             entryId: LedgerEntryID(entryId), orderId: OrderID(orderId), kind: kind, amount: amount,
             stripeId: stripeId, createdAt: created, supplierId: value("supplier_id"))
+    }
+
+    /// The row's type: its type column's, or the one every row of this file has (a refunds file), which
+    /// a type column, when the file has one anyway, must agree with.
+    mutating func kind() -> LedgerEntry.Kind? {
+        let text = value("type")?.lowercased()
+        if let only = mapping.kind {
+            if let text, text != only.rawValue {
+                problem("type", "'\(text)' in a file of \(only.rawValue)s only (expected \(only.rawValue), or no type column)")
+            }
+            return only
+        }
+        guard let kind = LedgerEntry.Kind(rawValue: text ?? "") else {
+            problem("type", "'\(text ?? "")' is not a type (expected payment, refund or dispute)")
+            return nil
+        }
+        return kind
+    }
+
+    /// An amount in whole minor units (`1234` is 12.34 USD, 1,234 JPY), as the column mapping says.
+    static func minorUnits(_ text: String, currency: Currency) throws(MoneyError) -> Money {
+        guard let units = Int64(text) else { throw .notMinorUnits(text, currency: currency) }
+        return Money(minorUnits: units, currency: currency)
     }
 
     static let allowedPrefixes: [LedgerEntry.Kind: [String]] = [

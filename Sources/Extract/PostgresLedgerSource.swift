@@ -12,19 +12,24 @@ import PostgresNIO
 ///
 /// The connection string comes from an environment variable (never argv): `postgres://user:password@host:port/database`.
 /// TLS is not offered yet (a database on the same host or a private network); `sslmode=require` is refused.
-public struct PostgresLedgerSource: Sendable {
+public struct PostgresLedgerSource: LedgerSource {
     public let urlEnvironmentVariable: String
     public let query: String
     let configuration: PostgresConnection.Configuration
+    let logger: Logger
+    /// The query returns the canonical columns, amounts in major units.
+    public var mapping: ColumnMapping { ColumnMapping() }
 
     /// Names the rows in diagnostics: `<variable> query:<row>:<column>`.
     public var label: String { "\(urlEnvironmentVariable) query" }
 
-    public init(urlEnvironmentVariable: String, query: String, environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws(LedgerImportError)
-    {
+    public init(
+        urlEnvironmentVariable: String, query: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "payrecon.ledger-postgres")
+    ) throws(LedgerImportError) {
         self.urlEnvironmentVariable = urlEnvironmentVariable
         self.query = query
+        self.logger = logger
         guard let url = environment[urlEnvironmentVariable], !url.isEmpty else {
             throw LedgerImportError(diagnostics: [
                 Diagnostic(
@@ -61,10 +66,8 @@ public struct PostgresLedgerSource: Sendable {
         """
     }
 
-    /// Streams the rows through a `LedgerChecker`, handing over chunks of checked entries (`chunk` returns
-    /// false to stop). Throws, after the last chunk, when the query failed or any row had a problem.
-    public func read(allowEmpty: Bool, chunkSize: Int, logger: Logger, _ chunk: ([LedgerEntry]) -> Bool) async throws(LedgerImportError) {
-        var checker = LedgerChecker(source: label, allowEmpty: allowEmpty, chunkSize: chunkSize)
+    /// Streams the rows through the checker (`LedgerSource`); each row is numbered from 1 in diagnostics.
+    public func read(_ checker: inout LedgerChecker, _ chunk: ([LedgerEntry]) -> Bool) async throws(LedgerImportError) {
         _ = checker.take(
             CSVReader.Record(line: 0, fields: ["entry_id", "order_id", "type", "amount", "currency", "stripe_id", "created_at", "supplier_id"]))
         do {

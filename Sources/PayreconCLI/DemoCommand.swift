@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
                 throw error
             }
             await sandbox.stop()
-            let imported = try LedgerImportStage(runner: runner).run(path: ledgerPath, mapping: ColumnMapping(columns: [:]))
+            let imported = try await LedgerImportStage(runner: runner).run(path: ledgerPath)
             let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
             let result = try ReconcileStage(runner: runner).run(period: period, options: .init(), now: runner.clock()).result
             let files = try ReportStage(runner: runner).run(period: period, out: out, formats: [.xlsx, .csv])

@@ -12,9 +12,11 @@ struct LedgerCommand: AsyncParsableCommand {
 struct LedgerImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a ledger CSV, or the rows of a PostgreSQL query, all or nothing.",
+        abstract: "Import a ledger CSV (and its refunds file), or the rows of a PostgreSQL query, all or nothing.",
         discussion: """
             Columns: entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id (any order; extra columns ignored). \
+            --mapping names another layout's columns and units (fixtures/ledger-mapping.example.json); --refunds adds a file of \
+            refunds only, read through the mapping's "refunds" layout (its type column is optional). \
             With --postgres-query, the query runs in a read-only transaction on the database whose URL is in the environment \
             variable --postgres-url-env names, and returns those columns (amount numeric, created_at timestamptz).
             """)
@@ -25,10 +27,12 @@ struct LedgerImportCommand: AsyncParsableCommand {
     var postgresQuery: String?
     @Option(name: .long, help: "The environment variable holding the ledger database's postgres:// URL.")
     var postgresUrlEnv: String = "LEDGER_DATABASE_URL"
+    @Option(name: .long, help: "A CSV file of refunds only, imported with the ledger as one import.")
+    var refunds: String?
     @OptionGroup var store: StoreOptions
     @Option(name: .long, help: "JSON column mapping for other layouts.")
     var mapping: String?
-    @Flag(name: .long, help: "Accept a file that holds a header and no entries (otherwise that is an error).")
+    @Flag(name: .long, help: "Accept a ledger that holds a header and no entries (otherwise that is an error).")
     var allowEmpty = false
     @Option(name: .long, help: "The longest field accepted, in bytes.")
     var maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
@@ -36,24 +40,33 @@ struct LedgerImportCommand: AsyncParsableCommand {
     func validate() throws {
         guard maxFieldBytes >= 64 else { throw ValidationError("--max-field-bytes must be at least 64") }
         guard (file == nil) != (postgresQuery == nil) else { throw ValidationError("give a ledger CSV file or --postgres-query, one of the two") }
-        if postgresQuery != nil, mapping != nil { throw ValidationError("--mapping is for CSV files; a query names its columns itself") }
+        if postgresQuery != nil, mapping != nil, refunds == nil {
+            throw ValidationError("--mapping is for CSV files; a query names its columns itself")
+        }
     }
 
     func run() async throws {
         try await failingWithExitCode2 {
+            let layout = try mapping.map(ColumnMapping.load) ?? ColumnMapping()
+            var sources: [any LedgerSource] = []
             if let postgresQuery {
-                let source = try PostgresLedgerSource(urlEnvironmentVariable: postgresUrlEnv, query: postgresQuery)
-                let db = try PayreconStore(path: store.db)
-                let summary = try await LedgerImportStage(runner: StageRunner(store: db)).run(postgres: source, allowEmpty: allowEmpty)
-                print("imported \(summary.entries) ledger entries from \(source.label): \(summary)")
-                return
+                sources.append(try PostgresLedgerSource(urlEnvironmentVariable: postgresUrlEnv, query: postgresQuery))
+            } else if let file {
+                sources.append(CSVLedgerSource(path: file, mapping: layout, maxFieldBytes: maxFieldBytes))
             }
-            let file = file ?? ""
-            let columns = try mapping.map(ColumnMapping.load) ?? ColumnMapping(columns: [:])
+            if let refunds { sources.append(CSVLedgerSource(path: refunds, mapping: layout.refunds, maxFieldBytes: maxFieldBytes)) }
             let db = try PayreconStore(path: store.db)
-            let summary = try LedgerImportStage(runner: StageRunner(store: db))
-                .run(path: file, mapping: columns, allowEmpty: allowEmpty, maxFieldBytes: maxFieldBytes)
-            print("imported \(summary.entries) ledger entries from \(file): \(summary)")
+            let summary = try await LedgerImportStage(runner: StageRunner(store: db)).run(sources, allowEmpty: allowEmpty)
+            print(Self.report(summary))
         }
+    }
+
+    /// `imported 12 ledger entries from ledger.csv: 12 added, ...`; with a refunds file, a line per source too.
+    static func report(_ summary: LedgerImportSummary) -> String {
+        guard summary.sources.count > 1 else {
+            return "imported \(summary.entries) ledger entries from \(summary.sources.first?.label ?? "?"): \(summary)"
+        }
+        let lines = summary.sources.map { "  \($0.label): \($0.counts.entries) entries: \($0.counts)" }
+        return (["imported \(summary.entries) ledger entries: \(summary)"] + lines).joined(separator: "\n")
     }
 }

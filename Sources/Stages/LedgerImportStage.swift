@@ -2,58 +2,92 @@ import Core
 import Dispatch
 import Extract
 import Facts
-import Foundation
 import Store
 
-/// Imports a ledger file, all or nothing, as one recorded run. The file is parsed on a thread of its own
-/// while this one writes the checked entries, chunk by chunk, inside the import's one transaction: at a
-/// million rows the two halves take seconds each, and overlap. A problem anywhere in the file rolls
-/// the transaction back, so the store is as it was.
+/// Imports the ledger from its sources (a CSV file, its refunds file, a PostgreSQL query), all or
+/// nothing, as one recorded run and one import. The sources are read on the calling task while a
+/// thread of its own writes the checked entries, chunk by chunk, inside the import's one
+/// transaction: at a million rows the two halves take seconds each, and overlap. A problem anywhere
+/// rolls the transaction back, so the store is as it was.
 public struct LedgerImportStage {
     public let runner: StageRunner
-    /// Entries per chunk handed from the parser to the writer.
+    /// Entries per chunk handed from the reader to the writer.
     static let chunkSize = 8_192
 
     public init(runner: StageRunner) { self.runner = runner }
 
-    /// What the import did; the run record keeps the same counts.
+    /// The ledger file alone, canonical or through a column mapping.
     public func run(
-        path: String, mapping: ColumnMapping, allowEmpty: Bool = false, maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
-    ) throws -> LedgerImportSummary {
-        try runner.run("ledger_import", parameters: "source=\(path)") { _ in
-            let parser = LedgerParser(fileName: path, mapping: mapping, allowEmpty: allowEmpty, maxFieldBytes: maxFieldBytes)
-            let summary = try Self.importPipelined(path, parser: parser, into: runner.store, source: path, at: runner.clock())
-            return .init(
-                summary, summary: "entries=\(summary.entries) added=\(summary.added) replaced=\(summary.replaced) unchanged=\(summary.unchanged)")
+        path: String, mapping: ColumnMapping = ColumnMapping(), allowEmpty: Bool = false, maxFieldBytes: Int = CSVReader.defaultMaxFieldBytes
+    ) async throws -> LedgerImportSummary {
+        try await run([CSVLedgerSource(path: path, mapping: mapping, maxFieldBytes: maxFieldBytes)], allowEmpty: allowEmpty)
+    }
+
+    /// What the import did, in all and per source; the run record keeps the same counts. An entry_id is
+    /// unique across all the sources. Only the first source (the ledger itself) must hold entries unless
+    /// `allowEmpty`: a night without refunds leaves a refunds file with a header only.
+    public func run(_ sources: [any LedgerSource], allowEmpty: Bool = false) async throws -> LedgerImportSummary {
+        precondition(!sources.isEmpty, "an import reads at least one source")
+        let labels = sources.map(\.label)
+        let store = runner.store
+        let now = runner.clock()
+        return try await runner.run("ledger_import", parameters: "source=" + labels.joined(separator: " + ")) { _ in
+            let chunks = BoundedHandoff<(source: Int, entries: [LedgerEntry])>(capacity: 4)
+            let outcome = ReadOutcome()
+            async let written = Self.write(chunks, outcome, labels: labels, into: store, at: now)
+            do throws(LedgerImportError) {
+                var earlier: [LedgerChecker.Seen] = []
+                for (index, source) in sources.enumerated() {
+                    var checker = LedgerChecker(
+                        source: source.label, mapping: source.mapping, allowEmpty: allowEmpty || index > 0, chunkSize: Self.chunkSize,
+                        earlier: earlier)
+                    // `put` waits while the writer is four chunks behind: a source is read no faster than it is stored.
+                    try await source.read(&checker) { chunks.put((index, $0)) }
+                    earlier.append(checker.seenEntries)
+                }
+            } catch {
+                outcome.error = error
+            }
+            // Written before `finish`, read by the writer after `take` returned nil: the handoff's lock orders them.
+            chunks.finish()
+            let summary = try await written
+            return .init(summary, summary: Self.record(summary))
         }
     }
 
-    /// The file is read a chunk at a time by the parser's thread: memory stays flat whatever its size.
-    static func importPipelined(_ path: String, parser: LedgerParser, into store: PayreconStore, source: String, at now: Timestamp) throws
-        -> LedgerImportSummary
-    {
-        let chunks = BoundedHandoff<[LedgerEntry]>(capacity: 4)
-        let outcome = ReadOutcome()
-        let parsing = DispatchGroup()
-        DispatchQueue(label: "payrecon.ledger-parser").async(group: parsing) {
-            do throws(LedgerImportError) { try parser.parse(fileAt: path, chunkSize: chunkSize) { chunks.put($0) } } catch { outcome.error = error }
-            chunks.finish()
+    /// The writing half, on a thread of its own: SQLite blocks, and so does waiting for the next chunk.
+    static func write(
+        _ chunks: BoundedHandoff<(source: Int, entries: [LedgerEntry])>, _ outcome: ReadOutcome, labels: [String], into store: PayreconStore,
+        at now: Timestamp
+    ) async throws -> LedgerImportSummary {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "payrecon.ledger-writer").async {
+                do {
+                    var counts = [LedgerImportCounts](repeating: LedgerImportCounts(), count: labels.count)
+                    var summary = try store.importLedger(source: labels.joined(separator: " + "), at: now) { write in
+                        while let chunk = chunks.take() { counts[chunk.source] = counts[chunk.source] + (try write(chunk.entries)) }
+                        if let error = outcome.error { throw error }
+                    }
+                    summary.sources = zip(labels, counts).map { LedgerImportSummary.Source(label: $0, counts: $1) }
+                    continuation.resume(returning: summary)
+                } catch {
+                    chunks.cancel()
+                    continuation.resume(throwing: error)
+                }
+            }
         }
-        // However the write ends, the parser is stopped and waited for.
-        defer {
-            chunks.cancel()
-            parsing.wait()
-        }
-        return try store.importLedger(source: source, at: now) { write in
-            while let chunk = chunks.take() { try write(chunk) }
-            parsing.wait()
-            if let error = outcome.error { throw error }
-        }
+    }
+
+    /// The run record's summary: the totals, then each source's when there is more than one.
+    static func record(_ summary: LedgerImportSummary) -> String {
+        let total = "entries=\(summary.entries) \(summary.total.fields)"
+        guard summary.sources.count > 1 else { return total }
+        return ([total] + summary.sources.map { "\($0.label): entries=\($0.counts.entries) \($0.counts.fields)" }).joined(separator: "; ")
     }
 }
 
-/// The reading side's error, handed to the writer: written before the reader finishes the handoff (or
-/// leaves its group), read by the writer after that, which orders the two.
+/// The reading side's error, handed to the writer: written before the reader finishes the handoff,
+/// read by the writer after that, which orders the two.
 final class ReadOutcome: @unchecked Sendable {
     var error: LedgerImportError?
 }

@@ -1,5 +1,7 @@
 import Core
 import Extract
+import Foundation
+import TestSupport
 import Testing
 
 @Suite struct LedgerParserTests {
@@ -76,5 +78,56 @@ import Testing
             mapping: mapping)
         #expect(entries.first?.entryId == "b1")
         #expect(entries.first?.amount == Money(minorUnits: 999, currency: .usd))
+    }
+
+    @Test func aMappingReadsAmountsInMinorUnitsByTheCurrencysDecimals() throws {
+        let mapping = ColumnMapping(columns: ["amount": "Cents"], amounts: .minorUnits)
+        let header = "entry_id,order_id,type,Cents,currency,created_at\n"
+        let entries = try parse(
+            header + "m1,o1,payment,1234,usd,2026-09-30T10:00:00Z\nm2,o2,payment,1500,JPY,2026-09-30T10:00:00Z\n"
+                + "m3,o3,payment,1250,KWD,2026-09-30T10:00:00Z\n", mapping: mapping)
+        #expect(entries.map(\.amount.description) == ["12.34 USD", "1500 JPY", "1.250 KWD"])
+        let refused: [String]
+        do {
+            _ = try parse(header + "m4,o4,payment,12.34,USD,2026-09-30T10:00:00Z\nm5,o5,payment,-50,USD,2026-09-30T10:00:00Z\n", mapping: mapping)
+            refused = []
+        } catch { refused = error.diagnostics.map(\.description) }
+        #expect(
+            refused == [
+                "ledger.csv:2:4: error: amount: '12.34' is not a whole number of minor units (the column mapping says amounts are in minor units: 1234 is 12.34 USD)",
+                "ledger.csv:3:4: error: amount: '-50' must be positive (refunds and disputes are positive too; the type says the direction)",
+            ])
+    }
+
+    @Test func aFileOfOneTypeNeedsNoTypeColumnAndRefusesRowsOfAnother() throws {
+        let refunds = ColumnMapping().refunds
+        let entries = try parse("entry_id,order_id,amount,currency,created_at\nr1,o1,5.00,USD,2026-09-30T10:00:00Z\n", mapping: refunds)
+        #expect(entries.map(\.kind) == [.refund])
+        let refused: [String]
+        do {
+            _ = try parse("entry_id,order_id,type,amount,currency,created_at\nr2,o2,payment,5.00,USD,2026-09-30T10:00:00Z\n", mapping: refunds)
+            refused = []
+        } catch { refused = error.diagnostics.map(\.description) }
+        #expect(refused == ["ledger.csv:2:3: error: type: 'payment' in a file of refunds only (expected refund, or no type column)"])
+    }
+
+    @Test func aMappingFileSaysWhatIsWrongWithIt() throws {
+        func problem(_ json: String) -> String? {
+            let path = TestScratch.directory.appendingPathComponent("mapping-\(UUID().uuidString).json").path
+            try? Data(json.utf8).write(to: URL(fileURLWithPath: path))
+            do { _ = try ColumnMapping.load(path: path); return nil } catch {
+                return error.diagnostics.first?.message.replacingOccurrences(of: ColumnMapping.expected, with: "(…)")
+            }
+        }
+        #expect(
+            problem(#"{"columns": {"amont": "Gross"}}"#)
+                == "not a column mapping: columns: 'amont' is not a ledger column (expected entry_id, order_id, type, amount, currency, created_at, stripe_id, supplier_id) (…)"
+        )
+        #expect(problem(#"{"amounts": "cents"}"#) == "not a column mapping: amounts: 'cents' is not a unit (expected major_units or minor_units) (…)")
+        #expect(problem(#"{"refunds": {"amounts": 3}}"#) == "not a column mapping: refunds.amounts: not text (…)")
+        #expect(problem("{") == "not a column mapping: not JSON (…)")
+        let layout = try ColumnMapping.load(path: packageRoot.appendingPathComponent("fixtures/ledger-mapping.example.json").path)
+        #expect(layout.columns["amount"] == "Gross" && layout.amounts == .majorUnits)
+        #expect(layout.refunds.kind == .refund && layout.refunds.columns["entry_id"] == "Refund ID" && layout.refunds.amounts == .minorUnits)
     }
 }

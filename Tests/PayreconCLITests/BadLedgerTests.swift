@@ -113,6 +113,30 @@ import Testing
         #expect(edit.contains("ledger_entry_version is append-only"))
     }
 
+    @Test func anotherSystemsExportAndItsRefundsFileImportThroughTheExampleMapping() throws {
+        let db = TestScratch.directory.appendingPathComponent("payrecon-\(UUID().uuidString).sqlite").path
+        let orders = TestScratch.directory.appendingPathComponent("orders-\(UUID().uuidString).csv")
+        let refunds = TestScratch.directory.appendingPathComponent("refunds-\(UUID().uuidString).csv")
+        try Data(
+            ("Booking ID,Order,Kind,Gross,Currency,PSP Reference,Booked At,Supplier\n"
+                + "b1,o1,payment,40.00,EUR,pi_1,2026-09-30T10:00:00Z,s1\nb2,o2,payment,15.00,EUR,,2026-09-30T11:00:00Z,s2\n").utf8
+        ).write(to: orders)
+        try Data("Refund ID,Order,Refunded (minor units),Currency,Stripe Refund,Refunded At\nr1,o1,1250,EUR,re_1,2026-10-02T08:00:00Z\n".utf8)
+            .write(to: refunds)
+        let mapping = packageRoot.appendingPathComponent("fixtures/ledger-mapping.example.json").path
+        let imported = try PayreconBinary.run(["ledger", "import", orders.path, "--refunds", refunds.path, "--mapping", mapping, "--db", db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(
+            imported.stdout.split(separator: "\n").map(String.init) == [
+                "imported 3 ledger entries: 3 added, 0 replaced (old versions kept), 0 unchanged",
+                "  \(orders.path): 2 entries: 2 added, 0 replaced (old versions kept), 0 unchanged",
+                "  \(refunds.path): 1 entries: 1 added, 0 replaced (old versions kept), 0 unchanged",
+            ])
+        // 40.00 + 15.00 + 12.50 EUR in cents; the refund is a refund of o1.
+        #expect(try count(db).hasPrefix("(3, 6750)"))
+        #expect(try sql(db, "select type, order_id, stripe_id from ledger_entry where entry_id = 'r1'").hasPrefix("[('refund', 'o1', 're_1')]"))
+    }
+
     func sql(_ db: String, _ statement: String) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

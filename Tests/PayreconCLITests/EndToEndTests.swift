@@ -36,9 +36,12 @@ import Testing
                 options: .init(full: true), requestsPerSecond: 1_000)
         } catch { await sandbox.stop(); throw error }
         await sandbox.stop()
+        let imported = try await LedgerImportStage(runner: StageRunner(store: store)).run(path: ledger.path)
         #expect(
-            try LedgerImportStage(runner: StageRunner(store: store)).run(path: ledger.path, mapping: ColumnMapping(columns: [:]))
-                == LedgerImportSummary(importId: 1, added: account.ledger.count))
+            imported
+                == LedgerImportSummary(
+                    importId: 1, added: account.ledger.count,
+                    sources: [.init(label: ledger.path, counts: LedgerImportCounts(added: account.ledger.count))]))
         let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
         let result = try reconcile(store, period)
         return (store, period, result.discrepancies)

@@ -65,7 +65,7 @@ import Testing
         #expect(try server.psql("SELECT count(*) FROM ledger").trimmingCharacters(in: .whitespacesAndNewlines) == "100000")
 
         let fromCSV = try Self.storeWithStripe()
-        let csvSummary = try LedgerImportStage(runner: StageRunner(store: fromCSV)).run(path: csv, mapping: ColumnMapping(columns: [:]))
+        let csvSummary = try await LedgerImportStage(runner: StageRunner(store: fromCSV)).run(path: csv)
         #expect(csvSummary.added == Self.rows)
 
         // Through the command a user runs, the URL in the environment.
@@ -82,8 +82,9 @@ import Testing
         let source = try PostgresLedgerSource(
             urlEnvironmentVariable: "LEDGER_DATABASE_URL", query: Self.query,
             environment: ["LEDGER_DATABASE_URL": server.url])
-        let again = try await LedgerImportStage(runner: StageRunner(store: fromCSV)).run(postgres: source)
-        #expect(again == LedgerImportSummary(importId: 2, added: 0, replaced: 0, unchanged: Self.rows))
+        let again = try await LedgerImportStage(runner: StageRunner(store: fromCSV)).run([source])
+        #expect(again.importId == 2 && again.total == LedgerImportCounts(unchanged: Self.rows))
+        #expect(again.sources.map(\.label) == ["LEDGER_DATABASE_URL query"])
     }
 
     @Test func aBadRowNamesItsRowAndColumnAndNothingIsWritten() async throws {
@@ -91,18 +92,22 @@ import Testing
         let store = try PayreconStore(path: Self.scratch("bad") + ".sqlite")
         let query = """
             SELECT * FROM (VALUES ('g1', 'o1', 'payment', 1.00::numeric, 'USD', NULL::text, timestamptz '2026-09-30 10:00:00+00', NULL::text),
-              ('b2', 'o2', 'payment', 12.3450, 'USD', NULL, timestamptz '2026-09-30 11:00:00+00', NULL))
+              ('b2', 'o2', 'payment', 12.3450, 'USD', NULL, timestamptz '2026-09-30 11:00:00+00', NULL),
+              ('n3', NULL, 'payment', 5.00, 'USD', NULL, timestamptz '2026-09-30 12:00:00+00', NULL))
               AS v(entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id)
             """
         let source = try PostgresLedgerSource(
             urlEnvironmentVariable: "LEDGER_DATABASE_URL", query: query,
             environment: ["LEDGER_DATABASE_URL": server.url])
         let error = await #expect(throws: LedgerImportError.self) {
-            _ = try await LedgerImportStage(runner: StageRunner(store: store)).run(postgres: source)
+            _ = try await LedgerImportStage(runner: StageRunner(store: store)).run([source])
         }
-        // 12.3450 loses its trailing zero and keeps a third decimal, which USD does not have.
+        // 12.3450 loses its trailing zero and keeps a third decimal, which USD does not have; order_id is not optional.
         #expect(
-            error?.diagnostics.map(\.description) == ["LEDGER_DATABASE_URL query:2:4: error: amount: '12.345' has more decimals than USD allows (2)"])
+            error?.diagnostics.map(\.description) == [
+                "LEDGER_DATABASE_URL query:2:4: error: amount: '12.345' has more decimals than USD allows (2)",
+                "LEDGER_DATABASE_URL query:3:2: error: order_id: empty (expected the order the entry belongs to)",
+            ])
         #expect(try store.ledgerCount() == 0)
         #expect(try store.runs().map(\.status) == ["failed"])
         // A query PostgreSQL refuses: its message and SQLSTATE, and exit 2 from the command.

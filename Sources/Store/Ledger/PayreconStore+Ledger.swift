@@ -7,16 +7,19 @@ extension PayreconStore {
     /// newer export is the books' current truth) and its earlier version kept in `ledger_entry_version`.
     @discardableResult
     public func importLedger(_ entries: [LedgerEntry], source: String, at now: Timestamp) throws(StoreError) -> LedgerImportSummary {
-        do { return try importLedger(source: source, at: now) { write in try write(entries) } } catch let error as StoreError { throw error } catch {
+        do { return try importLedger(source: source, at: now) { write in _ = try write(entries) } } catch let error as StoreError {
+            throw error
+        } catch {
             throw StoreError(operation: "import ledger", underlying: error)
         }
     }
 
     /// The same, with the entries handed over in chunks: `feed` runs inside the import's one transaction
-    /// and calls `write` for each chunk. If `feed` throws (the rest of the file had a problem), its error
-    /// is rethrown as it is and nothing of the import stays.
+    /// and calls `write` for each chunk, which says what it did with the chunk. If `feed` throws (the rest
+    /// of the file had a problem), its error is rethrown as it is and nothing of the import stays.
     @discardableResult
-    public func importLedger(source: String, at now: Timestamp, _ feed: (_ write: ([LedgerEntry]) throws -> Void) throws -> Void) throws
+    public func importLedger(source: String, at now: Timestamp, _ feed: (_ write: ([LedgerEntry]) throws -> LedgerImportCounts) throws -> Void)
+        throws
         -> LedgerImportSummary
     {
         do {
@@ -27,7 +30,7 @@ extension PayreconStore {
     }
 
     private static func importLedger(
-        source: String, at now: Timestamp, _ feed: (_ write: ([LedgerEntry]) throws -> Void) throws -> Void,
+        source: String, at now: Timestamp, _ feed: (_ write: ([LedgerEntry]) throws -> LedgerImportCounts) throws -> Void,
         _ db: Database
     ) throws -> LedgerImportSummary {
         try db.execute(
@@ -59,6 +62,8 @@ extension PayreconStore {
                 """)
         var summary = LedgerImportSummary(importId: importId)
         try feed { entries in
+            var counts = LedgerImportCounts()
+            defer { summary.total = summary.total + counts }
             for e in entries {
                 insert.bind(1, e.entryId.rawValue)
                 insert.bind(2, e.orderId.rawValue)
@@ -71,7 +76,7 @@ extension PayreconStore {
                 insert.bind(9, importId)
                 try insert.step()
                 if db.changesCount > 0 {
-                    summary.added += 1
+                    counts.added += 1
                     continue
                 }
                 let values: [DatabaseValueConvertible?] = [
@@ -81,13 +86,14 @@ extension PayreconStore {
                 guard let row = try Row.fetchOne(existing, arguments: [e.entryId.rawValue]) else { continue }
                 let stored = (0..<values.count).map { row[$0] as DatabaseValue }
                 guard stored != values.map({ $0?.databaseValue ?? .null }) else {
-                    summary.unchanged += 1
+                    counts.unchanged += 1
                     continue
                 }
                 try keep.execute(arguments: [importId, now.microseconds, e.entryId.rawValue])
                 try replace.execute(arguments: StatementArguments(values + [importId, e.entryId.rawValue]))
-                summary.replaced += 1
+                counts.replaced += 1
             }
+            return counts
         }
         try db.execute(
             sql: "UPDATE ledger_import SET row_count = ?, added = ?, replaced = ?, unchanged = ? WHERE id = ?",
