@@ -16,7 +16,7 @@ started=$(date +%s%N)
 sql -c "\\copy ledger FROM '$csv' CSV HEADER"
 centis=$((($(date +%s%N) - started) / 10000000))
 printf 'postgres load (psql \\copy, for reference): %s rows in %d.%02d s\n' "$(sql -c 'SELECT count(*) FROM ledger')" $((centis / 100)) $((centis % 100))
-LEDGER_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" "$(dirname "$0")/../.build/release/ledger-bench" import-postgres \
+LEDGER_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres" ${BENCH_WRAPPER:-} "$(dirname "$0")/../.build/release/ledger-bench" import-postgres \
   --query "SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger" --db "$db"
 exec {server[1]}>&-
 wait

@@ -12,7 +12,7 @@ public struct LedgerChecker {
     let allowEmpty: Bool
     let chunkSize: Int
     private var header: CSVReader.Record?
-    private var position: [String: Int] = [:]
+    private var position = LedgerColumn.Positions()
     private var diagnostics: [Diagnostic] = []
     private var entries: [LedgerEntry] = []
     /// Entry ids seen, with the line of their first row (the duplicate check).
@@ -73,9 +73,9 @@ public struct LedgerChecker {
     }
 
     /// Where each canonical column is in the header, and what is wrong with the header.
-    private func columns(of header: CSVReader.Record) -> ([String: Int], [Diagnostic]) {
+    private func columns(of header: CSVReader.Record) -> (LedgerColumn.Positions, [Diagnostic]) {
         let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        var position: [String: Int] = [:]
+        var position = LedgerColumn.Positions()
         var diagnostics: [Diagnostic] = []
         var firstColumn: [String: Int] = [:]
         for (index, name) in names.enumerated() where !name.isEmpty {
@@ -88,14 +88,15 @@ public struct LedgerChecker {
                 firstColumn[name] = index
             }
         }
-        for column in LedgerParser.required + LedgerParser.optional {
-            if let index = names.firstIndex(of: mapping.header(for: column).lowercased()) {
+        for column in LedgerColumn.allCases {
+            let name = mapping.header(for: column.rawValue)
+            if let index = names.firstIndex(of: name.lowercased()) {
                 position[column] = index
-            } else if LedgerParser.required.contains(column), column != "type" || mapping.kind == nil {
+            } else if !column.isOptional, column != .type || mapping.kind == nil {
                 diagnostics.append(
                     Diagnostic(
-                        file: source, line: header.line, field: column,
-                        message: "missing column '\(mapping.header(for: column))' (the header has: \(names.joined(separator: ", ")))"))
+                        file: source, line: header.line, field: column.rawValue,
+                        message: "missing column '\(name)' (the header has: \(names.joined(separator: ", ")))"))
             }
         }
         return (position, diagnostics)
@@ -115,11 +116,11 @@ public struct LedgerChecker {
         }
         var row = LedgerRow(record: record, position: position, fileName: source, mapping: mapping)
         let entry = row.entry()
-        if let entryId = row.value("entry_id") {
+        if let entryId = row.value(.entryId) {
             if let first = seen[entryId] {
-                row.problem("entry_id", "duplicate entry_id '\(entryId)' (first on line \(first))")
+                row.problem(.entryId, "duplicate entry_id '\(entryId)' (first on line \(first))")
             } else if let other = earlier.first(where: { $0.lines[entryId] != nil }) {
-                row.problem("entry_id", "duplicate entry_id '\(entryId)' (also in \(other.label), line \(other.lines[entryId]!))")
+                row.problem(.entryId, "duplicate entry_id '\(entryId)' (also in \(other.label), line \(other.lines[entryId]!))")
             } else {
                 seen[entryId] = record.line
             }

@@ -5,8 +5,8 @@ import Foundation
 /// RFC 4180 quoting, exact decimal amounts in major units, ISO 8601 timestamps with a zone.
 /// Every row is checked; all problems are reported together, and any problem means no import.
 public struct LedgerParser: Sendable {
-    public static let required = ["entry_id", "order_id", "type", "amount", "currency", "created_at"]
-    public static let optional = ["stripe_id", "supplier_id"]
+    public static let required = LedgerColumn.allCases.filter { !$0.isOptional }.map(\.rawValue)
+    public static let optional = LedgerColumn.allCases.filter(\.isOptional).map(\.rawValue)
     static let maxDiagnostics = 100
 
     let fileName: String

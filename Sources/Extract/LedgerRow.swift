@@ -3,23 +3,24 @@ import Core
 /// One data row of a ledger file being turned into a `LedgerEntry`, collecting its problems.
 struct LedgerRow {
     let record: CSVReader.Record
-    let position: [String: Int]
+    let position: LedgerColumn.Positions
     let fileName: String
     let mapping: ColumnMapping
     var diagnostics: [Diagnostic] = []
 
-    init(record: CSVReader.Record, position: [String: Int], fileName: String, mapping: ColumnMapping) {
+    init(record: CSVReader.Record, position: LedgerColumn.Positions, fileName: String, mapping: ColumnMapping) {
         self.record = record
         self.position = position
         self.fileName = fileName
         self.mapping = mapping
     }
 
-    mutating func problem(_ column: String, _ message: String) {
-        diagnostics.append(Diagnostic(file: fileName, line: record.line, column: position[column].map { $0 + 1 }, field: column, message: message))
+    mutating func problem(_ column: LedgerColumn, _ message: String) {
+        diagnostics.append(
+            Diagnostic(file: fileName, line: record.line, column: position[column].map { $0 + 1 }, field: column.rawValue, message: message))
     }
 
-    func value(_ column: String) -> String? {
+    func value(_ column: LedgerColumn) -> String? {
         guard let index = position[column], index < record.fields.count else { return nil }
         let text = Self.trimmed(record.fields[index])
         return text.isEmpty ? nil : text
@@ -38,54 +39,54 @@ struct LedgerRow {
     }
 
     mutating func entry() -> LedgerEntry? {
-        let entryId = value("entry_id")
-        let orderId = value("order_id")
-        if entryId == nil { problem("entry_id", "empty (expected the ledger's unique entry id)") }
-        if orderId == nil { problem("order_id", "empty (expected the order the entry belongs to)") }
+        let entryId = value(.entryId)
+        let orderId = value(.orderId)
+        if entryId == nil { problem(.entryId, "empty (expected the ledger's unique entry id)") }
+        if orderId == nil { problem(.orderId, "empty (expected the order the entry belongs to)") }
         let kind = self.kind()
 
         var currency: Currency?
-        do { currency = try Currency(code: value("currency") ?? "") } catch { problem("currency", error.description) }
+        do { currency = try Currency(code: value(.currency) ?? "") } catch { problem(.currency, error.description) }
         var amount: Money?
         if let currency {
-            let text = value("amount") ?? ""
+            let text = value(.amount) ?? ""
             do {
                 let parsed = try mapping.amounts == .minorUnits ? Self.minorUnits(text, currency: currency) : Money(decimal: text, currency: currency)
                 if parsed.minorUnits <= 0 {
-                    problem("amount", "'\(text)' must be positive (refunds and disputes are positive too; the type says the direction)")
+                    problem(.amount, "'\(text)' must be positive (refunds and disputes are positive too; the type says the direction)")
                 } else {
                     amount = parsed
                 }
-            } catch { problem("amount", error.description) }
+            } catch { problem(.amount, error.description) }
         }
-        let createdText = value("created_at") ?? ""
+        let createdText = value(.createdAt) ?? ""
         let created = ISO8601Time.parse(createdText)
-        if created == nil { problem("created_at", "'\(createdText)' " + (ISO8601Time.problem(createdText) ?? "is not a time")) }
-        let stripeId = value("stripe_id")
+        if created == nil { problem(.createdAt, "'\(createdText)' " + (ISO8601Time.problem(createdText) ?? "is not a time")) }
+        let stripeId = value(.stripeId)
         if let stripeId, let kind, !Self.allowedPrefixes[kind]!.contains(where: { stripeId.hasPrefix($0) }) {
             problem(
-                "stripe_id",
+                .stripeId,
                 "'\(stripeId)' does not fit a \(kind.rawValue) (expected an id starting with \(Self.allowedPrefixes[kind]!.joined(separator: " or ")))"
             )
         }
         guard diagnostics.isEmpty, let entryId, let orderId, let kind, let amount, let created else { return nil }
         return LedgerEntry(
             entryId: LedgerEntryID(entryId), orderId: OrderID(orderId), kind: kind, amount: amount,
-            stripeId: stripeId, createdAt: created, supplierId: value("supplier_id"))
+            stripeId: stripeId, createdAt: created, supplierId: value(.supplierId))
     }
 
     /// The row's type: its type column's, or the one every row of this file has (a refunds file), which
     /// a type column, when the file has one anyway, must agree with.
     mutating func kind() -> LedgerEntry.Kind? {
-        let text = value("type")?.lowercased()
+        let text = value(.type)?.lowercased()
         if let only = mapping.kind {
             if let text, text != only.rawValue {
-                problem("type", "'\(text)' in a file of \(only.rawValue)s only (expected \(only.rawValue), or no type column)")
+                problem(.type, "'\(text)' in a file of \(only.rawValue)s only (expected \(only.rawValue), or no type column)")
             }
             return only
         }
         guard let kind = LedgerEntry.Kind(rawValue: text ?? "") else {
-            problem("type", "'\(text ?? "")' is not a type (expected payment, refund or dispute)")
+            problem(.type, "'\(text ?? "")' is not a type (expected payment, refund or dispute)")
             return nil
         }
         return kind

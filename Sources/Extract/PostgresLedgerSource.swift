@@ -81,8 +81,9 @@ public struct PostgresLedgerSource: LedgerSource {
                 var stopped = false
                 for try await row in rows {
                     number += 1
-                    let cells = row.makeRandomAccess()
-                    var fields = try (0..<cells.count).map { try cells[$0].decode(String?.self) ?? "" }
+                    var fields: [String] = []
+                    fields.reserveCapacity(8)
+                    for cell in row { fields.append(try cell.decode(String?.self) ?? "") }
                     fields[3] = Self.withoutTrailingZeros(fields[3])
                     guard checker.take(CSVReader.Record(line: number, fields: fields)) else { break }
                     if let ready = checker.readyChunk(), !chunk(ready) { stopped = true; break }
@@ -104,12 +105,16 @@ public struct PostgresLedgerSource: LedgerSource {
     }
 
     /// `12.3400` → `12.34`, `1500.00` → `1500`: a numeric's scale, not a precision the ledger claims.
+    /// On the UTF-8 bytes: Foundation's `contains` and Character-wise trimming were a tenth of the reader's time.
     static func withoutTrailingZeros(_ amount: String) -> String {
-        guard amount.contains("."), amount.hasSuffix("0") || amount.hasSuffix(".") else { return amount }
-        var trimmed = Substring(amount)
-        while trimmed.hasSuffix("0") { trimmed.removeLast() }
-        if trimmed.hasSuffix(".") { trimmed.removeLast() }
-        return String(trimmed)
+        let bytes = amount.utf8
+        guard let last = bytes.last, last == UInt8(ascii: "0") || last == UInt8(ascii: "."), bytes.contains(UInt8(ascii: ".")) else {
+            return amount
+        }
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "0") { end = bytes.index(before: end) }
+        if end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: ".") { end = bytes.index(before: end) }
+        return String(amount[..<end])
     }
 
     /// What went wrong, in words, without the connection string: the server's message and SQLSTATE, or

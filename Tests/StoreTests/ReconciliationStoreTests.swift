@@ -56,6 +56,27 @@ import Testing
         let loaded = try store.loadLedger(from: Timestamp(microseconds: 0), to: Timestamp(microseconds: 1_000_000))
         #expect(loaded == [entry("e1", 1_260, at: 5)])
     }
+
+    /// Entries go in many to a statement: a statement whose rows are partly known sorts each row out.
+    @Test func aChunkMixingNewKnownAndChangedEntriesIsCountedRowByRow() throws {
+        let store = try Self.store()
+        func entry(_ k: Int, amount: Int64 = 100) -> LedgerEntry {
+            LedgerEntry(
+                entryId: LedgerEntryID("e\(k)"), orderId: OrderID("o\(k)"), kind: .payment, amount: Money(minorUnits: amount, currency: .usd),
+                stripeId: nil, createdAt: Timestamp(seconds: Int64(k)), supplierId: nil)
+        }
+        // 40 known entries (e0…e78, the even ones); then 100 rows: every odd one new, every 4th known one changed.
+        try store.importLedger(stride(from: 0, to: 80, by: 2).map { entry($0) }, source: "first", at: Timestamp(seconds: 1))
+        let second = (0..<100).map { k in entry(k, amount: k % 4 == 0 && k < 80 ? 999 : 100) }
+        let summary = try store.importLedger(second, source: "second", at: Timestamp(seconds: 2))
+        // New: the 50 odd ones and the even ones from 80 on (10); changed: 0, 4, …, 76 (20); unchanged: 2, 6, …, 78 (20).
+        #expect(summary.total == LedgerImportCounts(added: 60, replaced: 20, unchanged: 20))
+        #expect(try store.ledgerCount() == 100)
+        #expect(try store.ledgerEntryVersions("e4").map(\.amount.minorUnits) == [100])
+        #expect(try store.ledgerEntryVersions("e6").isEmpty)
+        let loaded = try store.loadLedger(from: Timestamp(seconds: 0), to: Timestamp(seconds: 1_000))
+        #expect(loaded.first { $0.entryId == "e4" }?.amount.minorUnits == 999)
+    }
 }
 
 @Suite struct ResolutionTests {

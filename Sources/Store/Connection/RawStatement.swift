@@ -36,8 +36,9 @@ final class RawStatement {
     }
 
     func bind(_ index: Int32, _ value: String?) {
-        guard let value else { sqlite3_bind_null(statement, index); return }
-        sqlite3_bind_text(statement, index, value, -1, Self.transient)
+        guard var value else { sqlite3_bind_null(statement, index); return }
+        // The string's own UTF-8 with its length: passing a String as `const char *` made a C copy first, and strlen'd it.
+        value.withUTF8 { bind(index, bytes: UnsafeRawBufferPointer($0)) }
     }
 
     /// Runs a statement that returns no rows, then resets it for the next bindings.
