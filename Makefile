@@ -55,10 +55,11 @@ bench-webhooks: deps
 
 # The ledger import benchmark: the sandbox's ledger CSV at LEDGER_ORDERS orders (default 1,000,000; about
 # 1.2 M rows, 140 MB), imported into a fresh store, beside DuckDB (PyPI) loading the same file into a
-# file-backed table, in one run. Prints both times and peak RSS.
+# file-backed table, in one run; then the same rows from a PostgreSQL table (a throwaway server, as the
+# tests start one). Prints the times and peak RSS.
 LEDGER_ORDERS ?= 1000000
 LEDGER_CSV ?= .build/ledger-$(LEDGER_ORDERS).csv
-bench-ledger: deps
+bench-ledger: test-deps
 	$(SWIFT) build -c release --product ledger-bench
 	@python3 -c "import duckdb" 2>/dev/null || python3 -m pip install -q duckdb
 	@test -f $(LEDGER_CSV) || .build/release/ledger-bench write-csv --orders $(LEDGER_ORDERS) --out $(LEDGER_CSV)
@@ -66,3 +67,4 @@ bench-ledger: deps
 	.build/release/ledger-bench import --csv $(LEDGER_CSV) --db .build/bench-ledger.sqlite
 	python3 scripts/duckdb-ledger.py $(LEDGER_CSV) .build/bench-ledger.duckdb
 	.build/release/ledger-bench import --csv $(LEDGER_CSV) --db .build/bench-ledger.sqlite
+	bash scripts/bench-ledger-postgres.sh $(LEDGER_CSV) .build/bench-ledger-pg.sqlite
