@@ -15,26 +15,11 @@ public enum PayreconBinary {
     public static var path: String { packageRoot.appendingPathComponent(".build/debug/payrecon").path }
 
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "STRIPE_API_KEY")
         env.removeValue(forKey: "STRIPE_API_KEY_FILE")
         env.merge(environment) { _, new in new }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes before waiting, so a chatty child cannot block on a full pipe.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        return try CommandOutput.capture(path, arguments, environment: env)
     }
 
     /// Starts a long-running command (`sandbox`, `serve`) and waits for its "listening on

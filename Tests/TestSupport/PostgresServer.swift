@@ -30,21 +30,10 @@ public final class PostgresServer: @unchecked Sendable {
     /// Runs SQL through psql (as the client it is: files named in \copy are read by this process).
     @discardableResult
     public func psql(_ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: psqlPath)
-        process.arguments = ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let printed = output.fileHandleForReading.readDataToEndOfFile()
-        let complaint = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "psql failed: \(String(decoding: complaint, as: UTF8.self))")
-        }
-        return String(decoding: printed, as: UTF8.self)
+        let done = try CommandOutput.capture(
+            psqlPath, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+        guard done.status == 0 else { throw Failure(description: "psql failed: \(done.stderr)") }
+        return done.stdout
     }
 
     /// A port nothing listens on now (the kernel's pick for a socket bound to port 0).
