@@ -147,6 +147,21 @@ public struct CSVReader {
         fields.removeAll(keepingCapacity: true)
     }
 
+    static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
+    /// A run of bytes of one field, refused where it passes the field size limit (named by that byte's offset).
+    private mutating func append(_ bytes: [UInt8], _ run: Range<Int>) throws(Failure) {
+        guard field.count + run.count <= maxFieldBytes else {
+            let index = run.lowerBound + max(0, maxFieldBytes - field.count)
+            throw Failure(
+                line: line, column: fields.count + 1,
+                message: "a field longer than \(maxFieldBytes) bytes (at byte offset \(offset + index)); no ledger value is that long")
+        }
+        field.append(contentsOf: bytes[run])
+    }
+
     private mutating func append(_ byte: UInt8, at index: Int) throws(Failure) {
         guard field.count < maxFieldBytes else {
             throw Failure(
@@ -203,7 +218,14 @@ public struct CSVReader {
                         throw Failure(
                             line: line, column: fields.count + 1, message: "text after a closing quote (expected a comma or the end of the line)")
                     }
-                    try append(byte, at: index)
+                    // The plain bytes up to the next comma, quote, line end or bad byte, at once: one byte at a
+                    // time was a tenth of an import's reading.
+                    let stop = problem.map { min($0.offset, end) } ?? end
+                    var runEnd = index + 1
+                    while runEnd < stop, !Self.isSpecial(bytes[runEnd]) { runEnd += 1 }
+                    try append(bytes, index..<runEnd)
+                    index = runEnd
+                    continue
                 }
             }
             index += 1

@@ -16,7 +16,7 @@ public struct LedgerChecker {
     private var diagnostics: [Diagnostic] = []
     private var entries: [LedgerEntry] = []
     /// Entry ids seen, with the line of their first row (the duplicate check).
-    private var seen: [String: Int] = [:]
+    private var seen = EntryIdSet()
     /// The entry ids of the import's sources read before this one: an entry_id is unique across all of them.
     private let earlier: [Seen]
     private var handedOver = 0
@@ -24,7 +24,7 @@ public struct LedgerChecker {
     /// A source's entry ids and the line each is on.
     public struct Seen: Sendable {
         let label: String
-        let lines: [String: Int]
+        let ids: EntryIdSet
     }
 
     public init(
@@ -35,7 +35,7 @@ public struct LedgerChecker {
     }
 
     /// This source's entry ids, for the checker of the import's next source.
-    public var seenEntries: Seen { Seen(label: source, lines: seen) }
+    public var seenEntries: Seen { Seen(label: source, ids: seen) }
 
     /// Takes the next record; false when reading should stop (the header is wrong, or too many problems).
     public mutating func take(_ record: CSVReader.Record) -> Bool {
@@ -117,12 +117,10 @@ public struct LedgerChecker {
         var row = LedgerRow(record: record, position: position, fileName: source, mapping: mapping)
         let entry = row.entry()
         if let entryId = row.value(.entryId) {
-            if let first = seen[entryId] {
+            if let first = seen.insert(entryId, line: record.line) {
                 row.problem(.entryId, "duplicate entry_id '\(entryId)' (first on line \(first))")
-            } else if let other = earlier.first(where: { $0.lines[entryId] != nil }) {
-                row.problem(.entryId, "duplicate entry_id '\(entryId)' (also in \(other.label), line \(other.lines[entryId]!))")
-            } else {
-                seen[entryId] = record.line
+            } else if let other = earlier.lazy.compactMap({ earlier in earlier.ids.line(of: entryId).map { (earlier.label, $0) } }).first {
+                row.problem(.entryId, "duplicate entry_id '\(entryId)' (also in \(other.0), line \(other.1))")
             }
         }
         if let entry, row.diagnostics.isEmpty { entries.append(entry) }

@@ -130,4 +130,16 @@ import Testing
         #expect(layout.columns["amount"] == "Gross" && layout.amounts == .majorUnits)
         #expect(layout.refunds.kind == .refund && layout.refunds.columns["entry_id"] == "Refund ID" && layout.refunds.amounts == .minorUnits)
     }
+
+    /// The duplicate check's table grows many times over 10,000 ids and still finds the first line of each.
+    @Test func aDuplicateAfterThousandsOfIdsNamesTheFirstLine() {
+        var text = "entry_id,order_id,type,amount,currency,created_at\n"
+        for k in 0..<10_000 { text += "id-\(k),o\(k),payment,1.00,USD,2026-09-30T10:00:00Z\n" }
+        text += "id-0,o0,payment,1.00,USD,2026-09-30T10:00:00Z\nid-9999,o1,payment,1.00,USD,2026-09-30T10:00:00Z\n"
+        #expect(
+            diagnostics(text) == [
+                "ledger.csv:10002:1: error: entry_id: duplicate entry_id 'id-0' (first on line 2)",
+                "ledger.csv:10003:1: error: entry_id: duplicate entry_id 'id-9999' (first on line 10001)",
+            ])
+    }
 }
