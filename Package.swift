@@ -52,7 +52,7 @@ let package = Package(
         // The payments companion's tables (quotes, orders, refunds, documents, inbox, outbox) behind a protocol.
         .target(name: "PaymentsStore", dependencies: ["Core", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
-        .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter"]),
+        .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
         // glibc's malloc_trim (the fact loader hands freed staging memory back to the system).
         .systemLibrary(name: "CMalloc"),

@@ -6,12 +6,13 @@ import Store
 public enum ReportWriter {
     public enum Format: String, CaseIterable, Sendable { case xlsx, csv }
 
-    public static func write(_ tables: [ReportTable], to directory: URL, formats: Set<Format>) throws -> [URL] {
+    /// `created` fixes the workbook's own timestamps (see `XLSXWorkbook`).
+    public static func write(_ tables: [ReportTable], to directory: URL, formats: Set<Format>, created: Timestamp? = nil) throws -> [URL] {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         var written: [URL] = []
         if formats.contains(.xlsx) {
             let url = directory.appendingPathComponent("report.xlsx")
-            let workbook = try XLSXWorkbook(path: url.path)
+            let workbook = try XLSXWorkbook(path: url.path, created: created)
             for table in tables {
                 let sheet = try workbook.add(table)
                 if table.name == "Summary", let rows = ReportBuilder.openDiscrepancyRows(in: table) {

@@ -11,10 +11,17 @@ public final class XLSXWorkbook {
     private var moneyFormats: [Int: UnsafeMutablePointer<lxw_format>] = [:]
     private let path: String
 
-    public init(path: String) throws(ReportError) {
+    /// `created` is the document's creation time and its zip entries' times: given, the same tables give
+    /// the same bytes (an export's workbook); nil, libxlsxwriter takes the clock's.
+    public init(path: String, created: Timestamp? = nil) throws(ReportError) {
         guard let workbook = workbook_new(path) else { throw ReportError("cannot create workbook \(path)") }
         self.workbook = workbook
         self.path = path
+        if let created {
+            var properties = lxw_doc_properties()
+            properties.created = time_t(created.seconds)
+            workbook_set_properties(workbook, &properties)
+        }
         header = workbook_add_format(workbook)
         format_set_bold(header)
         format_set_bg_color(header, 0xDDEBF7)
