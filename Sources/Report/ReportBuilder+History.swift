@@ -9,7 +9,7 @@ extension ReportBuilder {
         var table = ReportTable(name: "History", fileName: "discrepancy_history.csv", columns: Self.historyColumns)
         for event in try store.discrepancyEvents(from: period.start, to: period.end) {
             table.rows.append([
-                .text(event.discrepancyId), .text(localTime(event.at)), .text(event.status), .text(event.actor), .optionalText(event.note),
+                .text(event.discrepancyId), timeCell(event.at), .text(event.status), .text(event.actor), .optionalText(event.note),
                 event.runId.map { .integer($0) } ?? .empty,
             ])
         }

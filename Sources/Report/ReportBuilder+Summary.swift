@@ -2,7 +2,7 @@ import Core
 import Store
 
 extension ReportBuilder {
-    static let summaryColumns = ["section", "item", "currency", "count", "gross", "fee", "net", "note"]
+    public static let summaryColumns = ["section", "item", "currency", "count", "gross", "fee", "net", "note", "rate"]
 
     /// Totals by reporting category and currency, the match rate, and open discrepancies by kind.
     /// The "Open discrepancies" rows come last so that the chart can point at one block.
@@ -12,6 +12,7 @@ extension ReportBuilder {
             .text("Period"), .text("\(period.firstDay) to \(period.lastDay)"), .empty, .empty, .empty, .empty, .empty,
             .text("time zone \(period.timeZoneName); generated \(localTime(now))"),
         ])
+        table.rows += try freshness()
         for total in try store.categoryTotals(from: period.start, to: period.end) {
             let note = total.category == "fee" ? "account fees without a source (Radar, billing): not checked against the schedule" : ""
             table.rows.append([
@@ -35,6 +36,7 @@ extension ReportBuilder {
         table.rows.append([
             .text("Matching"), .text("match rate"), .empty, .integer(Int64(matchedEntries)), .empty, .empty, .empty,
             .text(Self.percent(matchedEntries, of: ledgerTotal) + " of ledger entries matched"),
+            ledgerTotal > 0 ? .percent(Int64((matchedEntries * 10_000 + ledgerTotal / 2) / ledgerTotal)) : .empty,
         ])
         let open = discrepancies.filter { $0.status == .open }
         let byKind = Dictionary(grouping: open, by: \.discrepancy.kind)
@@ -45,7 +47,28 @@ extension ReportBuilder {
                 .empty, .text("severity \(kind.severity.rawValue); one row per \(kind.subject)"),
             ])
         }
+        let width = table.columns.count
+        table.rows = table.rows.map { $0 + Array(repeating: .empty, count: max(0, width - $0.count)) }
         return table
+    }
+
+    /// How fresh the data is: the newest Stripe object and ledger entry the store holds, and the runs
+    /// that brought them.
+    func freshness() throws(StoreError) -> [[ReportCell]] {
+        let provenance = try store.exportProvenance()
+        let runs = try store.runs().filter { $0.status == "succeeded" }
+        func run(_ stage: String) -> String {
+            guard let last = runs.last(where: { $0.stage == stage }), let finished = last.finishedAt else { return "no \(stage) run yet" }
+            return "\(stage) run \(last.id), finished \(localTime(finished))"
+        }
+        let newestStripe = provenance.stripeWatermarks.values.max().map { Timestamp(seconds: $0) }
+        func row(_ item: String, _ newest: Timestamp?, _ stage: String) -> [ReportCell] {
+            [.text("Data"), .text(item), .empty, .empty, .empty, .empty, .empty, .text("\(newest.map(localTime) ?? "none"); \(run(stage))")]
+        }
+        return [
+            row("newest Stripe object", newestStripe, "extract"),
+            row("newest ledger entry", provenance.newestLedgerEntry, "ledger_import"),
+        ]
     }
 
     /// Rows of the "Open discrepancies" block (1-based sheet rows, header is row 0), for the chart.

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Store
 
 /// Reads a reconciled period from the store and lays it out as the report's tables.
@@ -20,18 +21,37 @@ public struct ReportBuilder {
     public func tables() throws(StoreError) -> [ReportTable] {
         let discrepancies = try store.discrepancies(from: period.start, to: period.end)
         let matches = try store.matches(from: period.start, to: period.end)
+        // Closed ones (their counterpart arrived) are history: a sheet of their own, out of the way.
+        let acting = discrepancies.filter { $0.status != .closed }.sorted(by: Self.actionOrder)
+        let closed = discrepancies.filter { $0.status == .closed }
         return [
             try summary(discrepancies: discrepancies, matches: matches),
-            discrepancyTable(discrepancies),
-            matchedTable(matches),
+            discrepancyTable(acting),
             try payoutTable(),
+            matchedTable(matches),
+            stripeOnlyTable(acting),
+            ledgerOnlyTable(acting),
+            feesTable(acting),
+            discrepancyTable(closed, name: "Closed", fileName: "closed.csv"),
         ]
     }
 
     func localTime(_ time: Timestamp) -> String { period.localTime(of: time) }
 
-    func discrepancyTable(_ items: [TrackedDiscrepancy]) -> ReportTable {
-        var table = ReportTable(name: "Discrepancies", fileName: "discrepancies.csv", columns: Self.discrepancyColumns)
+    /// A time as a date cell in the report's zone (to the second).
+    func timeCell(_ time: Timestamp) -> ReportCell { .time(localTime(time), serial: serial(time)) }
+
+    /// A day as a date cell in the report's zone.
+    func dayCell(_ time: Timestamp) -> ReportCell { .time(period.localDay(of: time), serial: serial(time).rounded(.down)) }
+
+    private func serial(_ time: Timestamp) -> Double {
+        let offset = Int64(period.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time.seconds))))
+        // 25,569 days from 1899-12-30 (the spreadsheet's day 0) to 1970-01-01.
+        return Double(time.seconds + offset) / 86_400 + 25_569
+    }
+
+    func discrepancyTable(_ items: [TrackedDiscrepancy], name: String = "Discrepancies", fileName: String = "discrepancies.csv") -> ReportTable {
+        var table = ReportTable(name: name, fileName: fileName, columns: Self.discrepancyColumns)
         for item in items {
             let d = item.discrepancy
             var note = d.detail
@@ -39,7 +59,7 @@ public struct ReportBuilder {
             table.rows.append([
                 .text(d.id), .text(d.kind.rawValue), .text(d.severity.rawValue), .optionalText(d.orderId), .optionalText(d.ledgerEntryId),
                 .optionalText(d.stripeId), .text(d.currency.code), .optionalMoney(d.expected, d.expectedCurrency ?? d.currency),
-                .optionalMoney(d.actual, d.currency), .optionalMoney(d.difference, d.currency), .text(localTime(item.firstSeen)),
+                .optionalMoney(d.actual, d.currency), .optionalMoney(d.difference, d.currency), timeCell(item.firstSeen),
                 .integer(item.ageDays(now: now)), .text(item.status.rawValue), .text(note),
             ])
         }
@@ -59,7 +79,7 @@ public struct ReportBuilder {
                 .text(m.ledgerEntryIds.joined(separator: " ")),
                 .text(m.stripeIds.joined(separator: " ")), .text(m.ledgerAmount.currency.code),
                 .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
-                .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), .text(localTime(m.occurredAt)),
+                .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), timeCell(m.occurredAt),
             ])
         }
         return table
@@ -76,8 +96,8 @@ public struct ReportBuilder {
             let p = summary.payout
             let check = p.didFail ? "failed" : summary.transactionCount == 0 ? "not linked" : summary.difference == 0 ? "ok" : "mismatch"
             table.rows.append([
-                .text(p.id.rawValue), .text(localTime(p.createdAt)),
-                .optionalText(p.arrivalDate.map { period.localDay(of: Timestamp(seconds: $0)) }), .text(p.status.rawValue),
+                .text(p.id.rawValue), timeCell(p.createdAt), p.arrivalDate.map { dayCell(Timestamp(seconds: $0)) } ?? .empty,
+                .text(p.status.rawValue),
                 .text(p.currency.code), .money(p.amount, p.currency), .integer(Int64(summary.transactionCount)),
                 .money(summary.linkedNet, p.currency), .money(summary.difference, p.currency), .text(check),
             ])

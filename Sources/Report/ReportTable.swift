@@ -1,4 +1,5 @@
 import Core
+import Foundation
 
 /// One sheet of a report as plain data: the CSV and XLSX writers render the same tables,
 /// so the two formats cannot disagree.
@@ -14,11 +15,16 @@ public struct ReportTable: Sendable {
     }
 }
 
-/// A cell: text, a count, or money in its currency's decimals.
+/// A cell: text, a count, money in its currency's decimals, a time or a day in the report's zone, or a rate.
 public enum ReportCell: Hashable, Sendable {
     case text(String)
     case integer(Int64)
     case money(Int64, Currency)
+    /// A local time (`2026-09-30 23:59:59`) or day (`2026-09-30`) as the CSV shows it, and the same
+    /// instant as a spreadsheet's serial number (days since 1899-12-30, local), which makes it a date cell.
+    case time(String, serial: Double)
+    /// A share in basis points (9,750 is 97.50 %).
+    case percent(Int64)
     case empty
 
     /// Money as an exact decimal in major units (never through a Double).
@@ -27,6 +33,8 @@ public enum ReportCell: Hashable, Sendable {
         case .text(let value): return value
         case .integer(let value): return String(value)
         case .money(let minor, let currency): return DecimalAmount.format(minor, currency: currency)
+        case .time(let text, _): return text
+        case .percent(let basisPoints): return "\(basisPoints / 100).\(String(format: "%02d", basisPoints % 100))%"
         case .empty: return ""
         }
     }

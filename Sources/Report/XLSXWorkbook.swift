@@ -9,6 +9,9 @@ public final class XLSXWorkbook {
     private let workbook: UnsafeMutablePointer<lxw_workbook>
     private let header: UnsafeMutablePointer<lxw_format>
     private var moneyFormats: [Int: UnsafeMutablePointer<lxw_format>] = [:]
+    private let timeFormat: UnsafeMutablePointer<lxw_format>
+    private let dayFormat: UnsafeMutablePointer<lxw_format>
+    private let percentFormat: UnsafeMutablePointer<lxw_format>
     private let path: String
 
     /// `created` is the document's creation time and its zip entries' times: given, the same tables give
@@ -25,6 +28,10 @@ public final class XLSXWorkbook {
         header = workbook_add_format(workbook)
         format_set_bold(header)
         format_set_bg_color(header, 0xDDEBF7)
+        (timeFormat, dayFormat, percentFormat) = (workbook_add_format(workbook), workbook_add_format(workbook), workbook_add_format(workbook))
+        format_set_num_format(timeFormat, "yyyy-mm-dd hh:mm:ss")
+        format_set_num_format(dayFormat, "yyyy-mm-dd")
+        format_set_num_format(percentFormat, "0.00%")
     }
 
     /// Adds a sheet; returns it for charts.
@@ -46,11 +53,18 @@ public final class XLSXWorkbook {
                     // The one place money becomes a Double: a spreadsheet number, shown with exact decimals.
                     let decimals = DecimalAmount.shownDecimals(minor, currency: currency)
                     worksheet_write_number(sheet, r, c, Double(minor) / pow(10, Double(currency.apiExponent)), moneyFormat(decimals))
+                case .time(let text, let serial):
+                    worksheet_write_number(sheet, r, c, serial, text.count == 10 ? dayFormat : timeFormat)
+                case .percent(let basisPoints): worksheet_write_number(sheet, r, c, Double(basisPoints) / 10_000, percentFormat)
                 case .empty: break
                 }
             }
         }
         worksheet_freeze_panes(sheet, 1, 0)
+        // Printed legibly: landscape, one page wide, the header row on every page.
+        worksheet_set_landscape(sheet)
+        worksheet_fit_to_pages(sheet, 1, 0)
+        worksheet_repeat_rows(sheet, 0, 0)
         if !table.columns.isEmpty {
             worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1))
         }

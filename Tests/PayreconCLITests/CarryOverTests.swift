@@ -30,11 +30,16 @@ import Testing
         let out = folder.appendingPathComponent("night2").path
         #expect(
             try PayreconBinary.run(["report", "--db", db, "--from", "2026-07-03", "--to", "2026-09-30", "--out", out, "--format", "csv"]).status == 0)
-        let after = try String(contentsOfFile: out + "/discrepancies.csv", encoding: .utf8)
-        let byId = Dictionary(
-            uniqueKeysWithValues: after.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
-                .map { line in (line.components(separatedBy: ",")[0], line) })
-        #expect(byId[missing[0]]?.contains(",closed,") == true)
+        // Closed is history: the item leaves discrepancies.csv for closed.csv.
+        func csvRows(_ file: String) throws -> [String: String] {
+            let text = try String(contentsOfFile: out + "/" + file, encoding: .utf8)
+            return Dictionary(
+                uniqueKeysWithValues: text.components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+                    .map { line in (line.components(separatedBy: ",")[0], line) })
+        }
+        let byId = try csvRows("discrepancies.csv")
+        #expect(byId[missing[0]] == nil)
+        #expect(try csvRows("closed.csv")[missing[0]]?.contains(",closed,") == true)
         #expect(byId[fee[0]]?.contains(",resolved,") == true)
         #expect(byId[fee[0]]?.contains("resolved by ana: credited by Stripe") == true)
         #expect(try PayreconBinary.run(["resolve", "fee_mismatch/txn_nope", "--note", "x", "--by", "y", "--db", db]).status == 2)

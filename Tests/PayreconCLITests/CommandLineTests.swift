@@ -56,7 +56,9 @@ import Testing
         ])
         #expect(outcome.status == 0)
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: out).sorted() == ["discrepancies.csv", "matched.csv", "payouts.csv", "summary.csv"])
+            try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+                "closed.csv", "discrepancies.csv", "fees.csv", "ledger_only.csv", "matched.csv", "payouts.csv", "stripe_only.csv", "summary.csv",
+            ])
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         #expect(summary.contains("time zone Europe/Berlin"))
         #expect(

@@ -78,10 +78,14 @@ import Testing
         let folder = try Self.folder()
         let (store, period, found) = try await Self.runChain(into: folder)
         let files = try ReportStage(runner: StageRunner(store: store)).run(period: period, out: folder.path, formats: [.xlsx, .csv])
-        #expect(files.map(\.lastPathComponent) == ["report.xlsx", "summary.csv", "discrepancies.csv", "matched.csv", "payouts.csv"])
+        #expect(
+            files.map(\.lastPathComponent) == [
+                "report.xlsx", "summary.csv", "discrepancies.csv", "payouts.csv", "matched.csv", "stripe_only.csv", "ledger_only.csv", "fees.csv",
+                "closed.csv",
+            ])
 
         let workbook = try WorkbookInspection.inspect(folder.appendingPathComponent("report.xlsx").path)
-        #expect(workbook.sheets == ["Summary", "Discrepancies", "Matched", "Payouts"])
+        #expect(workbook.sheets == ["Summary", "Discrepancies", "Payouts", "Matched", "Stripe-only", "Ledger-only", "Fees", "Closed"])
         let discrepancies = try #require(workbook.detail["Discrepancies"])
         #expect(discrepancies.header == ReportBuilder.discrepancyColumns)
         #expect(discrepancies.rows == found.count)
@@ -89,7 +93,31 @@ import Testing
         for name in workbook.sheets {
             #expect(workbook.detail[name]?.freeze == "A2", "\(name)")
             #expect(workbook.detail[name]?.autofilter?.hasPrefix("A1:") == true, "\(name)")
+            // Printed legibly: landscape, one page wide, the header row on every page.
+            #expect(workbook.detail[name]?.orientation == "landscape", "\(name)")
+            #expect(workbook.detail[name]?.fitToWidth == 1, "\(name)")
+            #expect(workbook.detail[name]?.printTitleRows == "$1:$1", "\(name)")
         }
+        // The one-sided sheets hold what the planted truth says is one-sided.
+        let truthKinds = Dictionary(grouping: Self.account.truth, by: \.kind).mapValues(\.count)
+        #expect(
+            workbook.detail["Stripe-only"]?.rows
+                == ["missing_in_ledger", "refund_missing_in_ledger", "dispute_unrecorded", "duplicate_charge"].map { truthKinds[$0] ?? 0 }.reduce(
+                    0, +))
+        #expect(workbook.detail["Ledger-only"]?.rows == ["missing_in_stripe", "refund_missing_in_stripe"].map { truthKinds[$0] ?? 0 }.reduce(0, +))
+        #expect(workbook.detail["Fees"]?.rows == truthKinds["fee_mismatch"] ?? 0)
+        // Times are date cells in the report's zone; the CSV shows the same local time as text.
+        let matched = try #require(workbook.detail["Matched"])
+        let firstMatch = try #require(matched.cells.first)
+        #expect(firstMatch[10][2] == .bool(true) && firstMatch[10][1] == .string("yyyy-mm-dd hh:mm:ss"))
+        let matchedCSV = try String(contentsOf: folder.appendingPathComponent("matched.csv"), encoding: .utf8)
+        let firstCSVTime = try #require(matchedCSV.components(separatedBy: "\r\n").dropFirst().first?.components(separatedBy: ",").last)
+        #expect(firstMatch[10][0] == .string(firstCSVTime))
+        // The match rate is a percentage cell.
+        let rate = try #require(workbook.detail["Summary"]?.cells.first { $0[1][0] == .string("match rate") })
+        #expect(rate[8][1] == .string("0.00%"))
+        let share: Double? = if case .number(let value) = rate[8][0] { value } else { nil }
+        #expect(share.map { $0 > 0.9 && $0 <= 1 } == true)
         // Payouts: column 4 is the currency, column 5 the amount.
         let payouts = try #require(workbook.detail["Payouts"])
         let formats = Dictionary(grouping: payouts.cells, by: { $0[4][0].stringValue ?? "" }).mapValues { rows in

@@ -11,11 +11,17 @@ public struct WorkbookInspection: Decodable, Sendable {
         public let freeze: String?
         public let autofilter: String?
         public let charts: Int
+        public let orientation: String?
+        public let fitToWidth: Int?
+        public let printTitleRows: String?
+        /// Per row, per cell: [value, number format, is a date].
         public let cells: [[[JSONValue]]]
 
         enum CodingKeys: String, CodingKey {
-            case header, rows, freeze, autofilter, charts, cells
+            case header, rows, freeze, autofilter, charts, cells, orientation
             case headerBold = "header_bold"
+            case fitToWidth = "fit_to_width"
+            case printTitleRows = "print_title_rows"
         }
     }
     public let sheets: [String]
