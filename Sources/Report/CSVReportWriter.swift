@@ -7,15 +7,20 @@ import Foundation
 public enum CSVReportWriter {
     public static func render(_ table: ReportTable) -> String {
         var text = CSVField.line(table.columns)
-        for row in table.rows {
-            text += CSVField.line(
-                row.map { cell in
-                    if case .text(let value) = cell { return escapeFormula(value) }
-                    return cell.csvText
-                })
-        }
+        for row in table.rows { text += line(row) }
         return text
     }
+
+    /// One record: text escaped where a spreadsheet would run it, numbers as they are.
+    static func line(_ row: [ReportCell]) -> String {
+        CSVField.line(
+            row.map { cell in
+                if case .text(let value) = cell { return escapeFormula(value) }
+                return cell.csvText
+            })
+    }
+
+    static func line(_ header: [String]) -> String { CSVField.line(header) }
 
     public static func write(_ table: ReportTable, to directory: URL) throws -> URL {
         let url = directory.appendingPathComponent(table.fileName)

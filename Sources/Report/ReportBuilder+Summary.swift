@@ -6,7 +6,7 @@ extension ReportBuilder {
 
     /// Totals by reporting category and currency, the match rate, and open discrepancies by kind.
     /// The "Open discrepancies" rows come last so that the chart can point at one block.
-    func summary(discrepancies: [TrackedDiscrepancy], matches: [Match]) throws(StoreError) -> ReportTable {
+    func summary(discrepancies: [TrackedDiscrepancy], stats: MatchStats) throws(StoreError) -> ReportTable {
         var table = ReportTable(name: "Summary", fileName: "summary.csv", columns: Self.summaryColumns)
         table.rows.append([
             .text("Period"), .text("\(period.firstDay) to \(period.lastDay)"), .empty, .empty, .empty, .empty, .empty,
@@ -23,14 +23,14 @@ extension ReportBuilder {
         }
         let ledgerCounts = try store.ledgerCounts(from: period.start, to: period.end)
         let ledgerTotal = ledgerCounts.values.reduce(0, +)
-        let matchedEntries = Set(matches.flatMap(\.ledgerEntryIds)).count
-        let ruleCounts = Dictionary(grouping: matches, by: \.rule).mapValues(\.count)
+        let matchedEntries = stats.matchedLedgerEntries
+        let ruleCounts = stats.byRule
         table.rows.append([
             .text("Matching"), .text("ledger entries in period"), .empty, .integer(Int64(ledgerTotal)),
             .empty, .empty, .empty, .text(ledgerCounts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
         ])
         table.rows.append([
-            .text("Matching"), .text("matches"), .empty, .integer(Int64(matches.count)), .empty, .empty, .empty,
+            .text("Matching"), .text("matches"), .empty, .integer(Int64(stats.count)), .empty, .empty, .empty,
             .text(ruleCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")),
         ])
         table.rows.append([

@@ -4,7 +4,7 @@ import Store
 
 /// Reads a reconciled period from the store and lays it out as the report's tables.
 /// Times are shown in the period's time zone; amounts in each row's own currency.
-public struct ReportBuilder {
+public struct ReportBuilder: Sendable {
     public static let discrepancyColumns = [
         "discrepancy_id", "kind", "severity", "order_id", "ledger_entry_id", "stripe_id", "currency", "expected_amount",
         "actual_amount", "difference", "first_seen", "age_days", "status", "note",
@@ -18,22 +18,36 @@ public struct ReportBuilder {
         self.store = store; self.period = period; self.now = now
     }
 
-    public func tables() throws(StoreError) -> [ReportTable] {
+    /// The report's sheets, Matched streamed from the store as it is written, and the Summary, made
+    /// after the others have streamed by (it counts what they held) but shown first.
+    public func book() throws(StoreError) -> ReportBook {
         let discrepancies = try store.discrepancies(from: period.start, to: period.end)
-        let matches = try store.matches(from: period.start, to: period.end)
         // Closed ones (their counterpart arrived) are history: a sheet of their own, out of the way.
         let acting = discrepancies.filter { $0.status != .closed }.sorted(by: Self.actionOrder)
         let closed = discrepancies.filter { $0.status == .closed }
-        return [
-            try summary(discrepancies: discrepancies, matches: matches),
+        let stats = MatchStats()
+        let sheets = [
             discrepancyTable(acting),
             try payoutTable(),
-            matchedTable(matches),
+            matchedTable(stats),
             stripeOnlyTable(acting),
             ledgerOnlyTable(acting),
             feesTable(acting),
             discrepancyTable(closed, name: "Closed", fileName: "closed.csv"),
         ]
+        return ReportBook(summary: { () throws(StoreError) in try summary(discrepancies: discrepancies, stats: stats) }, sheets: sheets)
+    }
+
+    /// Every table with its rows in memory, the Summary first: for small periods and tests.
+    public func tables() throws -> [ReportTable] {
+        let book = try book()
+        var sheets: [ReportTable] = []
+        for table in book.sheets {
+            var whole = ReportTable(name: table.name, fileName: table.fileName, columns: table.columns)
+            try table.forEachRow { whole.rows.append($0) }
+            sheets.append(whole)
+        }
+        return [try book.summary()] + sheets
     }
 
     func localTime(_ time: Timestamp) -> String { period.localTime(of: time) }
@@ -66,23 +80,25 @@ public struct ReportBuilder {
         return table
     }
 
-    func matchedTable(_ matches: [Match]) -> ReportTable {
-        var table = ReportTable(
-            name: "Matched", fileName: "matched.csv",
-            columns: [
-                "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
-                "stripe_currency", "stripe_amount", "occurred_at",
-            ])
-        for m in matches {
-            table.rows.append([
-                .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId),
-                .text(m.ledgerEntryIds.joined(separator: " ")),
-                .text(m.stripeIds.joined(separator: " ")), .text(m.ledgerAmount.currency.code),
-                .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
-                .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), timeCell(m.occurredAt),
-            ])
+    static let matchedColumns = [
+        "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
+        "stripe_currency", "stripe_amount", "occurred_at",
+    ]
+
+    /// The period's matches, read from the store block by block as the sheet is written.
+    func matchedTable(_ stats: MatchStats) -> ReportTable {
+        ReportTable(name: "Matched", fileName: "matched.csv", columns: Self.matchedColumns) { emit in
+            try store.forEachMatch(from: period.start, to: period.end) { m in
+                stats.add(m)
+                try emit([
+                    .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId),
+                    .text(m.ledgerEntryIds.joined(separator: " ")),
+                    .text(m.stripeIds.joined(separator: " ")), .text(m.ledgerAmount.currency.code),
+                    .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
+                    .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), timeCell(m.occurredAt),
+                ])
+            }
         }
-        return table
     }
 
     func payoutTable() throws(StoreError) -> ReportTable {

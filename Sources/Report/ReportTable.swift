@@ -9,9 +9,20 @@ public struct ReportTable: Sendable {
     public let fileName: String
     public let columns: [String]
     public var rows: [[ReportCell]]
+    /// A big table's rows (Matched), produced in order as the table is written and never all in
+    /// memory; they come after `rows`.
+    public var stream: (@Sendable (_ emit: ([ReportCell]) throws -> Void) throws -> Void)?
 
-    public init(name: String, fileName: String, columns: [String], rows: [[ReportCell]] = []) {
-        self.name = name; self.fileName = fileName; self.columns = columns; self.rows = rows
+    public init(
+        name: String, fileName: String, columns: [String], rows: [[ReportCell]] = [],
+        stream: (@Sendable (_ emit: ([ReportCell]) throws -> Void) throws -> Void)? = nil
+    ) {
+        self.name = name; self.fileName = fileName; self.columns = columns; self.rows = rows; self.stream = stream
+    }
+
+    public func forEachRow(_ body: ([ReportCell]) throws -> Void) throws {
+        for row in rows { try body(row) }
+        try stream?(body)
     }
 }
 

@@ -2,67 +2,90 @@ import Core
 import Foundation
 import Store
 
-/// Writes a period's report: report.xlsx and/or one CSV per sheet into a folder.
+/// Writes a period's report: report.xlsx and/or one CSV per sheet into a folder. Every table is read
+/// once, its rows going to its CSV and its sheet together, and the workbook is written in libxlsxwriter's
+/// constant-memory mode, so a streamed table (Matched) is never whole in memory. The Summary is made
+/// last, from what the other sheets held, into the sheet added first.
 public enum ReportWriter {
     public enum Format: String, CaseIterable, Sendable { case xlsx, csv }
 
     /// A sheet's data rows at most: Excel's 1,048,576 rows less the header.
     public static let sheetRowLimit = 1_048_575
 
-    /// `created` fixes the workbook's own timestamps (see `XLSXWorkbook`). A table longer than
-    /// `sheetRowLimit` continues on "Name (2)", "Name (3)", … and the Summary says so; the CSV holds it whole.
+    /// What was written: the files (the workbook first, then the Summary's CSV, then the others) and each
+    /// table's rows (all of them, however many sheets they took).
+    public struct Written: Sendable {
+        public let files: [URL]
+        public let rows: [String: Int]
+    }
+
+    /// Tables already in memory, the one named "Summary" (if any) as the Summary.
     public static func write(
         _ tables: [ReportTable], to directory: URL, formats: Set<Format>, created: Timestamp? = nil, sheetRowLimit: Int = sheetRowLimit
     ) throws -> [URL] {
+        let summary = tables.first { $0.name == "Summary" }
+        let book = ReportBook(summary: { summary! }, sheets: tables.filter { $0.name != "Summary" })
+        return try write(book, to: directory, formats: formats, created: created, sheetRowLimit: sheetRowLimit, withSummary: summary != nil).files
+    }
+
+    /// `created` fixes the workbook's own timestamps (see `XLSXWorkbook`). A table longer than
+    /// `sheetRowLimit` continues on "Name (2)", "Name (3)", … and the Summary says so; its CSV holds it whole.
+    public static func write(
+        _ book: ReportBook, to directory: URL, formats: Set<Format>, created: Timestamp? = nil, sheetRowLimit: Int = sheetRowLimit,
+        withSummary: Bool = true
+    ) throws -> Written {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        var written: [URL] = []
-        var tables = tables
-        if formats.contains(.xlsx) { noteContinuedSheets(&tables, limit: sheetRowLimit) }
-        if formats.contains(.xlsx) {
-            let url = directory.appendingPathComponent("report.xlsx")
-            let workbook = try XLSXWorkbook(path: url.path, created: created)
-            for table in tables.flatMap({ sheets(of: $0, limit: sheetRowLimit) }) {
-                let sheet = try workbook.add(table)
-                if table.name == "Summary", let rows = ReportBuilder.openDiscrepancyRows(in: table) {
+        let workbookURL = directory.appendingPathComponent("report.xlsx")
+        let workbook = formats.contains(.xlsx) ? try XLSXWorkbook(path: workbookURL.path, created: created, constantMemory: true) : nil
+        let summarySheet = withSummary ? try workbook?.addSheet("Summary") : nil
+        var files: [URL] = []
+        var rows: [String: Int] = [:]
+        var continued: [(table: String, rows: Int, sheets: [String])] = []
+        for table in book.sheets {
+            let csvURL = directory.appendingPathComponent(table.fileName)
+            let csv = formats.contains(.csv) ? try CSVStreamWriter(csvURL, columns: table.columns) : nil
+            let sheet = workbook.map { XLSXTableStream(workbook: $0, name: table.name, columns: table.columns, limit: sheetRowLimit) }
+            var count = 0
+            try table.forEachRow { row in
+                try csv?.write(row)
+                try sheet?.write(row)
+                count += 1
+            }
+            try csv?.close()
+            try sheet?.finish()
+            if csv != nil { files.append(csvURL) }
+            rows[table.name] = count
+            if let sheet, sheet.sheetNames.count > 1 { continued.append((table.name, count, sheet.sheetNames)) }
+        }
+        if withSummary {
+            var summary = try book.summary()
+            for part in continued { noteContinued(part.table, rows: part.rows, sheets: part.sheets, in: &summary) }
+            if let workbook, let summarySheet {
+                workbook.fill(summarySheet, summary)
+                if let block = ReportBuilder.openDiscrepancyRows(in: summary) {
                     workbook.addColumnChart(
-                        on: sheet, title: "Open discrepancies by kind", dataSheet: table.name, labelColumn: 1,
-                        valueColumn: 3, firstRow: rows.lowerBound, lastRow: rows.upperBound, at: (1, 9))
+                        on: summarySheet, title: "Open discrepancies by kind", dataSheet: summary.name, labelColumn: 1,
+                        valueColumn: 3, firstRow: block.lowerBound, lastRow: block.upperBound, at: (1, 10))
                 }
             }
+            if formats.contains(.csv) { files.insert(try CSVReportWriter.write(summary, to: directory), at: 0) }
+            rows[summary.name] = summary.rows.count
+        }
+        if let workbook {
             try workbook.close()
-            written.append(url)
+            files.insert(workbookURL, at: 0)
         }
-        if formats.contains(.csv) {
-            for table in tables { written.append(try CSVReportWriter.write(table, to: directory)) }
-        }
-        return written
+        return Written(files: files, rows: rows)
     }
 
-    /// A table as the sheets it takes: itself, or parts of `limit` rows named "Name", "Name (2)", ….
-    static func sheets(of table: ReportTable, limit: Int) -> [ReportTable] {
-        guard table.rows.count > limit else { return [table] }
-        return stride(from: 0, to: table.rows.count, by: limit).enumerated().map { part, start in
-            ReportTable(
-                name: part == 0 ? table.name : "\(table.name) (\(part + 1))", fileName: table.fileName, columns: table.columns,
-                rows: Array(table.rows[start..<min(start + limit, table.rows.count)]))
-        }
-    }
-
-    /// A Summary row per table that continues on more sheets, naming them and the rows in all.
-    static func noteContinuedSheets(_ tables: inout [ReportTable], limit: Int) {
-        guard let summary = tables.firstIndex(where: { $0.name == "Summary" }) else { return }
-        let width = tables[summary].columns.count
-        for table in tables where table.rows.count > limit {
-            let names = sheets(of: table, limit: limit).map(\.name)
-            let note = "\(table.rows.count) rows: more than one sheet holds; continued on \(names.dropFirst().joined(separator: ", "))"
-            // The Summary's columns: section, item, currency, count, gross, fee, net, note, then any more.
-            var row: [ReportCell] = [
-                .text("Sheets"), .text(table.name), .empty, .integer(Int64(table.rows.count)), .empty, .empty, .empty, .text(note),
-            ]
-            row += Array(repeating: .empty, count: max(0, width - row.count))
-            // Before the open-discrepancy block, which the chart points at and which comes last.
-            let at = ReportBuilder.openDiscrepancyRows(in: tables[summary]).map { $0.lowerBound - 1 } ?? tables[summary].rows.count
-            tables[summary].rows.insert(row, at: at)
-        }
+    /// A Summary row for a table that continued on more sheets, naming them and the rows in all; it goes
+    /// before the open-discrepancy block, which the chart points at and which comes last.
+    static func noteContinued(_ table: String, rows: Int, sheets: [String], in summary: inout ReportTable) {
+        let note = "\(rows) rows: more than one sheet holds; continued on \(sheets.dropFirst().joined(separator: ", "))"
+        // The Summary's columns: section, item, currency, count, gross, fee, net, note, then any more.
+        var row: [ReportCell] = [.text("Sheets"), .text(table), .empty, .integer(Int64(rows)), .empty, .empty, .empty, .text(note)]
+        row += Array(repeating: .empty, count: max(0, summary.columns.count - row.count))
+        let at = ReportBuilder.openDiscrepancyRows(in: summary).map { $0.lowerBound - 1 } ?? summary.rows.count
+        summary.rows.insert(row, at: at)
     }
 }

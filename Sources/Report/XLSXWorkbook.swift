@@ -16,8 +16,12 @@ public final class XLSXWorkbook {
 
     /// `created` is the document's creation time and its zip entries' times: given, the same tables give
     /// the same bytes (an export's workbook); nil, libxlsxwriter takes the clock's.
-    public init(path: String, created: Timestamp? = nil) throws(ReportError) {
-        guard let workbook = workbook_new(path) else { throw ReportError("cannot create workbook \(path)") }
+    /// `constantMemory`: each row goes to disk as the next one starts (libxlsxwriter's mode for big
+    /// sheets; rows must then come in order, and strings are written inline).
+    public init(path: String, created: Timestamp? = nil, constantMemory: Bool = false) throws(ReportError) {
+        var options = lxw_workbook_options()
+        options.constant_memory = constantMemory ? UInt8(LXW_TRUE.rawValue) : UInt8(LXW_FALSE.rawValue)
+        guard let workbook = workbook_new_opt(path, &options) else { throw ReportError("cannot create workbook \(path)") }
         self.workbook = workbook
         self.path = path
         if let created {
@@ -34,41 +38,63 @@ public final class XLSXWorkbook {
         format_set_num_format(percentFormat, "0.00%")
     }
 
-    /// Adds a sheet; returns it for charts.
+    /// Adds a sheet with a table's header and rows; returns it for charts.
     @discardableResult
     public func add(_ table: ReportTable) throws(ReportError) -> UnsafeMutablePointer<lxw_worksheet> {
-        guard let sheet = workbook_add_worksheet(workbook, table.name) else { throw ReportError("cannot add sheet \(table.name)") }
-        for (column, title) in table.columns.enumerated() {
+        let sheet = try addSheet(table.name)
+        fill(sheet, table)
+        return sheet
+    }
+
+    /// An empty sheet, placed after the ones added before it (a Summary filled last still comes first).
+    public func addSheet(_ name: String) throws(ReportError) -> UnsafeMutablePointer<lxw_worksheet> {
+        guard let sheet = workbook_add_worksheet(workbook, name) else { throw ReportError("cannot add sheet \(name)") }
+        return sheet
+    }
+
+    /// Writes a table whose rows are in memory onto a sheet added for it.
+    public func fill(_ sheet: UnsafeMutablePointer<lxw_worksheet>, _ table: ReportTable) {
+        begin(sheet, columns: table.columns, widths: Self.widths(table.columns, table.rows))
+        for (index, row) in table.rows.enumerated() { write(row, row: index + 1, on: sheet) }
+        finish(sheet, columns: table.columns.count, rows: table.rows.count)
+    }
+
+    /// The bold header row and the column widths. Rows then go in order (the workbook may be in
+    /// constant-memory mode, which writes each row out as the next one starts).
+    func begin(_ sheet: UnsafeMutablePointer<lxw_worksheet>, columns: [String], widths: [Double]) {
+        for (column, title) in columns.enumerated() {
             worksheet_write_string(sheet, 0, lxw_col_t(column), title, header)
-            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), Self.width(table, column), nil)
+            worksheet_set_column(sheet, lxw_col_t(column), lxw_col_t(column), widths[column], nil)
         }
-        for (rowIndex, row) in table.rows.enumerated() {
-            let r = lxw_row_t(rowIndex + 1)
-            for (column, cell) in row.enumerated() {
-                let c = lxw_col_t(column)
-                switch cell {
-                case .text(let value): worksheet_write_string(sheet, r, c, value, nil)
-                case .integer(let value): worksheet_write_number(sheet, r, c, Double(value), nil)
-                case .money(let minor, let currency):
-                    // The one place money becomes a Double: a spreadsheet number, shown with exact decimals.
-                    let decimals = DecimalAmount.shownDecimals(minor, currency: currency)
-                    worksheet_write_number(sheet, r, c, Double(minor) / pow(10, Double(currency.apiExponent)), moneyFormat(decimals))
-                case .time(let text, let serial):
-                    worksheet_write_number(sheet, r, c, serial, text.count == 10 ? dayFormat : timeFormat)
-                case .percent(let basisPoints): worksheet_write_number(sheet, r, c, Double(basisPoints) / 10_000, percentFormat)
-                case .empty: break
-                }
+    }
+
+    func write(_ cells: [ReportCell], row: Int, on sheet: UnsafeMutablePointer<lxw_worksheet>) {
+        let r = lxw_row_t(row)
+        for (column, cell) in cells.enumerated() {
+            let c = lxw_col_t(column)
+            switch cell {
+            case .text(let value): worksheet_write_string(sheet, r, c, value, nil)
+            case .integer(let value): worksheet_write_number(sheet, r, c, Double(value), nil)
+            case .money(let minor, let currency):
+                // The one place money becomes a Double: a spreadsheet number, shown with exact decimals.
+                let decimals = DecimalAmount.shownDecimals(minor, currency: currency)
+                worksheet_write_number(sheet, r, c, Double(minor) / pow(10, Double(currency.apiExponent)), moneyFormat(decimals))
+            case .time(let text, let serial):
+                worksheet_write_number(sheet, r, c, serial, text.utf8.count == 10 ? dayFormat : timeFormat)
+            case .percent(let basisPoints): worksheet_write_number(sheet, r, c, Double(basisPoints) / 10_000, percentFormat)
+            case .empty: break
             }
         }
+    }
+
+    /// The frozen header, the autofilter over `rows` data rows, and the print setup.
+    func finish(_ sheet: UnsafeMutablePointer<lxw_worksheet>, columns: Int, rows: Int) {
         worksheet_freeze_panes(sheet, 1, 0)
         // Printed legibly: landscape, one page wide, the header row on every page.
         worksheet_set_landscape(sheet)
         worksheet_fit_to_pages(sheet, 1, 0)
         worksheet_repeat_rows(sheet, 0, 0)
-        if !table.columns.isEmpty {
-            worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lxw_col_t(table.columns.count - 1))
-        }
-        return sheet
+        if columns > 0 { worksheet_autofilter(sheet, 0, 0, lxw_row_t(rows), lxw_col_t(columns - 1)) }
     }
 
     /// A column chart of one numeric column against a label column, placed on `sheet`.
@@ -100,9 +126,12 @@ public final class XLSXWorkbook {
         return format
     }
 
-    private static func width(_ table: ReportTable, _ column: Int) -> Double {
-        let longest = table.rows.prefix(200).map { $0.indices.contains(column) ? $0[column].csvText.count : 0 }.max() ?? 0
-        return Double(min(60, max(table.columns[column].count, longest) + 2))
+    /// Widths that fit the header and the first 200 rows (a sample is enough: rows of one table look alike).
+    static func widths(_ columns: [String], _ rows: [[ReportCell]]) -> [Double] {
+        columns.indices.map { column in
+            let longest = rows.prefix(200).map { $0.indices.contains(column) ? $0[column].csvText.count : 0 }.max() ?? 0
+            return Double(min(60, max(columns[column].count, longest) + 2))
+        }
     }
 
     private static func range(_ sheet: String, _ column: Int, _ first: Int, _ last: Int) -> String {

@@ -55,17 +55,21 @@ public struct ExportStage {
         throws -> ExportManifest
     {
         let builder = ReportBuilder(store: runner.store, period: period, now: asOf)
-        let tables = try builder.tables()
+        let book = try builder.book()
         let history = try builder.historyTable()
-        _ = try ReportWriter.write(tables, to: folder, formats: [.xlsx, .csv], created: asOf)
+        let written = try ReportWriter.write(book, to: folder, formats: [.xlsx, .csv], created: asOf)
         _ = try CSVReportWriter.write(history, to: folder)
         var files: [ExportManifest.File] = []
         func record(_ name: String, rows: Int?, sheetRows: [String: Int]? = nil) throws {
             let (sha, bytes) = try ExportManifest.sha256(of: folder.appendingPathComponent(name))
             files.append(ExportManifest.File(name: name, bytes: bytes, rows: rows, sheetRows: sheetRows, sha256: sha))
         }
-        try record("report.xlsx", rows: nil, sheetRows: Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0.rows.count) }))
-        for table in tables + [history] { try record(table.fileName, rows: table.rows.count) }
+        try record("report.xlsx", rows: nil, sheetRows: written.rows)
+        for file in written.files where file.pathExtension == "csv" {
+            let table = (book.sheets.first { $0.fileName == file.lastPathComponent })?.name ?? "Summary"
+            try record(file.lastPathComponent, rows: written.rows[table])
+        }
+        try record(history.fileName, rows: history.rows.count)
         let provenance = try runner.store.exportProvenance()
         // The runs the data came from: the reconcile itself and the last extract and ledger import before it.
         let sources = ["extract", "ledger_import"].compactMap { stage in

@@ -12,9 +12,9 @@ public struct ReportStage {
     public func run(period: ReportingPeriod, out: String, formats: Set<ReportWriter.Format>) throws -> [URL] {
         let formatList = formats.map(\.rawValue).sorted().joined(separator: ",")
         return try runner.run("report", parameters: "period=\(period) out=\(out) format=\(formatList)") { _ in
-            let tables = try ReportBuilder(store: runner.store, period: period, now: runner.clock()).tables()
-            let files = try ReportWriter.write(tables, to: URL(fileURLWithPath: out), formats: formats)
-            return .init(files, summary: "files=\(files.count)")
+            let book = try ReportBuilder(store: runner.store, period: period, now: runner.clock()).book()
+            let written = try ReportWriter.write(book, to: URL(fileURLWithPath: out), formats: formats)
+            return .init(written.files, summary: "files=\(written.files.count) matched=\(written.rows["Matched"] ?? 0)")
         }
     }
 }

@@ -85,6 +85,14 @@ extension PayreconStore {
 
     /// The matches stored for [start, end), in their published order (occurred_at, then key hash).
     public func matches(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [Match] {
+        var result: [Match] = []
+        try forEachMatch(from: start, to: end) { result.append($0) }
+        return result
+    }
+
+    /// The matches that occurred in [start, end), block by block as stored, one 15-minute block in memory at a time
+    /// (a report of a million matches never holds them all).
+    public func forEachMatch(from start: Timestamp, to end: Timestamp, _ body: (Match) throws -> Void) throws(StoreError) {
         try read("load matches") { db in
             let select = try RawStatement(
                 db,
@@ -94,12 +102,12 @@ extension PayreconStore {
             defer { select.finalize() }
             select.bind(1, MatchSlot.start(of: start.microseconds))
             select.bind(2, end.microseconds)
-            var result: [Match] = []
             while try select.nextRow() {
-                result += try MatchJSONReader.matches(in: select.bytes(1), slotStart: select.int64(0))
-                    .filter { $0.occurredAt >= start && $0.occurredAt < end }
+                for match in try MatchJSONReader.matches(in: select.bytes(1), slotStart: select.int64(0))
+                where match.occurredAt >= start && match.occurredAt < end {
+                    try body(match)
+                }
             }
-            return result
         }
     }
 
