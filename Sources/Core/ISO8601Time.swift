@@ -52,18 +52,61 @@ public enum ISO8601Time {
 
     public static func format(_ time: Timestamp) -> String {
         let seconds = time.seconds
-        let micros = time.microseconds - seconds * 1_000_000
+        let micros = Int(time.microseconds - seconds * 1_000_000)
+        return format(seconds: seconds, separator: UInt8(ascii: "T"), micros: micros, zulu: true)
+    }
+
+    /// `2026-09-30 23:59:59`: a wall-clock time (Unix seconds already shifted into a zone), for reports.
+    public static func formatWallClock(seconds: Int64) -> String {
+        format(seconds: seconds, separator: UInt8(ascii: " "), micros: 0, zulu: false)
+    }
+
+    /// Written into one buffer: a report of a million rows formats a few million times, and joining
+    /// small Strings was most of a CSV's time.
+    private static func format(seconds: Int64, separator: UInt8, micros: Int, zulu: Bool) -> String {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        var text =
-            formatDay(days) + "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay % 3600 / 60, 2) + ":"
-            + pad(secondOfDay % 60, 2)
-        if micros != 0 {
-            var fraction = pad(micros, 6)
-            while fraction.hasSuffix("0") { fraction.removeLast() }
-            text += "." + fraction
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civil(fromDays: days)
+        guard (0...9999).contains(year) else {
+            // Outside four digits: the slow way, which pads and signs as String(value) does.
+            return formatDay(days) + String(UnicodeScalar(separator)) + pad(Int64(secondOfDay / 3600), 2) + ":"
+                + pad(Int64(secondOfDay % 3600 / 60), 2) + ":" + pad(Int64(secondOfDay % 60), 2) + (zulu ? "Z" : "")
         }
-        return text + "Z"
+        var fraction = micros
+        var fractionDigits = fraction == 0 ? 0 : 6
+        while fractionDigits > 0, fraction % 10 == 0 {
+            fraction /= 10
+            fractionDigits -= 1
+        }
+        let length = 19 + (fractionDigits > 0 ? 1 + fractionDigits : 0) + (zulu ? 1 : 0)
+        return String(unsafeUninitializedCapacity: length) { buffer in
+            func digits(_ value: Int, _ count: Int, at offset: Int) {
+                var rest = value
+                for k in stride(from: offset + count - 1, through: offset, by: -1) {
+                    buffer[k] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            digits(Int(year), 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            digits(Int(month), 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            digits(Int(day), 2, at: 8)
+            buffer[10] = separator
+            digits(secondOfDay / 3600, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            digits(secondOfDay % 3600 / 60, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            digits(secondOfDay % 60, 2, at: 17)
+            var end = 19
+            if fractionDigits > 0 {
+                buffer[19] = UInt8(ascii: ".")
+                digits(fraction, fractionDigits, at: 20)
+                end = 20 + fractionDigits
+            }
+            if zulu { buffer[end] = UInt8(ascii: "Z") }
+            return length
+        }
     }
 
     /// `YYYY-MM-DD` for days since 1970-01-01.

@@ -54,7 +54,6 @@ extension ReportingPeriod {
     /// "2026-09-30 23:59:59" in the period's zone, for reports.
     public func localTime(of time: Timestamp) -> String {
         let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time.seconds))))
-        let shifted = Timestamp(seconds: time.seconds + offset).iso8601
-        return String(shifted.dropLast().replacingOccurrences(of: "T", with: " "))
+        return ISO8601Time.formatWallClock(seconds: time.seconds + offset)
     }
 }

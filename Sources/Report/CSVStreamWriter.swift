@@ -22,7 +22,7 @@ final class CSVStreamWriter {
     }
 
     func write(_ row: [ReportCell]) throws {
-        buffer.append(contentsOf: CSVReportWriter.line(row).utf8)
+        CSVReportWriter.append(row, to: &buffer)
         rows += 1
         if buffer.count >= 1 << 20 { try flush() }
     }

@@ -14,8 +14,11 @@ public struct ReportBuilder: Sendable {
     let period: ReportingPeriod
     let now: Timestamp
 
+    let clock: ZoneClock
+
     public init(store: PayreconStore, period: ReportingPeriod, now: Timestamp) {
         self.store = store; self.period = period; self.now = now
+        clock = ZoneClock(period.timeZone)
     }
 
     /// The report's sheets, Matched streamed from the store as it is written, and the Summary, made
@@ -50,18 +53,17 @@ public struct ReportBuilder: Sendable {
         return [try book.summary()] + sheets
     }
 
-    func localTime(_ time: Timestamp) -> String { period.localTime(of: time) }
+    func localTime(_ time: Timestamp) -> String { ISO8601Time.formatWallClock(seconds: time.seconds + clock.offset(at: time.seconds)) }
 
     /// A time as a date cell in the report's zone (to the second).
     func timeCell(_ time: Timestamp) -> ReportCell { .time(localTime(time), serial: serial(time)) }
 
     /// A day as a date cell in the report's zone.
-    func dayCell(_ time: Timestamp) -> ReportCell { .time(period.localDay(of: time), serial: serial(time).rounded(.down)) }
+    func dayCell(_ time: Timestamp) -> ReportCell { .time(String(localTime(time).prefix(10)), serial: serial(time).rounded(.down)) }
 
     private func serial(_ time: Timestamp) -> Double {
-        let offset = Int64(period.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(time.seconds))))
         // 25,569 days from 1899-12-30 (the spreadsheet's day 0) to 1970-01-01.
-        return Double(time.seconds + offset) / 86_400 + 25_569
+        Double(time.seconds + clock.offset(at: time.seconds)) / 86_400 + 25_569
     }
 
     func discrepancyTable(_ items: [TrackedDiscrepancy], name: String = "Discrepancies", fileName: String = "discrepancies.csv") -> ReportTable {

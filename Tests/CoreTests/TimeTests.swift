@@ -20,7 +20,7 @@ import Testing
         #expect(ISO8601Time.parse(text) == nil)
     }
 
-    @Test func leapDaysAndCalendarRoundTrip() {
+    @Test func leapDaysAndCalendarRoundTrip() throws {
         #expect(ISO8601Time.parse("2024-02-29T12:00:00Z") != nil)
         #expect(ISO8601Time.parse("2026-02-29T12:00:00Z") == nil)
         for day in stride(from: Int64(-800_000), to: 800_000, by: 997) {
@@ -30,6 +30,11 @@ import Testing
         #expect(ISO8601Time.formatDay(0) == "1970-01-01")
         #expect(Timestamp(seconds: 1_790_812_799).iso8601 == "2026-09-30T23:59:59Z")
         #expect(Timestamp(microseconds: 1_500_000).iso8601 == "1970-01-01T00:00:01.5Z")
+        #expect(Timestamp(microseconds: 1_000_010).iso8601 == "1970-01-01T00:00:01.00001Z")
+        #expect(Timestamp(microseconds: -1).iso8601 == "1969-12-31T23:59:59.999999Z")
+        #expect(Timestamp(seconds: 253_402_300_800).iso8601 == "10000-01-01T00:00:00Z")
+        let berlinTime = try ReportingPeriod(from: "2026-09-01", to: "2026-09-30", timeZone: "Europe/Berlin")
+        #expect(berlinTime.localTime(of: Timestamp(seconds: 1_790_812_799)) == "2026-10-01 01:59:59")
         #expect(Timestamp(microseconds: -1).seconds == -1)
     }
 

@@ -15,6 +15,7 @@ enum StoreMigrations {
         (Migration7RunOwner.identifier, Migration7RunOwner.run),
         (Migration8MatchKeyData.identifier, Migration8MatchKeyData.run),
         (Migration9LedgerEntryVersions.identifier, Migration9LedgerEntryVersions.run),
+        (Migration10PayoutSumIndex.identifier, Migration10PayoutSumIndex.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }

