@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= payrecon-demo
 
-.PHONY: deps test-deps demo test lint coverage build clean bench bench-webhooks bench-ledger
+.PHONY: deps test-deps demo test lint coverage build clean bench bench-webhooks bench-ledger bench-report
 
 deps:
 	@bash scripts/install-deps.sh
@@ -52,6 +52,17 @@ bench-webhooks: deps
 	$(SWIFT) build -c release --product webhook-bench
 	.build/release/webhook-bench --events $(EVENTS) --concurrency $(CONCURRENCY)
 	.build/release/webhook-bench --events 2000 --concurrency $(CONCURRENCY) --book
+
+# The report benchmark: the reconciled period of the reconcile benchmark's store (ORDERS orders; `make
+# bench` makes it), written by payrecon as a workbook and CSVs, beside a plain C program writing the same
+# rows and columns through libxlsxwriter (Benchmarks/ReportFloor), then the CSVs alone.
+bench-report: deps
+	$(SWIFT) build -c release --product reconcile-bench
+	$(SWIFT) build -c release --product payrecon
+	@test -f $(BENCH_DB) || .build/release/reconcile-bench prepare --orders $(ORDERS) --db $(BENCH_DB)
+	.build/release/reconcile-bench run --db $(BENCH_DB) --repeat 1
+	cc -O2 -o .build/report-floor Benchmarks/ReportFloor/report_floor.c $$(pkg-config --cflags --libs xlsxwriter)
+	python3 scripts/bench-report.py $(abspath $(BENCH_DB)) $(abspath .build/release/payrecon) $(abspath .build/report-floor) $(abspath .build/bench-report)
 
 # The ledger import benchmark: the sandbox's ledger CSV at LEDGER_ORDERS orders (default 1,000,000; about
 # 1.2 M rows, 140 MB), imported into a fresh store, beside DuckDB (PyPI) loading the same file into a
