@@ -6,14 +6,14 @@ extension ReportBuilder {
 
     /// Totals by reporting category and currency, the match rate, and open discrepancies by kind.
     /// The "Open discrepancies" rows come last so that the chart can point at one block.
-    func summary(discrepancies: [TrackedDiscrepancy], stats: MatchStats) throws(StoreError) -> ReportTable {
+    func summary(discrepancies: [TrackedDiscrepancy], stats: MatchStats, facts: ReportPrefetch.Facts) -> ReportTable {
         var table = ReportTable(name: "Summary", fileName: "summary.csv", columns: Self.summaryColumns)
         table.rows.append([
             .text("Period"), .text("\(period.firstDay) to \(period.lastDay)"), .empty, .empty, .empty, .empty, .empty,
             .text("time zone \(period.timeZoneName); generated \(localTime(now))"),
         ])
-        table.rows += try freshness()
-        for total in try store.categoryTotals(from: period.start, to: period.end) {
+        table.rows += freshness(facts)
+        for total in facts.categories {
             let note = total.category == "fee" ? "account fees without a source (Radar, billing): not checked against the schedule" : ""
             table.rows.append([
                 .text("Balance"), .text(total.category), .text(total.currency.code), .integer(Int64(total.count)),
@@ -21,7 +21,7 @@ extension ReportBuilder {
                 .text(note),
             ])
         }
-        let ledgerCounts = try store.ledgerCounts(from: period.start, to: period.end)
+        let ledgerCounts = facts.ledgerCounts
         let ledgerTotal = ledgerCounts.values.reduce(0, +)
         let matchedEntries = stats.matchedLedgerEntries
         let ruleCounts = stats.byRule
@@ -54,9 +54,9 @@ extension ReportBuilder {
 
     /// How fresh the data is: the newest Stripe object and ledger entry the store holds, and the runs
     /// that brought them.
-    func freshness() throws(StoreError) -> [[ReportCell]] {
-        let provenance = try store.exportProvenance()
-        let runs = try store.runs().filter { $0.status == "succeeded" }
+    func freshness(_ facts: ReportPrefetch.Facts) -> [[ReportCell]] {
+        let provenance = facts.provenance
+        let runs = facts.runs.filter { $0.status == "succeeded" }
         func run(_ stage: String) -> String {
             guard let last = runs.last(where: { $0.stage == stage }), let finished = last.finishedAt else { return "no \(stage) run yet" }
             return "\(stage) run \(last.id), finished \(localTime(finished))"

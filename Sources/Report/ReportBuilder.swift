@@ -24,6 +24,7 @@ public struct ReportBuilder: Sendable {
     /// The report's sheets, Matched streamed from the store as it is written, and the Summary, made
     /// after the others have streamed by (it counts what they held) but shown first.
     public func book() throws(StoreError) -> ReportBook {
+        let prefetch = ReportPrefetch(store: store, period: period)
         let discrepancies = try store.discrepancies(from: period.start, to: period.end)
         // Closed ones (their counterpart arrived) are history: a sheet of their own, out of the way.
         let acting = discrepancies.filter { $0.status != .closed }.sorted(by: Self.actionOrder)
@@ -31,14 +32,15 @@ public struct ReportBuilder: Sendable {
         let stats = MatchStats()
         let sheets = [
             discrepancyTable(acting),
-            try payoutTable(),
+            payoutTable(prefetch),
             matchedTable(stats),
             stripeOnlyTable(acting),
             ledgerOnlyTable(acting),
             feesTable(acting),
             discrepancyTable(closed, name: "Closed", fileName: "closed.csv"),
         ]
-        return ReportBook(summary: { () throws(StoreError) in try summary(discrepancies: discrepancies, stats: stats) }, sheets: sheets)
+        return ReportBook(
+            summary: { () throws(StoreError) in try summary(discrepancies: discrepancies, stats: stats, facts: prefetch.facts()) }, sheets: sheets)
     }
 
     /// Every table with its rows in memory, the Summary first: for small periods and tests.
@@ -103,23 +105,27 @@ public struct ReportBuilder: Sendable {
         }
     }
 
-    func payoutTable() throws(StoreError) -> ReportTable {
+    /// Written after the streamed sheets (its sums come from the prefetch, which runs beside them) into
+    /// a sheet added in its place.
+    func payoutTable(_ prefetch: ReportPrefetch) -> ReportTable {
         var table = ReportTable(
             name: "Payouts", fileName: "payouts.csv",
             columns: [
                 "payout_id", "created", "arrival_date", "status", "currency", "amount", "transaction_count", "transactions_net",
                 "difference", "check",
-            ])
-        for summary in try store.payoutSummaries(from: period.start, to: period.end) {
-            let p = summary.payout
-            let check = p.didFail ? "failed" : summary.transactionCount == 0 ? "not linked" : summary.difference == 0 ? "ok" : "mismatch"
-            table.rows.append([
-                .text(p.id.rawValue), timeCell(p.createdAt), p.arrivalDate.map { dayCell(Timestamp(seconds: $0)) } ?? .empty,
-                .text(p.status.rawValue),
-                .text(p.currency.code), .money(p.amount, p.currency), .integer(Int64(summary.transactionCount)),
-                .money(summary.linkedNet, p.currency), .money(summary.difference, p.currency), .text(check),
-            ])
+            ]
+        ) { emit in
+            for summary in try prefetch.facts().payouts {
+                let p = summary.payout
+                let check = p.didFail ? "failed" : summary.transactionCount == 0 ? "not linked" : summary.difference == 0 ? "ok" : "mismatch"
+                try emit([
+                    .text(p.id.rawValue), timeCell(p.createdAt), p.arrivalDate.map { dayCell(Timestamp(seconds: $0)) } ?? .empty,
+                    .text(p.status.rawValue), .text(p.currency.code), .money(p.amount, p.currency), .integer(Int64(summary.transactionCount)),
+                    .money(summary.linkedNet, p.currency), .money(summary.difference, p.currency), .text(check),
+                ])
+            }
         }
+        table.deferred = true
         return table
     }
 }

@@ -12,6 +12,9 @@ public struct ReportTable: Sendable {
     /// A big table's rows (Matched), produced in order as the table is written and never all in
     /// memory; they come after `rows`.
     public var stream: (@Sendable (_ emit: ([ReportCell]) throws -> Void) throws -> Void)?
+    /// Written after the other tables (its rows come from work that runs beside theirs), into a sheet
+    /// added in its place. A deferred table is small: it is held whole and takes one sheet.
+    public var deferred = false
 
     public init(
         name: String, fileName: String, columns: [String], rows: [[ReportCell]] = [],

@@ -1,3 +1,4 @@
+import CXlsxWriter
 import Core
 import Foundation
 import Store
@@ -38,10 +39,15 @@ public enum ReportWriter {
         let workbookURL = directory.appendingPathComponent("report.xlsx")
         let workbook = formats.contains(.xlsx) ? try XLSXWorkbook(path: workbookURL.path, created: created, constantMemory: true) : nil
         let summarySheet = withSummary ? try workbook?.addSheet("Summary") : nil
-        var files: [URL] = []
+        var csvFiles: [URL?] = Array(repeating: nil, count: book.sheets.count)
         var rows: [String: Int] = [:]
         var continued: [(table: String, rows: Int, sheets: [String])] = []
-        for table in book.sheets {
+        var later: [(index: Int, sheet: UnsafeMutablePointer<lxw_worksheet>?)] = []
+        for (index, table) in book.sheets.enumerated() {
+            if table.deferred {
+                later.append((index, try workbook?.addSheet(table.name)))
+                continue
+            }
             let csvURL = directory.appendingPathComponent(table.fileName)
             let csv = formats.contains(.csv) ? try CSVStreamWriter(csvURL, columns: table.columns) : nil
             let sheet = workbook.map { XLSXTableStream(workbook: $0, name: table.name, columns: table.columns, limit: sheetRowLimit) }
@@ -53,10 +59,19 @@ public enum ReportWriter {
             }
             try csv?.close()
             try sheet?.finish()
-            if csv != nil { files.append(csvURL) }
+            if csv != nil { csvFiles[index] = csvURL }
             rows[table.name] = count
             if let sheet, sheet.sheetNames.count > 1 { continued.append((table.name, count, sheet.sheetNames)) }
         }
+        for (index, sheet) in later {
+            let table = book.sheets[index]
+            var whole = ReportTable(name: table.name, fileName: table.fileName, columns: table.columns)
+            try table.forEachRow { whole.rows.append($0) }
+            if let workbook, let sheet { workbook.fill(sheet, whole) }
+            if formats.contains(.csv) { csvFiles[index] = try CSVReportWriter.write(whole, to: directory) }
+            rows[table.name] = whole.rows.count
+        }
+        var files = csvFiles.compactMap { $0 }
         if withSummary {
             var summary = try book.summary()
             for part in continued { noteContinued(part.table, rows: part.rows, sheets: part.sheets, in: &summary) }
