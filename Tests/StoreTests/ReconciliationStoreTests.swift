@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import GRDB
 import Store
 import TestSupport
 import Testing
@@ -80,6 +81,27 @@ import Testing
 }
 
 @Suite struct ResolutionTests {
+    @Test func theHistoryCannotBeRewrittenInTheDatabaseItself() throws {
+        let store = try ReconciliationStoreTests.store()
+        let item = Discrepancy(
+            kind: .feeMismatch, subjectId: "txn_9", orderId: nil, ledgerEntryId: nil, stripeId: "txn_9", currency: .usd,
+            expected: 320, actual: 327, occurredAt: Timestamp(seconds: 10), detail: "fee")
+        try store.saveReconciliation(
+            runId: 1, start: Timestamp(seconds: 0), end: Timestamp(seconds: 86_400), matches: [], discrepancies: [item],
+            at: Timestamp(seconds: 100))
+        _ = try store.resolve(id: item.id, note: "credited", by: "ana", at: Timestamp(seconds: 200))
+        // Not through payrecon: straight at the file, as someone with the database would.
+        let queue = try DatabaseQueue(path: store.path)
+        for statement in ["UPDATE discrepancy_event SET actor = 'eve'", "DELETE FROM discrepancy_event"] {
+            #expect {
+                try queue.write { try $0.execute(sql: statement) }
+            } throws: { error in
+                String(describing: error).contains("discrepancy_event is append-only")
+            }
+        }
+        #expect(try store.history(of: item.id).map(\.actor) == ["reconcile", "ana"])
+    }
+
     @Test func aResolvedItemStaysResolvedAndItsHistoryIsKept() throws {
         let store = try ReconciliationStoreTests.store()
         let start = Timestamp(seconds: 0)

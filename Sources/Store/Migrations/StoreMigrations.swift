@@ -16,6 +16,7 @@ enum StoreMigrations {
         (Migration8MatchKeyData.identifier, Migration8MatchKeyData.run),
         (Migration9LedgerEntryVersions.identifier, Migration9LedgerEntryVersions.run),
         (Migration10PayoutSumIndex.identifier, Migration10PayoutSumIndex.run),
+        (Migration11DiscrepancyHistoryAppendOnly.identifier, Migration11DiscrepancyHistoryAppendOnly.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }
