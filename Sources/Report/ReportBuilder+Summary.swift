@@ -40,6 +40,7 @@ extension ReportBuilder {
         ])
         let open = discrepancies.filter { $0.status == .open }
         let byKind = Dictionary(grouping: open, by: \.discrepancy.kind)
+        table.rows += Self.atStake(byKind)
         for kind in DiscrepancyKind.allCases {
             let items = byKind[kind] ?? []
             table.rows.append([
@@ -69,6 +70,29 @@ extension ReportBuilder {
             row("newest Stripe object", newestStripe, "extract"),
             row("newest ledger entry", provenance.newestLedgerEntry, "ledger_import"),
         ]
+    }
+
+    /// The money at stake in the open discrepancies, per kind and currency: a difference where both sides
+    /// have an amount, else the one side's amount (money one side has and the other does not).
+    static func atStake(_ byKind: [DiscrepancyKind: [TrackedDiscrepancy]]) -> [[ReportCell]] {
+        var rows: [[ReportCell]] = []
+        for kind in DiscrepancyKind.allCases {
+            let byCurrency = Dictionary(grouping: byKind[kind] ?? [], by: \.discrepancy.currency)
+            for currency in byCurrency.keys.sorted(by: { $0.code < $1.code }) {
+                let items = byCurrency[currency]!
+                let stake = items.reduce(Int64(0)) { $0 + Self.stake($1.discrepancy) }
+                rows.append([
+                    .text("At stake"), .text(kind.rawValue), .text(currency.code), .integer(Int64(items.count)), .money(stake, currency), .empty,
+                    .empty, .text("open; a difference where both sides have an amount, else the amount one side has"),
+                ])
+            }
+        }
+        return rows
+    }
+
+    static func stake(_ d: Discrepancy) -> Int64 {
+        if let difference = d.difference, difference != 0 { return abs(difference) }
+        return abs(d.actual ?? d.expected ?? 0)
     }
 
     /// Rows of the "Open discrepancies" block (1-based sheet rows, header is row 0), for the chart.

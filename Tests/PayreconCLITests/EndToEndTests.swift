@@ -113,6 +113,29 @@ import Testing
         let matchedCSV = try String(contentsOf: folder.appendingPathComponent("matched.csv"), encoding: .utf8)
         let firstCSVTime = try #require(matchedCSV.components(separatedBy: "\r\n").dropFirst().first?.components(separatedBy: ",").last)
         #expect(firstMatch[10][0] == .string(firstCSVTime))
+        // The money at stake per kind and currency adds up from the Discrepancies sheet's open rows.
+        var expectedStake: [String: Double] = [:]
+        for row in discrepancies.cells where row[12][0] == .string("open") {
+            func number(_ cell: [JSONValue]) -> Double? {
+                switch cell[0] {
+                case .integer(let value): Double(value)
+                case .number(let value): value
+                default: nil
+                }
+            }
+            let stake = number(row[9]).flatMap { $0 == 0 ? nil : abs($0) } ?? abs(number(row[8]) ?? number(row[7]) ?? 0)
+            expectedStake["\(row[1][0].stringValue ?? "") \(row[6][0].stringValue ?? "")", default: 0] += stake
+        }
+        let stakeRows = try #require(workbook.detail["Summary"]?.cells.filter { $0[0][0] == .string("At stake") })
+        var summed: [String: Double] = [:]
+        for row in stakeRows {
+            let gross: Double =
+                if case .number(let value) = row[4][0] { value } else if case .integer(let value) = row[4][0] { Double(value) } else { -1 }
+            summed["\(row[1][0].stringValue ?? "") \(row[2][0].stringValue ?? "")"] = gross
+        }
+        #expect(!summed.isEmpty)
+        #expect(summed.keys.sorted() == expectedStake.keys.sorted())
+        for (key, value) in expectedStake { #expect(abs((summed[key] ?? -1) - value) < 0.0005, "\(key)") }
         // The match rate is a percentage cell.
         let rate = try #require(workbook.detail["Summary"]?.cells.first { $0[1][0] == .string("match rate") })
         #expect(rate[8][1] == .string("0.00%"))
