@@ -4,8 +4,9 @@
 set -euo pipefail
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev fonts-dejavu-core poppler-utils pkg-config python3 python3-pip)
-# The tests start a PostgreSQL server of their own (the ledger's database source).
-if [ "${1:-}" = "--test" ]; then apt_packages+=(postgresql); fi
+# The tests start a PostgreSQL server of their own (the ledger's database source), and open a report
+# workbook in LibreOffice (headless, converting it to PDF).
+if [ "${1:-}" = "--test" ]; then apt_packages+=(postgresql libreoffice-calc-nogui); fi
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

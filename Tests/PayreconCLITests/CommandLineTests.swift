@@ -65,4 +65,36 @@ import Testing
             try PayreconBinary.run(["report", "--db", db, "--from", "2026-09-01", "--to", "2026-09-30", "--out", out, "--format", "pdf"]).status == 64
         )
     }
+
+    /// A range with no data at all, across a year end and a daylight-saving change, is a valid report
+    /// with every sheet and no rows, not an error.
+    @Test func anEmptyRangeGivesAValidEmptyReport() throws {
+        let out = Self.demo.appendingPathComponent("empty").path
+        let outcome = try PayreconBinary.run([
+            "report", "--db", db, "--from", "2027-10-20", "--to", "2028-01-10", "--tz", "Europe/Berlin", "--out", out,
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let workbook = try WorkbookInspection.inspect(out + "/report.xlsx")
+        #expect(workbook.sheets == ["Summary", "Discrepancies", "Payouts", "Matched", "Stripe-only", "Ledger-only", "Fees", "Closed"])
+        for name in workbook.sheets.dropFirst() { #expect(workbook.detail[name]?.rows == 0, "\(name)") }
+        #expect(
+            try String(contentsOfFile: out + "/matched.csv", encoding: .utf8).components(separatedBy: "\r\n") == [
+                "match_id,rule,key,order_id,ledger_entry_ids,stripe_ids,ledger_currency,ledger_amount,stripe_currency,stripe_amount,occurred_at", "",
+            ])
+        let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
+        #expect(summary.contains("Period,2027-10-20 to 2028-01-10"))
+        #expect(summary.contains("Matching,match rate,,0,,,,n/a of ledger entries matched,"))
+    }
+
+    /// Another office suite opens the workbook and prints every sheet (Tests/scripts/workbook-to-pdf.sh).
+    @Test func libreOfficeConvertsTheWorkbookToPDF() throws {
+        let out = Self.demo.appendingPathComponent("pdf").path
+        let converted = try CommandOutput.capture(
+            "/bin/bash", [packageRoot.appendingPathComponent("Tests/scripts/workbook-to-pdf.sh").path, Self.demo.path + "/report.xlsx", out])
+        #expect(converted.status == 0, "\(converted.stderr)")
+        let pages = converted.stdout.split(separator: " ").dropLast().last.flatMap { Int($0) } ?? 0
+        // At least a page a sheet.
+        #expect(pages >= 8, "\(converted.stdout)")
+        #expect(try CommandOutput.run(["pdftotext", out + "/report.pdf", "-"]).contains("match_id"))
+    }
 }
