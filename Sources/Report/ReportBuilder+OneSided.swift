@@ -8,31 +8,31 @@ extension ReportBuilder {
     static let ledgerOnlyKinds: [DiscrepancyKind] = [.missingInStripe, .refundMissingInStripe]
 
     func stripeOnlyTable(_ items: [TrackedDiscrepancy]) -> ReportTable {
-        var table = ReportTable(
-            name: "Stripe-only", fileName: "stripe_only.csv",
-            columns: ["stripe_id", "kind", "order_id", "currency", "amount", "occurred_at", "status", "age_days", "discrepancy_id"])
-        for item in items where Self.stripeOnlyKinds.contains(item.discrepancy.kind) {
-            let d = item.discrepancy
-            table.rows.append([
-                .optionalText(d.stripeId), .text(d.kind.rawValue), .optionalText(d.orderId), .text(d.currency.code),
-                .optionalMoney(d.actual ?? d.expected, d.currency), timeCell(d.occurredAt), .text(item.status.rawValue),
-                .integer(item.ageDays(now: now)), .text(d.id),
-            ])
+        oneSided(items, name: "Stripe-only", fileName: "stripe_only.csv", idColumn: "stripe_id", kinds: Self.stripeOnlyKinds) { d in
+            (d.stripeId, d.currency, d.actual ?? d.expected)
         }
-        return table
     }
 
     func ledgerOnlyTable(_ items: [TrackedDiscrepancy]) -> ReportTable {
+        oneSided(items, name: "Ledger-only", fileName: "ledger_only.csv", idColumn: "ledger_entry_id", kinds: Self.ledgerOnlyKinds) { d in
+            (d.ledgerEntryId, d.expectedCurrency ?? d.currency, d.expected ?? d.actual)
+        }
+    }
+
+    /// Money one side has and the other does not: the side's id, and its currency and amount.
+    private func oneSided(
+        _ items: [TrackedDiscrepancy], name: String, fileName: String, idColumn: String, kinds: [DiscrepancyKind],
+        _ side: (Discrepancy) -> (id: String?, currency: Currency, amount: Int64?)
+    ) -> ReportTable {
         var table = ReportTable(
-            name: "Ledger-only", fileName: "ledger_only.csv",
-            columns: ["ledger_entry_id", "kind", "order_id", "currency", "amount", "occurred_at", "status", "age_days", "discrepancy_id"])
-        for item in items where Self.ledgerOnlyKinds.contains(item.discrepancy.kind) {
+            name: name, fileName: fileName,
+            columns: [idColumn, "kind", "order_id", "currency", "amount", "occurred_at", "status", "age_days", "discrepancy_id"])
+        for item in items where kinds.contains(item.discrepancy.kind) {
             let d = item.discrepancy
-            let currency = d.expectedCurrency ?? d.currency
+            let (id, currency, amount) = side(d)
             table.rows.append([
-                .optionalText(d.ledgerEntryId), .text(d.kind.rawValue), .optionalText(d.orderId), .text(currency.code),
-                .optionalMoney(d.expected ?? d.actual, currency), timeCell(d.occurredAt), .text(item.status.rawValue),
-                .integer(item.ageDays(now: now)), .text(d.id),
+                .optionalText(id), .text(d.kind.rawValue), .optionalText(d.orderId), .text(currency.code), .optionalMoney(amount, currency),
+                timeCell(d.occurredAt), .text(item.status.rawValue), .integer(item.ageDays(now: now)), .text(d.id),
             ])
         }
         return table
