@@ -111,4 +111,37 @@ import Testing
         let notAnExport = try PayreconBinary.run(["verify-export", TestScratch.directory.path])
         #expect(notAnExport.status == 2 && notAnExport.stderr.contains("manifest.json: not an export's manifest"))
     }
+
+    /// Ledger ids and orders a spreadsheet would run, booked with no Stripe counterpart: every CSV cell
+    /// holding them is escaped, and the workbook holds them as strings (no formula anywhere in its XML).
+    @Test func aLedgerOfFormulasReachesTheReportAsText() async throws {
+        let store = try PayreconStore(path: Self.scratch("hostile") + ".sqlite")
+        let ledger = Self.scratch("hostile") + ".csv"
+        // (A leading tab is trimmed off a ledger field, so it never reaches a report; the writer's test covers it.)
+        let hostile = ["=HYPERLINK(\"http://x\")", "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"]
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var csv = "entry_id,order_id,type,amount,currency,created_at\n"
+        for (k, text) in hostile.enumerated() {
+            csv += "\(quoted(text)),\(quoted(text + "-o\(k)")),payment,1\(k).00,USD,2026-09-0\(k + 1)T10:00:00Z\n"
+        }
+        try Data(csv.utf8).write(to: URL(fileURLWithPath: ledger))
+        _ = try await LedgerImportStage(runner: StageRunner(store: store)).run(path: ledger)
+        let period = try ReportingPeriod(from: "2026-09-01", to: "2026-09-30")
+        _ = try ReconcileStage(store: store).run(period: period, options: .init(), now: Timestamp(seconds: 1_800_000_000))
+        let out = Self.scratch("hostile-report")
+        let report = try PayreconBinary.run(["report", "--db", store.path, "--from", "2026-09-01", "--to", "2026-09-30", "--out", out])
+        #expect(report.status == 0, "\(report.stderr)")
+        let ledgerOnly = try String(contentsOfFile: out + "/ledger_only.csv", encoding: .utf8).components(separatedBy: "\r\n")
+        #expect(ledgerOnly.count == hostile.count + 2)
+        for line in ledgerOnly.dropFirst() where !line.isEmpty {
+            // The id and the order both start with the formula's character: both escaped.
+            #expect(line.hasPrefix("'") || line.hasPrefix("\"'"), "\(line)")
+            #expect(line.contains(",'") || line.contains(",\"'"), "\(line)")
+        }
+        let sheets = try CommandOutput.run(["unzip", "-p", out + "/report.xlsx", "xl/worksheets/*.xml"])
+        #expect(!sheets.contains("<f>") && !sheets.contains("<f "))
+        let workbook = try WorkbookInspection.inspect(out + "/report.xlsx")
+        let ids = Set(workbook.detail["Ledger-only"]?.cells.map { $0[0][0] } ?? [])
+        #expect(ids == Set(hostile.map { .string($0) }))
+    }
 }
