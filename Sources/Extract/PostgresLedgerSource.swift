@@ -88,7 +88,7 @@ public struct PostgresLedgerSource: LedgerSource {
                     guard checker.take(CSVReader.Record(line: number, fields: fields)) else { break }
                     if let ready = checker.readyChunk(), !chunk(ready) { stopped = true; break }
                 }
-                try? await connection.query("ROLLBACK", logger: logger)
+                _ = try? await connection.query("ROLLBACK", logger: logger)
                 try? await connection.close()
                 if stopped { return }
             } catch {
