@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // The marketplace's own ledger database (a ledger source), on the NIO that AsyncHTTPClient already builds.
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already built for postgres-nio and AsyncHTTPClient; named for the ledger database's TLS settings.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The domain: money, currencies, ids, Stripe and ledger records, periods, diagnostics.
@@ -46,6 +48,7 @@ let package = Package(
             dependencies: [
                 "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         // The rules only: facts in, matches and discrepancies out. No Store, no GRDB.
         .target(name: "Reconcile", dependencies: ["Core", "Facts"]),

@@ -3,7 +3,8 @@
 trust authentication for the `postgres` user, listening on 127.0.0.1 on a free port. Prints
 `PORT <n>` once it accepts connections; when stdin closes (or on SIGTERM) it stops the server and
 removes the folder, so the server cannot outlive the test that started it.
-initdb refuses to run as root, so as root the cluster belongs to, and runs as, the `postgres` user."""
+initdb refuses to run as root, so as root the cluster belongs to, and runs as, the `postgres` user.
+  postgres_server.py [--tls CERT.pem]   TLS on, with a new self-signed certificate for 127.0.0.1 written to CERT.pem"""
 import glob
 import os
 import pwd
@@ -43,10 +44,17 @@ probe = socket.socket()
 probe.bind(("127.0.0.1", 0))
 port = probe.getsockname()[1]
 probe.close()
+tls = []
+if len(sys.argv) > 2 and sys.argv[1] == "--tls":
+    cert, key = os.path.join(folder, "server.crt"), os.path.join(folder, "server.key")
+    run("/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert)
+    shutil.copyfile(cert, sys.argv[2])
+    tls = ["-c", "ssl=on", "-c", "ssl_cert_file=" + cert, "-c", "ssl_key_file=" + key]
 log = open(os.path.join(folder, "log"), "wb")
 server = subprocess.Popen(
     [os.path.join(bin_dir, "postgres"), "-D", data, "-p", str(port), "-k", folder,
-     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off"],
+     "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "full_page_writes=off"] + tls,
     preexec_fn=demote, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
 
 

@@ -1,6 +1,7 @@
 import Core
 import Foundation
 import Logging
+import NIOSSL
 import PostgresNIO
 
 /// The marketplace's own database as a ledger source: a query that returns the canonical ledger
@@ -11,7 +12,9 @@ import PostgresNIO
 /// any other extra digit is refused.
 ///
 /// The connection string comes from an environment variable (never argv): `postgres://user:password@host:port/database`.
-/// TLS is not offered yet (a database on the same host or a private network); `sslmode=require` is refused.
+/// TLS as libpq's `sslmode` says: `prefer` (the default: TLS when the server offers it), `disable`,
+/// `require` (TLS, the certificate not checked), `verify-ca` (signed by a trusted root) or
+/// `verify-full` (and issued for the host); `sslrootcert=FILE` names the roots (else the system's).
 public struct PostgresLedgerSource: LedgerSource {
     public let urlEnvironmentVariable: String
     public let query: String
@@ -50,11 +53,44 @@ public struct PostgresLedgerSource: LedgerSource {
         }
         guard let host = url.host, !host.isEmpty, let user = url.user, !user.isEmpty else { throw refuse("no host or user") }
         let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        if url.queryItems?.contains(where: { $0.name == "sslmode" && !["disable", "prefer", "allow"].contains($0.value ?? "") }) == true {
-            throw refuse("sslmode requiring TLS is not supported yet")
+        let parameters = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }
+        let tls: PostgresConnection.Configuration.TLS
+        do { tls = try Self.tls(mode: parameters["sslmode"] ?? "prefer", rootCertificate: parameters["sslrootcert"]) } catch let why as TLSRefusal {
+            throw refuse(why.reason)
+        } catch {
+            throw refuse("TLS cannot be set up: \(error)")
         }
         return PostgresConnection.Configuration(
-            host: host, port: url.port ?? 5432, username: user, password: url.password, database: database.isEmpty ? nil : database, tls: .disable)
+            host: host, port: url.port ?? 5432, username: user, password: url.password, database: database.isEmpty ? nil : database, tls: tls)
+    }
+
+    struct TLSRefusal: Error { let reason: String }
+
+    static func tls(mode: String, rootCertificate: String?) throws -> PostgresConnection.Configuration.TLS {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let rootCertificate {
+            guard FileManager.default.isReadableFile(atPath: rootCertificate) else {
+                throw TLSRefusal(reason: "sslrootcert '\(rootCertificate)' cannot be read")
+            }
+            configuration.trustRoots = .file(rootCertificate)
+        }
+        switch mode {
+        case "disable": return .disable
+        case "allow", "prefer":
+            configuration.certificateVerification = .none
+            return .prefer(try NIOSSLContext(configuration: configuration))
+        case "require":
+            configuration.certificateVerification = .none
+            return .require(try NIOSSLContext(configuration: configuration))
+        case "verify-ca":
+            configuration.certificateVerification = .noHostnameVerification
+            return .require(try NIOSSLContext(configuration: configuration))
+        case "verify-full":
+            configuration.certificateVerification = .fullVerification
+            return .require(try NIOSSLContext(configuration: configuration))
+        default:
+            throw TLSRefusal(reason: "sslmode '\(mode)' is not one of disable, allow, prefer, require, verify-ca, verify-full")
+        }
     }
 
     /// The operator's query, its columns read as text by PostgreSQL.
@@ -125,7 +161,11 @@ public struct PostgresLedgerSource: LedgerSource {
             let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
             return "the ledger query failed: \(message)\(state)"
         }
+        if error.code == .sslUnsupported { return "cannot reach the ledger database: the server does not offer TLS, which sslmode requires" }
         let underlying = error.underlying.map { ": \($0)" } ?? ""
+        if underlying.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "cannot reach the ledger database: its TLS certificate could not be verified (sslrootcert=FILE names a private CA's)"
+        }
         return "cannot reach the ledger database (\(error.code))\(underlying)"
     }
 }

@@ -132,4 +132,35 @@ import Testing
         #expect(unset.status == 2)
         #expect(unset.stderr.contains("set LEDGER_DATABASE_URL to the ledger database's URL"))
     }
+
+    /// TLS as libpq's sslmode says: a server's certificate checked against the root given, and refused
+    /// when it cannot be checked; a plain server refused where TLS is required.
+    @Test func tlsIsCheckedAsSslmodeSays() throws {
+        let certificate = Self.scratch("server") + ".pem"
+        let secure = try PostgresServer(tlsCertificate: certificate)
+        defer { secure.stop() }
+        let query =
+            "SELECT 'e1' AS entry_id, 'o1' AS order_id, 'payment' AS type, 12.50 AS amount, 'USD' AS currency, "
+            + "NULL AS stripe_id, timestamptz '2026-09-30 10:00:00+00' AS created_at, NULL AS supplier_id"
+        func run(_ url: String) throws -> PayreconBinary.Outcome {
+            try PayreconBinary.run(
+                ["ledger", "import", "--postgres-query", query, "--db", Self.scratch("tls") + ".sqlite"], environment: ["LEDGER_DATABASE_URL": url])
+        }
+        let verified = try run(secure.url + "?sslmode=verify-full&sslrootcert=\(certificate)")
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.contains("imported 1 ledger entries"))
+        #expect(try run(secure.url + "?sslmode=require").status == 0)
+        // The system's roots do not know a self-signed certificate.
+        let unverifiable = try run(secure.url + "?sslmode=verify-full")
+        #expect(unverifiable.status == 2)
+        #expect(
+            unverifiable.stderr.contains("cannot reach the ledger database: its TLS certificate could not be verified"), "\(unverifiable.stderr)")
+        // A server without TLS where TLS is required.
+        let plain = try run(try Self.server.get().url + "?sslmode=require")
+        #expect(plain.status == 2)
+        #expect(plain.stderr.contains("the server does not offer TLS, which sslmode requires"), "\(plain.stderr)")
+        let unknown = try run(secure.url + "?sslmode=maybe")
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("sslmode 'maybe' is not one of disable, allow, prefer, require, verify-ca, verify-full"))
+    }
 }

@@ -11,13 +11,14 @@ public final class PostgresServer: @unchecked Sendable {
         public let description: String
     }
 
-    public init() throws {
+    /// `tlsCertificate`: TLS on, the server's new self-signed certificate (for 127.0.0.1) written there.
+    public init(tlsCertificate: String? = nil) throws {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let version = versions.compactMap(Int.init).max() else {
             throw Failure(description: "PostgreSQL is not installed (scripts/install-deps.sh --test installs it)")
         }
         psqlPath = "/usr/lib/postgresql/\(version)/bin/psql"
-        helper = try HelperProcess(script: "postgres_server.py")
+        helper = try HelperProcess(script: "postgres_server.py", arguments: tlsCertificate.map { ["--tls", $0] } ?? [])
     }
 
     public var port: Int { helper.port }
