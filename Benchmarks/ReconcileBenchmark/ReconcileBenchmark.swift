@@ -67,11 +67,21 @@ enum ReconcileBenchmark {
                 + "(generate \(generated - started), store \(generated.duration(to: clock.now)))")
     }
 
+    /// The period `prepare` wrote beside the store (first day, last day, planted count), or why there is none.
+    static func preparedWindow(_ db: String) throws -> ([String], ReportingPeriod) {
+        let path = db + ".window"
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw BenchmarkSetupError(description: "\(path) is missing: it is written by `reconcile-bench prepare --db \(db)` beside its store")
+        }
+        let window = text.split(separator: " ").map(String.init)
+        guard window.count == 3 else { throw BenchmarkSetupError(description: "\(path) is not `FIRST LAST PLANTED`") }
+        return (window, try ReportingPeriod(from: window[0], to: window[1]))
+    }
+
     /// `fresh`: forget earlier reconciliations first, so round 1 is a period's first run (every match
     /// new) and later rounds are nights that reconcile it again.
     static func run(db: String, repeats: Int, fresh: Bool) throws {
-        let window = try String(contentsOfFile: db + ".window", encoding: .utf8).split(separator: " ").map(String.init)
-        let period = try ReportingPeriod(from: window[0], to: window[1])
+        let (window, period) = try preparedWindow(db)
         if fresh {
             let queue = try DatabaseQueue(path: db)
             try queue.write { db in
@@ -110,8 +120,7 @@ enum ReconcileBenchmark {
     /// Matching alone, on facts loaded once: this VM's timings vary by ±15 % from run to run, so a
     /// change to the matcher is judged by the median of several rounds over the same input.
     static func match(db: String, repeats: Int) throws {
-        let window = try String(contentsOfFile: db + ".window", encoding: .utf8).split(separator: " ").map(String.init)
-        let period = try ReportingPeriod(from: window[0], to: window[1])
+        let (window, period) = try preparedWindow(db)
         let store = try PayreconStore(path: db)
         let options = ReconcileStage.Options()
         let loadStart = ContinuousClock.now
@@ -157,4 +166,8 @@ enum ReconcileBenchmark {
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage
     }
+}
+
+struct BenchmarkSetupError: Error, CustomStringConvertible {
+    let description: String
 }
