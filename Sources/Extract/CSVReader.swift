@@ -162,15 +162,6 @@ public struct CSVReader {
         field.append(contentsOf: bytes[run])
     }
 
-    private mutating func append(_ byte: UInt8, at index: Int) throws(Failure) {
-        guard field.count < maxFieldBytes else {
-            throw Failure(
-                line: line, column: fields.count + 1,
-                message: "a field longer than \(maxFieldBytes) bytes (at byte offset \(offset + index)); no ledger value is that long")
-        }
-        field.append(byte)
-    }
-
     /// Reads `bytes[..<end]`; the byte after `end`, when there is one, is there to look at only.
     private mutating func scan(_ bytes: [UInt8], upTo end: Int, _ body: (Record) -> Bool) throws(Failure) {
         let problem = UTF8Check.firstProblem(bytes, to: end)
@@ -184,14 +175,14 @@ public struct CSVReader {
             if inQuotes {
                 if byte == UInt8(ascii: "\"") {
                     if next(index + 1) == UInt8(ascii: "\"") {
-                        try append(byte, at: index)
+                        try append(bytes, index..<index + 1)
                         index += 1
                     } else {
                         inQuotes = false
                     }
                 } else {
                     if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && next(index + 1) != UInt8(ascii: "\n")) { line += 1 }
-                    try append(byte, at: index)
+                    try append(bytes, index..<index + 1)
                 }
             } else {
                 switch byte {

@@ -20,6 +20,8 @@ public struct LedgerChecker {
     /// The entry ids of the import's sources read before this one: an entry_id is unique across all of them.
     private let earlier: [Seen]
     private var handedOver = 0
+    /// The receiver of chunks refused one (its writer stopped): nothing more is handed over.
+    private var refused = false
 
     /// A source's entry ids and the line each is on.
     public struct Seen: Sendable {
@@ -48,15 +50,30 @@ public struct LedgerChecker {
         return diagnostics.count < LedgerParser.maxDiagnostics
     }
 
+    /// Takes the next record and hands `chunk` the entries checked so far once there are `chunkSize`
+    /// of them; false when reading should stop (as `take` says, or `chunk` refused).
+    public mutating func take(_ record: CSVReader.Record, handingTo chunk: ([LedgerEntry]) -> Bool) -> Bool {
+        guard take(record) else { return false }
+        if let ready = readyChunk(), !chunk(ready) { refused = true }
+        return !refused
+    }
+
+    /// After the last record: hands `chunk` the entries not handed over yet (unless it refused one
+    /// before), or throws every problem found.
+    public mutating func finish(handingTo chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
+        let last = try finish()
+        if !last.isEmpty, !refused { _ = chunk(last) }
+    }
+
     /// The entries checked so far, once there are `chunkSize` of them and no problem: to be written.
-    public mutating func readyChunk() -> [LedgerEntry]? {
+    private mutating func readyChunk() -> [LedgerEntry]? {
         guard entries.count >= chunkSize, diagnostics.isEmpty else { return nil }
         defer { handedOver += entries.count; entries.removeAll(keepingCapacity: true) }
         return entries
     }
 
     /// After the last record: the entries not handed over yet, or every problem found.
-    public mutating func finish() throws(LedgerImportError) -> [LedgerEntry] {
+    private mutating func finish() throws(LedgerImportError) -> [LedgerEntry] {
         guard let header else {
             throw LedgerImportError(diagnostics: [Diagnostic(file: source, line: 1, message: "the file is empty (expected a header row)")])
         }
@@ -116,7 +133,7 @@ public struct LedgerChecker {
         }
         var row = LedgerRow(record: record, position: position, fileName: source, mapping: mapping)
         let entry = row.entry()
-        if let entryId = row.value(.entryId) {
+        if let entryId = entry?.entryId.rawValue ?? row.value(.entryId) {
             if let first = seen.insert(entryId, line: record.line) {
                 row.problem(.entryId, "duplicate entry_id '\(entryId)' (first on line \(first))")
             } else if let other = earlier.lazy.compactMap({ earlier in earlier.ids.line(of: entryId).map { (earlier.label, $0) } }).first {

@@ -63,12 +63,7 @@ public struct LedgerParser: Sendable {
 
     private func parse(_ source: Source, checker: inout LedgerChecker, _ chunk: ([LedgerEntry]) -> Bool) throws(LedgerImportError) {
         // Records are checked as the reader hands them over, so the file is never all of its records in memory.
-        var stopped = false
-        func take(_ record: CSVReader.Record) -> Bool {
-            guard checker.take(record) else { return false }
-            if let ready = checker.readyChunk() { stopped = !chunk(ready) }
-            return !stopped
-        }
+        func take(_ record: CSVReader.Record) -> Bool { checker.take(record, handingTo: chunk) }
         do {
             switch source {
             case .bytes(let bytes): try CSVReader.read(bytes, maxFieldBytes: maxFieldBytes, take)
@@ -79,7 +74,6 @@ public struct LedgerParser: Sendable {
         } catch {
             throw LedgerImportError(diagnostics: [Diagnostic(file: fileName, message: "cannot read the file")])
         }
-        let last = try checker.finish()
-        if !last.isEmpty, !stopped { _ = chunk(last) }
+        try checker.finish(handingTo: chunk)
     }
 }

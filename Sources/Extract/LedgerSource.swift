@@ -10,7 +10,7 @@ public protocol LedgerSource: Sendable {
     /// How the source's columns are named and its amounts written; the checker reads rows through it.
     var mapping: ColumnMapping { get }
     /// Feeds `checker` the source's header and then its rows, handing each chunk of checked entries to
-    /// `chunk` as it is ready (false from `chunk` stops reading), and the last one after `checker.finish()`.
+    /// `chunk` as it is ready (false from `chunk` stops reading), and the last one (`take(_:handingTo:)`, `finish(handingTo:)`).
     /// Throws when the source cannot be read or any row had a problem: the chunks handed over must then be
     /// thrown away. A source that blocks while it reads (a file) blocks the calling task.
     func read(_ checker: inout LedgerChecker, _ chunk: ([LedgerEntry]) -> Bool) async throws(LedgerImportError)

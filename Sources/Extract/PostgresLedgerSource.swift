@@ -93,7 +93,11 @@ public struct PostgresLedgerSource: LedgerSource {
         }
     }
 
-    /// The operator's query, its columns read as text by PostgreSQL.
+    /// The order of `wrappedQuery`'s columns, which the checker takes as the header.
+    static let columns: [LedgerColumn] = [.entryId, .orderId, .type, .amount, .currency, .stripeId, .createdAt, .supplierId]
+    static let amountIndex = columns.firstIndex(of: .amount)!
+
+    /// The operator's query, its columns read as text by PostgreSQL, in the order of `columns`.
     var wrappedQuery: String {
         """
         SELECT entry_id::text, order_id::text, type::text, amount::text, currency::text, stripe_id::text,
@@ -104,8 +108,7 @@ public struct PostgresLedgerSource: LedgerSource {
 
     /// Streams the rows through the checker (`LedgerSource`); each row is numbered from 1 in diagnostics.
     public func read(_ checker: inout LedgerChecker, _ chunk: ([LedgerEntry]) -> Bool) async throws(LedgerImportError) {
-        _ = checker.take(
-            CSVReader.Record(line: 0, fields: ["entry_id", "order_id", "type", "amount", "currency", "stripe_id", "created_at", "supplier_id"]))
+        _ = checker.take(CSVReader.Record(line: 0, fields: Self.columns.map(\.rawValue)))
         do {
             let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
             do {
@@ -114,19 +117,16 @@ public struct PostgresLedgerSource: LedgerSource {
                 try await connection.query("SET LOCAL TIME ZONE 'UTC'", logger: logger)
                 let rows = try await connection.query(PostgresQuery(unsafeSQL: wrappedQuery), logger: logger)
                 var number = 0
-                var stopped = false
                 for try await row in rows {
                     number += 1
                     var fields: [String] = []
                     fields.reserveCapacity(8)
                     for cell in row { fields.append(try cell.decode(String?.self) ?? "") }
-                    fields[3] = Self.withoutTrailingZeros(fields[3])
-                    guard checker.take(CSVReader.Record(line: number, fields: fields)) else { break }
-                    if let ready = checker.readyChunk(), !chunk(ready) { stopped = true; break }
+                    fields[Self.amountIndex] = Self.withoutTrailingZeros(fields[Self.amountIndex])
+                    guard checker.take(CSVReader.Record(line: number, fields: fields), handingTo: chunk) else { break }
                 }
                 _ = try? await connection.query("ROLLBACK", logger: logger)
                 try? await connection.close()
-                if stopped { return }
             } catch {
                 try? await connection.close()
                 throw error
@@ -136,8 +136,7 @@ public struct PostgresLedgerSource: LedgerSource {
         } catch {
             throw LedgerImportError(diagnostics: [Diagnostic(file: label, message: Self.describe(error))])
         }
-        let last = try checker.finish()
-        if !last.isEmpty { _ = chunk(last) }
+        try checker.finish(handingTo: chunk)
     }
 
     /// `12.3400` → `12.34`, `1500.00` → `1500`: a numeric's scale, not a precision the ledger claims.

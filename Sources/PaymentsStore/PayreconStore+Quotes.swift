@@ -54,7 +54,7 @@ extension PayreconStore {
             try Self.fetch(
                 db,
                 sql: """
-                    SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry
+                    SELECT \(Self.ledgerEntryColumns) FROM ledger_entry
                     WHERE order_id = ? ORDER BY created_at, entry_id
                     """, [id.rawValue], Self.ledgerEntry)
         }

@@ -6,12 +6,10 @@ import Foundation
 /// numbers are written as numbers, so "-12.50" stays a number.
 public enum CSVReportWriter {
     public static func render(_ table: ReportTable) -> String {
-        var bytes = Array(line(table.columns).utf8)
+        var bytes = Array(CSVField.line(table.columns).utf8)
         for row in table.rows { append(row, to: &bytes) }
         return String(decoding: bytes, as: UTF8.self)
     }
-
-    static func line(_ header: [String]) -> String { CSVField.line(header) }
 
     /// One record's bytes: text escaped where a spreadsheet would run it and quoted where RFC 4180 says,
     /// numbers as they are. Written straight into the buffer: a String per field, joined, was most of a

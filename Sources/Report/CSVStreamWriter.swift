@@ -1,3 +1,4 @@
+import Core
 import Foundation
 
 /// Writes a CSV report file row by row through a buffer of its own (RFC 4180, UTF-8, CRLF; text a
@@ -18,7 +19,7 @@ final class CSVStreamWriter {
         }
         handle = try FileHandle(forWritingTo: partial)
         buffer.reserveCapacity(1 << 20)
-        buffer.append(contentsOf: CSVReportWriter.line(columns).utf8)
+        buffer.append(contentsOf: CSVField.line(columns).utf8)
     }
 
     func write(_ row: [ReportCell]) throws {

@@ -33,10 +33,10 @@ extension ReportBuilder {
             .text("Matching"), .text("matches"), .empty, .integer(Int64(stats.count)), .empty, .empty, .empty,
             .text(ruleCounts.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")),
         ])
+        let rate = Self.rate(matchedEntries, of: ledgerTotal)
         table.rows.append([
             .text("Matching"), .text("match rate"), .empty, .integer(Int64(matchedEntries)), .empty, .empty, .empty,
-            .text(Self.percent(matchedEntries, of: ledgerTotal) + " of ledger entries matched"),
-            ledgerTotal > 0 ? .percent(Int64((matchedEntries * 10_000 + ledgerTotal / 2) / ledgerTotal)) : .empty,
+            .text((rate == .empty ? "n/a" : rate.csvText) + " of ledger entries matched"), rate,
         ])
         let open = discrepancies.filter { $0.status == .open }
         let byKind = Dictionary(grouping: open, by: \.discrepancy.kind)
@@ -102,9 +102,9 @@ extension ReportBuilder {
         return (first + 1)...(last + 1)
     }
 
-    static func percent(_ part: Int, of whole: Int) -> String {
-        guard whole > 0 else { return "n/a" }
-        let basisPoints = (part * 10_000 + whole / 2) / whole
-        return "\(basisPoints / 100).\(String(format: "%02d", basisPoints % 100))%"
+    /// A share as a percentage cell, to the nearest basis point; empty when there is no whole.
+    static func rate(_ part: Int, of whole: Int) -> ReportCell {
+        guard whole > 0 else { return .empty }
+        return .percent(Int64((part * 10_000 + whole / 2) / whole))
     }
 }

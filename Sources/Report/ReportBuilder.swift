@@ -46,12 +46,7 @@ public struct ReportBuilder: Sendable {
     /// Every table with its rows in memory, the Summary first: for small periods and tests.
     public func tables() throws -> [ReportTable] {
         let book = try book()
-        var sheets: [ReportTable] = []
-        for table in book.sheets {
-            var whole = ReportTable(name: table.name, fileName: table.fileName, columns: table.columns)
-            try table.forEachRow { whole.rows.append($0) }
-            sheets.append(whole)
-        }
+        let sheets = try book.sheets.map { try $0.materialized() }
         return [try book.summary()] + sheets
     }
 

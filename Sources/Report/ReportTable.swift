@@ -27,6 +27,13 @@ public struct ReportTable: Sendable {
         for row in rows { try body(row) }
         try stream?(body)
     }
+
+    /// The same table with every row in memory (its stream run once).
+    public func materialized() throws -> ReportTable {
+        var whole = ReportTable(name: name, fileName: fileName, columns: columns)
+        try forEachRow { whole.rows.append($0) }
+        return whole
+    }
 }
 
 /// A cell: text, a count, money in its currency's decimals, a time or a day in the report's zone, or a rate.

@@ -14,10 +14,14 @@ public enum ReportWriter {
     public static let sheetRowLimit = 1_048_575
 
     /// What was written: the files (the workbook first, then the Summary's CSV, then the others) and each
-    /// table's rows (all of them, however many sheets they took).
+    /// table's rows (all of them, however many sheets they took), in the workbook's order.
     public struct Written: Sendable {
+        public typealias Table = (name: String, fileName: String, rows: Int)
         public let files: [URL]
-        public let rows: [String: Int]
+        public let tables: [Table]
+
+        /// Rows by table name.
+        public var rows: [String: Int] { Dictionary(uniqueKeysWithValues: tables.map { ($0.name, $0.rows) }) }
     }
 
     /// Tables already in memory, the one named "Summary" (if any) as the Summary.
@@ -40,7 +44,7 @@ public enum ReportWriter {
         let workbook = formats.contains(.xlsx) ? try XLSXWorkbook(path: workbookURL.path, created: created, constantMemory: true) : nil
         let summarySheet = withSummary ? try workbook?.addSheet("Summary") : nil
         var csvFiles: [URL?] = Array(repeating: nil, count: book.sheets.count)
-        var rows: [String: Int] = [:]
+        var counted: [Written.Table?] = Array(repeating: nil, count: book.sheets.count)
         var continued: [(table: String, rows: Int, sheets: [String])] = []
         var later: [(index: Int, sheet: UnsafeMutablePointer<lxw_worksheet>?)] = []
         for (index, table) in book.sheets.enumerated() {
@@ -60,16 +64,14 @@ public enum ReportWriter {
             try csv?.close()
             try sheet?.finish()
             if csv != nil { csvFiles[index] = csvURL }
-            rows[table.name] = count
+            counted[index] = (table.name, table.fileName, count)
             if let sheet, sheet.sheetNames.count > 1 { continued.append((table.name, count, sheet.sheetNames)) }
         }
         for (index, sheet) in later {
-            let table = book.sheets[index]
-            var whole = ReportTable(name: table.name, fileName: table.fileName, columns: table.columns)
-            try table.forEachRow { whole.rows.append($0) }
+            let whole = try book.sheets[index].materialized()
             if let workbook, let sheet { workbook.fill(sheet, whole) }
             if formats.contains(.csv) { csvFiles[index] = try CSVReportWriter.write(whole, to: directory) }
-            rows[table.name] = whole.rows.count
+            counted[index] = (whole.name, whole.fileName, whole.rows.count)
         }
         var files = csvFiles.compactMap { $0 }
         if withSummary {
@@ -84,13 +86,13 @@ public enum ReportWriter {
                 }
             }
             if formats.contains(.csv) { files.insert(try CSVReportWriter.write(summary, to: directory), at: 0) }
-            rows[summary.name] = summary.rows.count
+            counted.insert((summary.name, summary.fileName, summary.rows.count), at: 0)
         }
         if let workbook {
             try workbook.close()
             files.insert(workbookURL, at: 0)
         }
-        return Written(files: files, rows: rows)
+        return Written(files: files, tables: counted.compactMap { $0 })
     }
 
     /// A Summary row for a table that continued on more sheets, naming them and the rows in all; it goes

@@ -65,10 +65,7 @@ public struct ExportStage {
             files.append(ExportManifest.File(name: name, bytes: bytes, rows: rows, sheetRows: sheetRows, sha256: sha))
         }
         try record("report.xlsx", rows: nil, sheetRows: written.rows)
-        for file in written.files where file.pathExtension == "csv" {
-            let table = (book.sheets.first { $0.fileName == file.lastPathComponent })?.name ?? "Summary"
-            try record(file.lastPathComponent, rows: written.rows[table])
-        }
+        for table in written.tables { try record(table.fileName, rows: table.rows) }
         try record(history.fileName, rows: history.rows.count)
         let provenance = try runner.store.exportProvenance()
         // The runs the data came from: the reconcile itself and the last extract and ledger import before it.

@@ -1,7 +1,8 @@
 import Core
 
-/// The text of a batch of entries in one buffer of ours, bound without SQLite copying each value
-/// (SQLITE_STATIC): the buffer stays as it is until the statement has stepped.
+/// The text of a batch of entries (the rows of one `insertSQL` statement, one or many) in one buffer
+/// of ours, bound without SQLite copying each value (SQLITE_STATIC): the buffer stays as it is until
+/// the statement has stepped.
 struct LedgerBatchText {
     private var bytes: [UInt8] = []
     /// Each text field's start and length in `bytes`, six a row; -1 for NULL.

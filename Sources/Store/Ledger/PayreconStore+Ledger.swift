@@ -96,8 +96,7 @@ extension PayreconStore {
                     }
                     start += Self.rowsPerInsert
                 } else {
-                    insertOne.bind(entries[start], row: 0, importId: importId)
-                    try insertOne.step()
+                    try texts.bindAndStep(entries[start..<start + 1], insertOne, importId: importId)
                     if db.changesCount > 0 { counts.added += 1 } else { try settle(entries[start], &counts) }
                     start += 1
                 }
@@ -124,7 +123,7 @@ extension PayreconStore {
             try Self.fetch(
                 db,
                 sql: """
-                    SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry_version
+                    SELECT \(Self.ledgerEntryColumns) FROM ledger_entry_version
                     WHERE entry_id = ? ORDER BY seq
                     """, [entryId.rawValue], Self.ledgerEntry)
         }
@@ -136,13 +135,16 @@ extension PayreconStore {
             try Self.fetch(
                 db,
                 sql: """
-                    SELECT entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id FROM ledger_entry
+                    SELECT \(Self.ledgerEntryColumns) FROM ledger_entry
                     WHERE created_at >= ? AND created_at < ?
                     """, [start.microseconds, end.microseconds], Self.ledgerEntry)
         }
     }
 
-    /// Maps `entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id` by position.
+    /// The columns `ledgerEntry` maps, in its order.
+    package static let ledgerEntryColumns = "entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id"
+
+    /// Maps `ledgerEntryColumns` by position.
     package static func ledgerEntry(_ row: Row) throws -> LedgerEntry {
         LedgerEntry(
             entryId: LedgerEntryID(row[0] as String), orderId: OrderID(row[1] as String),
@@ -153,21 +155,5 @@ extension PayreconStore {
 
     public func ledgerCount() throws(StoreError) -> Int {
         try read("count ledger") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM ledger_entry") ?? 0 }
-    }
-}
-
-extension RawStatement {
-    /// Binds an entry as row `row` (from 0) of an `insertSQL` statement.
-    fileprivate func bind(_ e: LedgerEntry, row: Int, importId: Int64) {
-        let base = Int32(row * 9)
-        bind(base + 1, e.entryId.rawValue)
-        bind(base + 2, e.orderId.rawValue)
-        bind(base + 3, e.kind.rawValue)
-        bind(base + 4, e.amount.minorUnits)
-        bind(base + 5, e.amount.currency.code)
-        bind(base + 6, e.stripeId)
-        bind(base + 7, e.createdAt.microseconds)
-        bind(base + 8, e.supplierId)
-        bind(base + 9, importId)
     }
 }
