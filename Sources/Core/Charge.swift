@@ -23,10 +23,10 @@ public struct Charge: Hashable, Sendable, Codable, Identifiable {
     public init(
         id: ChargeID, amount: Int64, currency: Currency, status: ChargeStatus, captured: Bool = true,
         created: Int64, paymentIntent: String?, balanceTransaction: String?, metadata: [String: String],
-        amountRefunded: Int64 = 0, failureCode: String? = nil, card: PaymentMethodSummary? = nil
+        amountRefunded: Int64 = 0, failureCode: String? = nil, card: PaymentMethodSummary? = nil, amountCaptured: Int64? = nil
     ) {
         self.id = id; self.amount = amount; self.currency = currency; self.status = status
-        self.amountCaptured = status == .succeeded && captured ? amount : 0
+        self.amountCaptured = status == .succeeded && captured ? amountCaptured ?? amount : 0
         self.amountRefunded = amountRefunded; self.captured = captured; self.paid = status == .succeeded
         self.refunded = amountRefunded >= amount; self.disputed = false; self.created = created
         self.paymentIntent = paymentIntent.map { ExpandableID($0) }; self.balanceTransaction = balanceTransaction.map { ExpandableID($0) }
@@ -49,6 +49,11 @@ public struct Charge: Hashable, Sendable, Codable, Identifiable {
     public var orderId: OrderID? { metadata?["order_id"].map { OrderID($0) } }
     /// A payment is a succeeded charge that was captured; failed and uncaptured charges are not.
     public var isPayment: Bool { status == .succeeded && captured != false }
+    /// Authorized and never captured: the money was held on the card, never taken.
+    public var isUncapturedAuthorization: Bool { status == .succeeded && captured == false }
+    /// What Stripe took: `amount_captured` (less than `amount` after a partial capture); a charge that
+    /// does not say is taken in full when it is a payment.
+    public var capturedAmount: Int64 { isPayment ? amountCaptured ?? amount : 0 }
 }
 
 /// The non-sensitive part of `payment_method_details`: its type, and a card's brand and last4.
@@ -56,7 +61,9 @@ public struct PaymentMethodSummary: Hashable, Sendable, Codable {
     public struct Card: Hashable, Sendable, Codable {
         public let brand: String?
         public let last4: String?
-        public init(brand: String?, last4: String?) { self.brand = brand; self.last4 = last4 }
+        /// Where the card was issued (ISO 3166-1 alpha-2): it decides the international-card surcharge.
+        public let country: String?
+        public init(brand: String?, last4: String?, country: String? = nil) { self.brand = brand; self.last4 = last4; self.country = country }
     }
     public let type: String?
     public let card: Card?

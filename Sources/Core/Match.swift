@@ -13,6 +13,8 @@ public struct Match: Hashable, Sendable {
         case refundAmount = "refund_amount"
         /// Ledger dispute without id matched the order's dispute.
         case disputeOrder = "dispute_order"
+        /// A won dispute's reinstatement (funds back) matched to its withdrawal: two Stripe transactions.
+        case disputeReinstatement = "dispute_reinstatement"
     }
 
     public let rule: Rule

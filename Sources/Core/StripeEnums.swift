@@ -26,6 +26,12 @@ public struct DisputeStatus: StripeEnumeration {
     public static let underReview: Self = "under_review"
     public static let won: Self = "won"
     public static let lost: Self = "lost"
+    public static let warningNeedsResponse: Self = "warning_needs_response"
+    public static let warningUnderReview: Self = "warning_under_review"
+    public static let warningClosed: Self = "warning_closed"
+
+    /// An inquiry (a `warning_*` status) asks questions before a chargeback: it moves no money.
+    public var isInquiry: Bool { rawValue.hasPrefix("warning_") }
 }
 
 public struct PayoutStatus: StripeEnumeration {
@@ -47,5 +53,12 @@ public struct BalanceTransactionType: StripeEnumeration {
     public static let adjustment: Self = "adjustment"
     public static let payout: Self = "payout"
     public static let payoutFailure: Self = "payout_failure"
+    public static let payoutCancel: Self = "payout_cancel"
     public static let stripeFee: Self = "stripe_fee"
+    public static let taxFee: Self = "tax_fee"
+    public static let applicationFee: Self = "application_fee"
+    public static let transfer: Self = "transfer"
+    public static let reserveTransaction: Self = "reserve_transaction"
+    public static let contribution: Self = "contribution"
+    public static let refundFailure: Self = "refund_failure"
 }

@@ -33,14 +33,27 @@ public struct ReconcileFacts: Sendable {
         public var currency: Currency
         /// Succeeded and captured: failed and uncaptured charges are not payments.
         public var isPayment: Bool
+        /// Succeeded but never captured: an authorization that took no money.
+        public var isAuthorization: Bool
+        /// Where the card was issued, or `CountryCode.unknown`.
+        public var cardCountry: CountryCode
+        /// What was taken: `amount_captured` for a payment (below `authorized` after a partial capture),
+        /// the authorized amount for any other charge.
         public var amount: Int64
+        /// What was authorized (`charge.amount`).
+        public var authorized: Int64
         /// Seconds, as Stripe counts.
         public var created: StripeSeconds
-        public init(id: FactID, order: FactID, paymentIntent: FactID, currency: Currency, isPayment: Bool, amount: Int64, created: StripeSeconds) {
+        public init(
+            id: FactID, order: FactID, paymentIntent: FactID, currency: Currency, isPayment: Bool, amount: Int64, created: StripeSeconds,
+            authorized: Int64? = nil, isAuthorization: Bool = false, cardCountry: CountryCode = .unknown
+        ) {
             self.id = id; self.order = order; self.paymentIntent = paymentIntent; self.currency = currency
             self.isPayment = isPayment; self.amount = amount; self.created = created
+            self.authorized = authorized ?? amount; self.isAuthorization = isAuthorization; self.cardCountry = cardCountry
         }
         public var money: Money { Money(minorUnits: amount, currency: currency) }
+        public var authorizedMoney: Money { Money(minorUnits: authorized, currency: currency) }
         public var timestamp: Timestamp { created.timestamp }
     }
 
@@ -62,19 +75,32 @@ public struct ReconcileFacts: Sendable {
     }
 
     public struct Refund: Sendable {
+        /// What became of a refund: only an effective one (succeeded, pending, requires_action, or not
+        /// saying) returns money; a failed or canceled one returned nothing, or took it back.
+        public enum Outcome: UInt8, Sendable {
+            case effective, failed, canceled
+            public init(status: RefundStatus?) {
+                switch status {
+                case .failed?: self = .failed
+                case .canceled?: self = .canceled
+                default: self = .effective
+                }
+            }
+        }
         public var id: FactID
         public var charge: FactID
         /// The refund's own metadata.order_id (for refunds whose charge is unknown).
         public var metadataOrder: FactID
         public var currency: Currency
-        /// Not failed or canceled: it returned money.
-        public var isEffective: Bool
+        public var outcome: Outcome
         public var amount: Int64
         public var created: StripeSeconds
-        public init(id: FactID, charge: FactID, metadataOrder: FactID, currency: Currency, isEffective: Bool, amount: Int64, created: StripeSeconds) {
+        public init(id: FactID, charge: FactID, metadataOrder: FactID, currency: Currency, outcome: Outcome, amount: Int64, created: StripeSeconds) {
             self.id = id; self.charge = charge; self.metadataOrder = metadataOrder; self.currency = currency
-            self.isEffective = isEffective; self.amount = amount; self.created = created
+            self.outcome = outcome; self.amount = amount; self.created = created
         }
+        /// Not failed or canceled: it returned money.
+        public var isEffective: Bool { outcome == .effective }
         public var money: Money { Money(minorUnits: amount, currency: currency) }
         public var timestamp: Timestamp { created.timestamp }
     }
@@ -137,7 +163,9 @@ extension ReconcileFacts {
             (
                 Charge(
                     id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none, currency: charge.currency,
-                    isPayment: charge.isPayment, amount: charge.amount, created: StripeSeconds(charge.created)),
+                    isPayment: charge.isPayment, amount: charge.isPayment ? charge.capturedAmount : charge.amount,
+                    created: StripeSeconds(charge.created), authorized: charge.amount, isAuthorization: charge.isUncapturedAuthorization,
+                    cardCountry: CountryCode(charge.paymentMethodDetails?.card?.country)),
                 [charge.id.rawValue, charge.orderId?.rawValue, charge.paymentIntent?.id]
             )
         }
@@ -146,7 +174,7 @@ extension ReconcileFacts {
             (
                 Refund(
                     id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none, currency: refund.currency,
-                    isEffective: refund.isEffective, amount: refund.amount, created: StripeSeconds(refund.created)),
+                    outcome: .init(status: refund.status), amount: refund.amount, created: StripeSeconds(refund.created)),
                 [refund.id.rawValue, refund.charge?.id, refund.metadata?["order_id"]]
             )
         }

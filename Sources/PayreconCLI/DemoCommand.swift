@@ -21,6 +21,7 @@ struct DemoCommand: AsyncParsableCommand {
     var orders: Int = 2000
     @Option(name: .long, help: "Sandbox seed.")
     var seed: UInt64 = 42
+    @OptionGroup var settlement: SandboxSettlementOption
 
     func run() async throws {
         try await failingWithExitCode2 {
@@ -30,7 +31,7 @@ struct DemoCommand: AsyncParsableCommand {
             // A demo starts from nothing: an old store would carry old open items.
             for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dbPath + suffix) }
 
-            let account = SandboxGenerator.generate(SandboxConfiguration(orders: orders, seed: seed))
+            let account = SandboxGenerator.generate(SandboxConfiguration(orders: orders, seed: seed, settlesLocally: settlement.settlesLocally))
             let ledgerPath = folder.appendingPathComponent("ledger.csv").path
             try Data(account.ledgerCSV().utf8).write(to: URL(fileURLWithPath: ledgerPath))
             try account.truthJSON().write(to: folder.appendingPathComponent("truth.json"))
@@ -50,7 +51,9 @@ struct DemoCommand: AsyncParsableCommand {
             await sandbox.stop()
             let imported = try await LedgerImportStage(runner: runner).run(path: ledgerPath)
             let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
-            let result = try ReconcileStage(runner: runner).run(period: period, options: .init(), now: runner.clock()).result
+            let result = try ReconcileStage(runner: runner).run(
+                period: period, options: .init(feeSchedule: settlement.feeSchedule), now: runner.clock()
+            ).result
             let files = try ReportStage(runner: runner).run(period: period, out: out, formats: [.xlsx, .csv])
             DemoSummary(
                 account: account, extracted: extracted, imported: imported.entries, result: result,

@@ -24,7 +24,7 @@ struct DemoSummary {
         Swift.print("totals (settlement currency):")
         for total in totals {
             Swift.print(
-                "  \(total.category.padding(toLength: 16, withPad: " ", startingAt: 0)) \(total.currency.code)  "
+                "  \(total.category.padding(toLength: 24, withPad: " ", startingAt: 0)) \(total.currency.code)  "
                     + "count \(total.count)  gross \(DecimalAmount.format(total.gross, currency: total.currency))  "
                     + "fee \(DecimalAmount.format(total.fee, currency: total.currency))  net \(DecimalAmount.format(total.net, currency: total.currency))"
             )
@@ -38,7 +38,30 @@ struct DemoSummary {
                 "  \(kind.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) found \(found[kind.rawValue] ?? 0)  planted \(planted[kind.rawValue] ?? 0)"
             )
         }
+        printShapes()
         Swift.print("files:")
         for file in files { Swift.print("  \(file.path)") }
+    }
+
+    /// Each planted money shape, what it must give (a kind, or nothing) and whether it did: a silent
+    /// shape passes when no discrepancy names its subject, a flagged one when its kind names it.
+    private func printShapes() {
+        var named: [String: Set<String>] = [:]
+        for d in result.discrepancies {
+            named[d.subjectId, default: []].insert(d.kind.rawValue)
+            if let stripeId = d.stripeId { named[stripeId, default: []].insert(d.kind.rawValue) }
+        }
+        Swift.print("money shapes (planted: what payrecon must report):")
+        for (shape, planted) in Dictionary(grouping: account.shapes, by: \.shape).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            let right = planted.count { item in
+                let kinds = named[item.subjectId] ?? []
+                return item.flagged.map { kinds == [$0] } ?? kinds.isEmpty
+            }
+            let expected = planted[0].flagged ?? "nothing"
+            Swift.print(
+                "  \(shape.rawValue.padding(toLength: 36, withPad: " ", startingAt: 0)) \(planted.count) planted, "
+                    + "\(expected.padding(toLength: 24, withPad: " ", startingAt: 0)) \(right == planted.count ? "ok" : "WRONG: \(planted.count - right)")"
+            )
+        }
     }
 }

@@ -13,8 +13,10 @@ struct ReconcileCommand: AsyncParsableCommand {
     @OptionGroup var period: PeriodOptions
     @Option(name: .long, help: "Exit 1 when open discrepancies at or above this severity remain (low, medium, high, critical).")
     var failOn: String?
-    @Option(name: .long, help: "Fee schedule JSON (default: Stripe's standard pricing).")
+    @Option(name: .long, help: "Fee schedule JSON (default: the --pricing preset).")
     var feeSchedule: String?
+    @Option(name: .long, help: "Stripe's standard pricing of an account in US, GB, EU or JP (default: US); a --fee-schedule file replaces it.")
+    var pricing: String?
     @Option(name: .long, help: "Hours read on each side of the period, so rows across the edge still match.")
     var marginHours: Int = Int(Defaults.marginHours)
     @Option(name: .long, help: "Hours during which an item missing its counterpart is pending, not a discrepancy.")
@@ -23,6 +25,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     func validate() throws {
         if let failOn, Severity(rawValue: failOn) == nil {
             throw ValidationError("--fail-on must be one of \(Severity.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        if let pricing {
+            do { _ = try PricingPreset(name: pricing) } catch { throw ValidationError("--\(error.description)") }
         }
         guard marginHours >= 0 else { throw ValidationError("--margin-hours must not be negative") }
         guard settlementWindowHours >= 0 else { throw ValidationError("--settlement-window-hours must not be negative") }
@@ -33,7 +38,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         let open = try await failingWithExitCode2 {
             let db = try PayreconStore(path: store.db, create: false)
             let options = ReconcileStage.Options(
-                feeSchedule: try FeeScheduleFile.load(feeSchedule), marginSeconds: Int64(marginHours) * 3_600,
+                feeSchedule: try FeeScheduleFile.load(feeSchedule, preset: pricing), marginSeconds: Int64(marginHours) * 3_600,
                 settlementWindowSeconds: Int64(settlementWindowHours) * 3_600)
             let runner = StageRunner(store: db)
             let result = try ReconcileStage(runner: runner).run(period: period, options: options, now: runner.clock()).result

@@ -27,6 +27,7 @@ struct SandboxCommand: AsyncParsableCommand {
     var rateLimit: Int?
     @Option(name: .long, help: "Share of requests answered with a 500 (0 to 1).")
     var failRate: Double = 0
+    @OptionGroup var settlement: SandboxSettlementOption
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -38,7 +39,9 @@ struct SandboxCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await failingWithExitCode2 {
-            let account = SandboxGenerator.generate(SandboxConfiguration(orders: orders, seed: seed, lastDay: lastDay))
+            let account = SandboxGenerator.generate(
+                SandboxConfiguration(
+                    orders: orders, seed: seed, lastDay: lastDay, settlesLocally: settlement.settlesLocally))
             try Data(account.ledgerCSV().utf8).write(to: URL(fileURLWithPath: ledgerOut))
             try account.truthJSON().write(to: URL(fileURLWithPath: truthOut))
             let options = SandboxOptions(latencyMilliseconds: latencyMs, rateLimit: rateLimit, failRate: failRate)

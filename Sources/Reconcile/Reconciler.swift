@@ -60,6 +60,9 @@ struct ReconciliationPass: Sendable {
     let paymentsByIntent: Groups<ReconcileFacts.Charge>
     /// Payment charges without metadata.order_id, by amount and currency, for the time-window rule.
     let paymentsWithoutOrder: [PaymentKey: [ChargeIndex]]
+    /// Authorizations never captured, by their charge id, PaymentIntent and order (few: a dictionary),
+    /// so that a ledger payment left without a charge can say why.
+    let authorizations: [FactID: ChargeIndex]
     var matchedCharge: FactColumn<ReconcileFacts.Charge, Bool>
     var matches: MatchList
     var discrepancies: [Discrepancy] = []
@@ -92,6 +95,11 @@ struct ReconciliationPass: Sendable {
         paymentsWithoutOrder = Dictionary(grouping: payments.filter { charges[$0].order == IdTable.none }) {
             PaymentKey(amount: charges[$0].amount, currency: charges[$0].currency)
         }
+        var authorizations: [FactID: ChargeIndex] = [:]
+        for c in chargeOrder where charges[c].isAuthorization {
+            for key in [charges[c].id, charges[c].paymentIntent, charges[c].order] where key != IdTable.none { authorizations[key] = c }
+        }
+        self.authorizations = authorizations
         matchedCharge = FactColumn(repeating: false, count: charges.count)
         matches = MatchList(ids: ids, windowHours: parameters.matchWindowSeconds / 3_600)
     }

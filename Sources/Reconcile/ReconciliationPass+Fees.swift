@@ -6,7 +6,7 @@ extension ReconciliationPass {
     /// Transactions without a source (monthly Radar or billing fees) belong to the Summary, not here.
     mutating func checkFees() {
         let schedule = parameters.feeSchedule
-        var rates: [CurrencyPair: Result<FeeSchedule.ChargeRate?, FeeScheduleError>] = [:]
+        var rates: [RateKey: Result<FeeSchedule.ChargeRate?, FeeScheduleError>] = [:]
         // Keyed by the raw id: a lookup per transaction, and Dictionary hashes a stdlib integer through a
         // fast path that a struct key does not get (measured: 67 more instructions a lookup with `FactID`).
         var kinds: [Int32: FeeKind] = [:]
@@ -22,15 +22,18 @@ extension ReconciliationPass {
             let expected: Int64?
             switch kind {
             case .charge:
-                let presentment = charge(transaction.source)?.currency ?? transaction.currency
-                let pair = CurrencyPair(presentment: presentment, settlement: transaction.currency)
+                let source = charge(transaction.source)
+                let presentment = source?.currency ?? transaction.currency
+                let key = RateKey(presentment: presentment, settlement: transaction.currency, cardCountry: source?.cardCountry ?? .unknown)
                 let rate =
-                    rates[pair]
+                    rates[key]
                     ?? {
+                        let origin = schedule.cardOrigin(
+                            settlement: transaction.currency, cardCountry: key.cardCountry.isKnown ? key.cardCountry.description : nil)
                         let rate = Result { () throws(FeeScheduleError) in
-                            try schedule.chargeRate(presentment: presentment, settlement: transaction.currency)
+                            try schedule.chargeRate(presentment: presentment, settlement: transaction.currency, origin: origin)
                         }
-                        rates[pair] = rate
+                        rates[key] = rate
                         return rate
                     }()
                 switch rate {
@@ -39,7 +42,10 @@ extension ReconciliationPass {
                     continue
                 case .success(let rate):
                     expected = rate?.fee(settledAmount: transaction.amount)
-                    if rate == nil { diagnostics.append("no fee schedule for \(presentment) charges (\(ids.string(transaction.id)))") }
+                    if rate == nil {
+                        diagnostics.append(
+                            "no fee schedule for \(presentment) charges settled in \(transaction.currency) (\(ids.string(transaction.id)))")
+                    }
                 }
             case .refund:
                 expected = schedule.refundFee(settlement: transaction.currency)
@@ -77,7 +83,9 @@ enum FeeKind {
     }
 }
 
-struct CurrencyPair: Hashable {
+/// What a charge's rate depends on: computed once per combination, applied to every charge.
+struct RateKey: Hashable {
     let presentment: Currency
     let settlement: Currency
+    let cardCountry: CountryCode
 }

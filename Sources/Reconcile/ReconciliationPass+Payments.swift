@@ -15,7 +15,7 @@ extension ReconciliationPass {
             if let c = paymentCharge(forStripeId: entry.stripeId) {
                 pair(e, c, rule: .stripeId, key: entry.stripeId)
             } else {
-                flag(missingInStripe(entry, why: "no succeeded charge for \(ids.string(entry.stripeId))"))
+                flag(missingInStripe(entry, why: "no succeeded charge for \(ids.string(entry.stripeId))", authorization: entry.stripeId))
             }
         }
         let ledger = facts.ledger
@@ -48,7 +48,8 @@ extension ReconciliationPass {
             } else {
                 flag(
                     missingInStripe(
-                        entry, why: "no succeeded charge with metadata.order_id \(ids.string(entry.order)), nor one of \(entry.money) near its time"))
+                        entry, why: "no succeeded charge with metadata.order_id \(ids.string(entry.order)), nor one of \(entry.money) near its time",
+                        authorization: entry.order))
             }
         }
         flagUnmatchedCharges()
@@ -102,23 +103,33 @@ extension ReconciliationPass {
                     expectedCurrency: entry.currency, expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
                     detail: "ledger books \(entry.money), the charge is \(charge.money)"))
         } else if entry.amount != charge.amount {
+            let taken =
+                charge.authorized == charge.amount
+                ? "the charge is \(charge.money)" : "the charge captured \(charge.money) of \(charge.authorizedMoney) authorized"
             flag(
                 Discrepancy(
                     kind: .amountMismatch, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
                     ledgerEntryId: ids.string(entry.entry), stripeId: ids.string(charge.id), currency: charge.currency,
                     expected: entry.amount, actual: charge.amount, occurredAt: entry.timestamp,
-                    detail: "ledger books \(entry.money), the charge is \(charge.money)"))
+                    detail: "ledger books \(entry.money), \(taken)"))
         }
         record(
             rule, key: key, order: entry.order, ledger: CollectionOfOne(e), stripe: CollectionOfOne(charge.id),
             ledgerAmount: entry.money, stripeAmount: charge.money, occurredAt: charge.timestamp)
     }
 
-    private func missingInStripe(_ entry: ReconcileFacts.Ledger, why: String) -> Discrepancy {
-        Discrepancy(
+    /// A ledger payment without its charge; when `authorization` (its Stripe id or order) names an
+    /// authorization that was never captured, the note says so: the buyer's card was held, not charged.
+    private func missingInStripe(_ entry: ReconcileFacts.Ledger, why: String, authorization key: FactID) -> Discrepancy {
+        var detail = why
+        if key != IdTable.none, let a = authorizations[key] {
+            let held = facts.charges[a]
+            detail = "the authorization \(ids.string(held.id)) of \(held.authorizedMoney) was not captured: no money was taken"
+        }
+        return Discrepancy(
             kind: .missingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
             ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
-            expected: entry.amount, actual: nil, occurredAt: entry.timestamp, detail: why)
+            expected: entry.amount, actual: nil, occurredAt: entry.timestamp, detail: detail)
     }
 
     /// A payment charge's PaymentIntent, or the charge itself when it has none.

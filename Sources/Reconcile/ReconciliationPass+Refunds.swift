@@ -10,7 +10,13 @@ extension ReconciliationPass {
         let stripeRefunds = Self.sorted(
             refunds, time: \.created,
             tie: { ids.precedes(refunds[$0].id, refunds[$1].id) }
-        ).filter { refunds[$0].isEffective }
+        ).filter { refunds[$0].isEffective && !releasesAnAuthorization(refunds[$0]) }
+        // Failed and canceled refunds returned nothing; they only explain a ledger refund left without one.
+        var undone: [FactID: RefundIndex] = [:]
+        for r in refunds.indices.map(RefundIndex.init) where !refunds[r].isEffective {
+            undone[refunds[r].id] = r
+            undone[refundOrder(refunds[r])] = r
+        }
         var refundById = IdMap<RefundIndex>(repeating: .none, count: ids.count)
         for r in stripeRefunds.reversed() { refundById[refunds[r].id] = r }
         var matched = FactColumn<ReconcileFacts.Refund, Bool>(repeating: false, count: refunds.count)
@@ -83,9 +89,10 @@ extension ReconciliationPass {
                         kind: .refundMissingInStripe, subjectId: ids.string(entry.entry), orderId: ids.string(entry.order),
                         ledgerEntryId: ids.string(entry.entry), stripeId: ids.optionalString(entry.stripeId), currency: entry.currency,
                         expected: entry.amount, actual: nil, occurredAt: entry.timestamp,
-                        detail: entry.stripeId == IdTable.none
-                            ? "no Stripe refund of order \(ids.string(entry.order)) left to match"
-                            : "no Stripe refund \(ids.string(entry.stripeId))"))
+                        detail: undone[entry.stripeId != IdTable.none ? entry.stripeId : entry.order].map(undoneNote)
+                            ?? (entry.stripeId == IdTable.none
+                                ? "no Stripe refund of order \(ids.string(entry.order)) left to match"
+                                : "no Stripe refund \(ids.string(entry.stripeId))")))
             }
         }
         for r in stripeRefunds where !matched[r] {
@@ -96,6 +103,17 @@ extension ReconciliationPass {
                     ledgerEntryId: nil, stripeId: ids.string(refund.id), currency: refund.currency, expected: nil,
                     actual: refund.amount, occurredAt: refund.timestamp, detail: "Stripe refund has no ledger refund"))
         }
+    }
+
+    /// Cancelling an authorization that was never captured refunds it in Stripe's books: the hold on the
+    /// card is released, no money comes back, and no ledger refund is owed.
+    private func releasesAnAuthorization(_ refund: ReconcileFacts.Refund) -> Bool { charge(refund.charge)?.isAuthorization ?? false }
+
+    /// Why a ledger refund has no Stripe refund when the one Stripe made failed or was canceled.
+    private func undoneNote(_ r: RefundIndex) -> String {
+        let refund = facts.refunds[r]
+        let what = refund.outcome == .failed ? "failed (the funds came back to the balance)" : "was canceled"
+        return "the Stripe refund \(ids.string(refund.id)) of \(refund.money) \(what): the buyer got nothing back"
     }
 
     /// The refund's order: its charge's metadata, else its own metadata, else its id (an orphan).

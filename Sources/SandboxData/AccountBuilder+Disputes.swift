@@ -5,9 +5,9 @@ extension AccountBuilder {
     mutating func buildDispute(_ plan: OrderPlan, charge: Charge) {
         let created = min(plan.created + random.int(2 * 86_400...10 * 86_400), windowEnd - 3_600)
         let disputeId = DisputeID(random.id("dp_"))
-        let settlement = SandboxPricing.settlementCurrency(for: plan.currency)
+        let settlement = pricing.settlementCurrency(for: plan.currency)
         let (settled, rate) = settle(-plan.amount, plan.currency, at: created)
-        let fee = SandboxPricing.dispute[settlement.code]!
+        let fee = pricing.disputeFee(settlement: settlement)
         let transaction = BalanceTransaction(
             id: BalanceTransactionID(random.id("txn_")), amount: settled, currency: settlement, net: settled - fee, fee: fee,
             feeDetails: [FeeDetail(amount: fee, currency: settlement, type: "stripe_fee", description: "Dispute fee")],

@@ -30,28 +30,56 @@ extension AccountBuilder {
         if plan.disputed { buildDispute(plan, charge: charge) }
     }
 
-    /// A succeeded charge and its balance transaction, available two days later.
-    private mutating func addCharge(_ plan: OrderPlan, intent: String, at created: Int64, feeDelta: Int64, withOrder: Bool = true) -> Charge {
+    /// A succeeded charge and its balance transaction, available two days later. `captured` below the
+    /// amount is a partial capture: the balance transaction and its fee are on what was captured.
+    mutating func addCharge(
+        _ plan: OrderPlan, intent: String, at created: Int64, feeDelta: Int64, withOrder: Bool = true, captured: Int64? = nil
+    ) -> Charge {
         let chargeId = ChargeID(random.id("ch_"))
         let transactionId = BalanceTransactionID(random.id("txn_"))
-        let settlement = SandboxPricing.settlementCurrency(for: plan.currency)
-        let (settled, rate) = settle(plan.amount, plan.currency, at: created)
-        let fee = SandboxPricing.chargeFee(settled: settled, presentment: plan.currency) + feeDelta
+        let settlement = pricing.settlementCurrency(for: plan.currency)
+        let taken = captured ?? plan.amount
+        let (settled, rate) = settle(taken, plan.currency, at: created)
+        let country = cardCountry(plan.currency)
+        let fee = pricing.chargeFee(settled: settled, presentment: plan.currency, cardCountry: country) + feeDelta
         transactions.append(
             BalanceTransaction(
                 id: transactionId, amount: settled, currency: settlement, net: settled - fee, fee: fee,
                 feeDetails: [FeeDetail(amount: fee, currency: settlement, type: "stripe_fee", description: "Stripe processing fees")],
                 exchangeRate: rate, created: created, availableOn: created + 2 * 86_400, type: .charge,
                 reportingCategory: "charge", source: ExpandableID(chargeId.rawValue), description: "Order \(plan.orderId)"))
-        let last4 = ["4242", "5556", "0005", "1117"][Int(random.next() % 4)]
-        let brand = ["visa", "mastercard", "amex", "discover"][Int(random.next() % 4)]
         let charge = Charge(
             id: chargeId, amount: plan.amount, currency: plan.currency, status: .succeeded, created: created,
             paymentIntent: intent, balanceTransaction: transactionId.rawValue,
             metadata: withOrder ? ["order_id": plan.orderId, "supplier_id": plan.supplierId] : ["supplier_id": plan.supplierId],
-            card: PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: last4)))
+            card: card(country: country), amountCaptured: taken)
         charges.append(charge)
+        // A few of the ordinary charges, named in the truth: their fee must agree with the account's pricing.
+        if settlement != plan.currency, planted(.convertedCharge) < configuration.shapesPerKind, feeDelta == 0 {
+            plant(.convertedCharge, transactionId.rawValue, "\(plan.currency) settled in \(settlement): the conversion surcharge")
+        }
+        if country != "US", !configuration.settlesLocally, planted(.internationalCard) < configuration.shapesPerKind, feeDelta == 0 {
+            plant(.internationalCard, transactionId.rawValue, "card issued in \(country): the international-card surcharge")
+        }
         return charge
+    }
+
+    /// A card's brand and last4 (never more) and where it was issued.
+    mutating func card(country: String) -> PaymentMethodSummary {
+        let last4 = ["4242", "5556", "0005", "1117"][Int(random.next() % 4)]
+        let brand = ["visa", "mastercard", "amex", "discover"][Int(random.next() % 4)]
+        return PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: last4, country: country))
+    }
+
+    /// Mostly cards of the currency's home; a tenth to a third from elsewhere (international cards).
+    mutating func cardCountry(_ currency: Currency) -> String {
+        let draw = random.next() % 10
+        switch currency {
+        case .eur: return draw < 4 ? "DE" : draw < 7 ? "FR" : "US"
+        case .jpy: return draw < 7 ? "JP" : "US"
+        case .kwd: return draw < 7 ? "KW" : "US"
+        default: return draw < 8 ? "US" : draw == 8 ? "CA" : "GB"
+        }
     }
 
     private mutating func bookPayment(_ plan: OrderPlan, charge: Charge) {

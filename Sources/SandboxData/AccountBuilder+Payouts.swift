@@ -62,7 +62,20 @@ extension AccountBuilder {
         links[payoutId] = due.map(\.id) + [own.id]
         let arrival = at + 2 * 86_400
         var failure: BalanceTransaction?
-        if planted == .payoutFailed {
+        if planted == .payoutFailed, plantedCount(.payoutFailed) % 2 == 1 {
+            // Canceled before it left: a payout_cancel transaction returns the funds within the hour.
+            let returned = BalanceTransaction(
+                id: BalanceTransactionID(random.id("txn_")), amount: amount, currency: currency, net: amount, fee: 0, feeDetails: [],
+                created: at + 3_600, availableOn: at + 3_600, type: .payoutCancel, reportingCategory: "payout_reversal",
+                source: ExpandableID(payoutId.rawValue), description: "Payout cancellation")
+            transactions.append(returned)
+            failure = returned
+            payouts.append(
+                Payout(
+                    id: payoutId, amount: amount, currency: currency, status: .canceled, created: at, arrivalDate: arrival,
+                    balanceTransaction: own.id.rawValue))
+            plant(.canceledPayout, payoutId.rawValue, flagged: .payoutFailed, "payout canceled; its funds returned by payout_cancel")
+        } else if planted == .payoutFailed {
             let returned = BalanceTransaction(
                 id: BalanceTransactionID(random.id("txn_")), amount: amount, currency: currency, net: amount, fee: 0, feeDetails: [],
                 created: at + 86_400 - 3_600, availableOn: at + 86_400 - 3_600, type: .payoutFailure, reportingCategory: "payout_reversal",

@@ -73,7 +73,7 @@ extension AccountBuilder {
         let (settled, rate) = settle(-amount, plan.currency, at: created)
         transactions.append(
             BalanceTransaction(
-                id: transactionId, amount: settled, currency: SandboxPricing.settlementCurrency(for: plan.currency), net: settled,
+                id: transactionId, amount: settled, currency: pricing.settlementCurrency(for: plan.currency), net: settled,
                 fee: 0, feeDetails: [], exchangeRate: rate, created: created, availableOn: created, type: .refund,
                 reportingCategory: "refund", source: ExpandableID(refundId.rawValue), description: "REFUND FOR CHARGE"))
         let refund = Refund(

@@ -16,6 +16,7 @@ struct AccountBuilder {
     var links: [PayoutID: [BalanceTransactionID]] = [:]
     var ledger: [SandboxLedgerRow] = []
     var truth: [PlantedDiscrepancy] = []
+    var shapes: [PlantedShape] = []
 
     init(configuration: SandboxConfiguration) {
         self.configuration = configuration
@@ -32,7 +33,7 @@ struct AccountBuilder {
             stripe: StripeAccountData(
                 balanceTransactions: transactions, charges: charges, refunds: refunds, disputes: disputes,
                 payouts: payouts, payoutLinks: links),
-            ledger: ledger, truth: truth.sorted(),
+            ledger: ledger, truth: truth.sorted(), shapes: shapes.sorted(),
             firstDay: ISO8601Time.formatDay(firstDay), lastDay: ISO8601Time.formatDay(lastDay))
     }
 
@@ -40,15 +41,42 @@ struct AccountBuilder {
         truth.append(PlantedDiscrepancy(kind: kind, subjectId: subject, note: note))
     }
 
-    /// EUR→USD rate of a day, in millionths (1.05 to 1.15), the same for every object of that day.
-    func eurRateMicros(at time: Int64) -> Int64 { 1_050_000 + (time / 86_400 * 7_919) % 100_000 }
+    /// Records a planted shape; a flagged one is also a planted discrepancy.
+    mutating func plant(_ shape: PlantedShape.Shape, _ subject: String, flagged: DiscrepancyKind? = nil, _ note: String) {
+        shapes.append(PlantedShape(shape, subjectId: subject, flagged: flagged, note: note))
+        if let flagged { plant(flagged, subject, note) }
+    }
+
+    func planted(_ shape: PlantedShape.Shape) -> Int { shapes.count { $0.shape == shape } }
+
+    var pricing: SandboxPricing { SandboxPricing(settlesLocally: configuration.settlesLocally) }
+
+    /// USD per major unit of `presentment` on a day, in millionths, the same for every object of that
+    /// day: EUR 1.05 to 1.15, JPY 0.0062 to 0.0072, KWD 3.20 to 3.30.
+    func usdRateMicros(_ presentment: Currency, at time: Int64) -> Int64 {
+        let day = time / 86_400
+        switch presentment {
+        case .jpy: return 6_200 + (day * 37) % 1_000
+        case .kwd: return 3_200_000 + (day * 7_919) % 100_000
+        default: return 1_050_000 + (day * 7_919) % 100_000
+        }
+    }
 
     /// Amount in the settlement currency, rounded half-up, and the rate applied (nil when not converted).
     func settle(_ amount: Int64, _ presentment: Currency, at time: Int64) -> (amount: Int64, rate: Decimal?) {
-        guard presentment == .eur else { return (amount, nil) }
-        let micros = eurRateMicros(at: time)
-        let settled = (amount.magnitude * UInt64(micros) + 500_000) / 1_000_000
-        return (amount < 0 ? -Int64(settled) : Int64(settled), Decimal(string: "\(micros / 1_000_000).\(String(format: "%06d", micros % 1_000_000))"))
+        let settlement = pricing.settlementCurrency(for: presentment)
+        guard settlement != presentment else { return (amount, nil) }
+        let micros = usdRateMicros(presentment, at: time)
+        // minor × rate × 10^(settlement exponent − presentment exponent), exactly, then half-up.
+        var numerator = Int128(amount.magnitude) * Int128(micros)
+        var denominator = Int128(1_000_000)
+        let shift = settlement.exponent - presentment.exponent
+        for _ in 0..<abs(shift) {
+            if shift > 0 { numerator *= 10 } else { denominator *= 10 }
+        }
+        let settled = Int64((numerator + denominator / 2) / denominator)
+        let rate = Decimal(string: "\(micros / 1_000_000).\(String(format: "%06d", micros % 1_000_000))")
+        return (amount < 0 ? -settled : settled, rate)
     }
 
     /// A ledger timestamp in one of the forms real exports use: Z, an offset, a fraction.

@@ -20,14 +20,15 @@ extension SandboxAccount {
             let firstDay: String
             let lastDay: String
             let discrepancies: [PlantedDiscrepancy]
+            let shapes: [PlantedShape]
             enum CodingKeys: String, CodingKey {
                 case firstDay = "first_day"
                 case lastDay = "last_day"
-                case discrepancies
+                case discrepancies, shapes
             }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(Truth(firstDay: firstDay, lastDay: lastDay, discrepancies: truth))
+        return try encoder.encode(Truth(firstDay: firstDay, lastDay: lastDay, discrepancies: truth, shapes: shapes))
     }
 }

@@ -5,6 +5,8 @@ public struct SandboxAccount: Sendable {
     public let stripe: StripeAccountData
     public let ledger: [SandboxLedgerRow]
     public let truth: [PlantedDiscrepancy]
+    /// Every money shape planted, flagged or silent (the flagged ones are in `truth` too).
+    public let shapes: [PlantedShape]
     public let firstDay: String
     public let lastDay: String
 }

@@ -9,6 +9,7 @@ public enum SandboxGenerator {
         var builder = AccountBuilder(configuration: configuration)
         builder.buildOrders()
         builder.buildLedgerOnlyOrders()
+        builder.buildMoneyShapes()
         builder.buildPlatformFees()
         builder.buildPayouts()
         return builder.account()

@@ -41,7 +41,8 @@ import Testing
         let c = try decode("charge", as: Charge.self)
         #expect(c.id == "ch_1PgafuB7WZ01zgkWXYmPNZs8")
         #expect(c.status == .succeeded)
-        #expect(c.paymentMethodDetails?.card == .init(brand: "visa", last4: "4242"))
+        // The fixture's card was issued in the US: the country is kept (it prices the charge), nothing else.
+        #expect(c.paymentMethodDetails?.card == .init(brand: "visa", last4: "4242", country: "US"))
         // Authorized but never captured: not a payment.
         #expect(c.captured == false)
         #expect(!c.isPayment)

@@ -74,10 +74,33 @@ import Testing
 }
 
 @Suite struct FeeScheduleFileTests {
-    @Test func theExampleFileIsTheStandardSchedule() throws {
+    static func fixture(_ name: String) throws -> FeeSchedule {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("fixtures/fee-schedule.json")
-        let decoded = try JSONDecoder().decode(FeeSchedule.self, from: Data(contentsOf: url))
-        #expect(decoded == FeeSchedule.standard)
+            .appendingPathComponent("fixtures/\(name)")
+        return try JSONDecoder().decode(FeeSchedule.self, from: Data(contentsOf: url))
+    }
+
+    /// The first fee files' format (per presentment currency) keeps working.
+    @Test func theExampleFileIsTheLocalSettlementSchedule() throws {
+        #expect(try Self.fixture("fee-schedule.json") == FeeSchedule.localSettlement)
+    }
+
+    /// Stripe's model, written out: the US preset, and a file that starts from it.
+    @Test func theSettlementFileIsTheUSPresetAndAPresetCanBeExtended() throws {
+        #expect(try Self.fixture("fee-schedule.us.json") == PricingPreset.us.schedule)
+        let extended = try JSONDecoder().decode(
+            FeeSchedule.self, from: Data(#"{"preset": "gb", "tolerance": 2, "disputes": {"GBP": 1500}}"#.utf8))
+        let gbp = try Currency(code: "GBP")
+        #expect(extended.tolerance == 2 && extended.disputeFee(settlement: gbp) == 1_500)
+        #expect(extended.settlement == PricingPreset.gb.schedule.settlement)
+    }
+
+    @Test func aTypoInAFeeFileIsNamed() {
+        #expect { try JSONDecoder().decode(FeeSchedule.self, from: Data(#"{"tolerence": 1}"#.utf8)) } throws: { error in
+            "\(error)".contains("'tolerence' is not a fee schedule key")
+        }
+        #expect { try JSONDecoder().decode(FeeSchedule.self, from: Data(#"{"preset": "CA"}"#.utf8)) } throws: { error in
+            "\(error)".contains("'CA' is not a preset (expected one of US, GB, EU, JP)")
+        }
     }
 }

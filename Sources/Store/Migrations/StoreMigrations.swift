@@ -17,6 +17,7 @@ enum StoreMigrations {
         (Migration9LedgerEntryVersions.identifier, Migration9LedgerEntryVersions.run),
         (Migration10PayoutSumIndex.identifier, Migration10PayoutSumIndex.run),
         (Migration11DiscrepancyHistoryAppendOnly.identifier, Migration11DiscrepancyHistoryAppendOnly.run),
+        (Migration12CapturesAndCardCountry.identifier, Migration12CapturesAndCardCountry.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }

@@ -159,9 +159,11 @@ struct FactLoader {
     }
 
     /// Succeeded and captured (or not saying) is a payment: `Charge.isPayment`, worked out by SQLite as for
-    /// the ledger's kind.
+    /// the ledger's kind; a payment's amount is what was captured (`Charge.capturedAmount`).
     private static let chargeColumns = """
-        id, order_id, payment_intent, currency, status = 'succeeded' AND (captured IS NULL OR captured != 0), amount, created
+        id, order_id, payment_intent, currency, status = 'succeeded' AND (captured IS NULL OR captured != 0),
+        CASE WHEN status = 'succeeded' AND (captured IS NULL OR captured != 0) THEN coalesce(amount_captured, amount) ELSE amount END,
+        created, status = 'succeeded' AND captured = 0, amount, coalesce(card_country, '')
         """
 
     static func chargeSQL(_ clause: String) -> String { "SELECT \(chargeColumns) FROM stripe_charge WHERE \(clause)" }
@@ -201,15 +203,16 @@ struct FactLoader {
                 ReconcileFacts.Charge(
                     id: IdTable.none, order: IdTable.none, paymentIntent: IdTable.none,
                     currency: try currencies.currency(select.bytes(3)), isPayment: select.int64(4) != 0,
-                    amount: select.int64(5), created: StripeSeconds(select.int64(6)))
+                    amount: select.int64(5), created: StripeSeconds(select.int64(6)), authorized: select.int64(8),
+                    isAuthorization: select.int64(7) != 0, cardCountry: CountryCode(bytes: select.bytes(9)))
             })
     }
 
     private func loadRefunds(_ clause: String, into lane: Lane) throws {
-        // `Refund.isEffective`: a failed or canceled refund gives nothing back; any other status (or none) does.
+        // `Refund.Outcome`: a failed or canceled refund gives nothing back; any other status (or none) does.
         let select = try statement(
             """
-            SELECT id, charge_id, currency, coalesce(status, '') NOT IN ('failed', 'canceled'), amount, created,
+            SELECT id, charge_id, currency, CASE status WHEN 'failed' THEN 1 WHEN 'canceled' THEN 2 ELSE 0 END, amount, created,
                 json_extract(metadata, '$.order_id')
             FROM stripe_refund WHERE \(clause)
             """, start.seconds, end.seconds)
@@ -221,7 +224,8 @@ struct FactLoader {
             make: { select in
                 ReconcileFacts.Refund(
                     id: IdTable.none, charge: IdTable.none, metadataOrder: IdTable.none,
-                    currency: try currencies.currency(select.bytes(2)), isEffective: select.int64(3) != 0,
+                    currency: try currencies.currency(select.bytes(2)),
+                    outcome: ReconcileFacts.Refund.Outcome(rawValue: UInt8(select.int64(3))) ?? .effective,
                     amount: select.int64(4), created: StripeSeconds(select.int64(5)))
             })
     }

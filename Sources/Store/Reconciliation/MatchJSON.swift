@@ -114,6 +114,7 @@ extension Match.Rule {
         case .refundSum: "refund_sum"
         case .refundAmount: "refund_amount"
         case .disputeOrder: "dispute_order"
+        case .disputeReinstatement: "dispute_reinstatement"
         }
     }
 }

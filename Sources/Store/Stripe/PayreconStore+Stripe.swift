@@ -38,14 +38,16 @@ extension PayreconStore {
             sql: """
                 INSERT OR REPLACE INTO stripe_charge
                 (id, amount, amount_refunded, currency, status, captured, created, payment_intent, balance_transaction,
-                 order_id, metadata, failure_code, card_brand, card_last4) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                 order_id, metadata, failure_code, card_brand, card_last4, amount_captured, card_country)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """)
         for c in data.charges {
             try charge.execute(arguments: [
                 c.id.rawValue, c.amount, c.amountRefunded, c.currency.code, c.status.rawValue,
                 c.captured, c.created, c.paymentIntent?.id, c.balanceTransaction?.id,
                 c.orderId?.rawValue, Self.json(c.metadata), c.failureCode,
-                c.paymentMethodDetails?.card?.brand, c.paymentMethodDetails?.card?.last4,
+                c.paymentMethodDetails?.card?.brand, c.paymentMethodDetails?.card?.last4, c.amountCaptured,
+                c.paymentMethodDetails?.card?.country,
             ])
         }
         let refund = try db.cachedStatement(

@@ -90,7 +90,7 @@ extension PayreconStore {
         static let dispute = "id, amount, currency, charge_id, payment_intent, status, reason, created"
         static let charge =
             "id, amount, amount_refunded, currency, status, captured, created, payment_intent, balance_transaction, "
-            + "order_id, failure_code, card_brand, card_last4"
+            + "order_id, failure_code, card_brand, card_last4, amount_captured, card_country"
     }
 
     static func balanceTransaction(_ row: Row) throws -> BalanceTransaction {
@@ -109,7 +109,8 @@ extension PayreconStore {
             id: ChargeID(row[0] as String), amount: row[1], currency: try currency(row, 3), status: ChargeStatus(rawValue: row[4]),
             captured: row[5] ?? true, created: row[6], paymentIntent: row[7], balanceTransaction: row[8],
             metadata: orderId.map { ["order_id": $0] } ?? [:], amountRefunded: row[2] ?? 0, failureCode: row[10],
-            card: brand == nil ? nil : PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: row[12])))
+            card: brand == nil ? nil : PaymentMethodSummary(type: "card", card: .init(brand: brand, last4: row[12], country: row[14])),
+            amountCaptured: row[13])
     }
 
     static func refund(_ row: Row) throws -> Refund {
