@@ -21,6 +21,7 @@ extension ReportBuilder {
                 .text(note),
             ])
         }
+        table.rows += disputeRows(facts.disputes)
         let ledgerCounts = facts.ledgerCounts
         let ledgerTotal = ledgerCounts.values.reduce(0, +)
         let matchedEntries = stats.matchedLedgerEntries

@@ -37,6 +37,7 @@ public struct ReportBuilder: Sendable {
             stripeOnlyTable(acting),
             ledgerOnlyTable(acting),
             feesTable(acting),
+            disputeTable(prefetch),
             discrepancyTable(closed, name: "Closed", fileName: "closed.csv"),
         ]
         return ReportBook(
@@ -81,20 +82,24 @@ public struct ReportBuilder: Sendable {
 
     static let matchedColumns = [
         "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
-        "stripe_currency", "stripe_amount", "occurred_at",
+        "stripe_currency", "stripe_amount", "occurred_at", "stripe_authorized_amount",
     ]
 
     /// The period's matches, read from the store block by block as the sheet is written.
     func matchedTable(_ stats: MatchStats) -> ReportTable {
         ReportTable(name: "Matched", fileName: "matched.csv", columns: Self.matchedColumns) { emit in
+            // A capture below its authorization shows both: stripe_amount is what was captured.
+            let authorized = try store.partialCaptures(from: period.start, to: period.end)
             try store.forEachMatch(from: period.start, to: period.end) { m in
                 stats.add(m)
+                let held: Int64? = authorized.isEmpty ? nil : m.stripeIds.lazy.compactMap { authorized[$0] }.first
                 try emit([
                     .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId),
                     .text(m.ledgerEntryIds.joined(separator: " ")),
                     .text(m.stripeIds.joined(separator: " ")), .text(m.ledgerAmount.currency.code),
                     .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
                     .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), timeCell(m.occurredAt),
+                    held.map { .money($0, m.stripeAmount.currency) } ?? .empty,
                 ])
             }
         }

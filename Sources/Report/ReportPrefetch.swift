@@ -12,6 +12,7 @@ final class ReportPrefetch: @unchecked Sendable {
         let ledgerCounts: [String: Int]
         let provenance: ExportProvenance
         let runs: [RunRecord]
+        let disputes: [DisputeSummary]
     }
 
     private let done = DispatchSemaphore(value: 0)
@@ -27,7 +28,8 @@ final class ReportPrefetch: @unchecked Sendable {
                     payouts: try reader.payoutSummaries(from: period.start, to: period.end),
                     categories: try reader.categoryTotals(from: period.start, to: period.end),
                     ledgerCounts: try reader.ledgerCounts(from: period.start, to: period.end),
-                    provenance: try reader.exportProvenance(), runs: try reader.runs())
+                    provenance: try reader.exportProvenance(), runs: try reader.runs(),
+                    disputes: try reader.disputeSummaries(from: period.start, to: period.end))
             }
             done.signal()
         }

@@ -19,7 +19,10 @@ import Testing
         }
         let again = try PayreconBinary.run(["demo", "--orders", "300", "--out", Self.demo.path + "-again"])
         #expect(again.status == 0)
-        #expect(again.stdout.contains("discrepancies: 39 found, 39 planted"))
+        // 3 of each kind, and one of each flagged money shape (two refunds booked that Stripe did not make).
+        #expect(again.stdout.contains("discrepancies: 44 found, 44 planted"))
+        #expect(again.stdout.contains("refund_failed_after_success_booked   1 planted, refund_missing_in_stripe ok"))
+        #expect(!again.stdout.contains("WRONG"))
         #expect(again.stdout.contains("missing_in_ledger          found 3  planted 3"))
     }
 
@@ -57,7 +60,8 @@ import Testing
         #expect(outcome.status == 0)
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
-                "closed.csv", "discrepancies.csv", "fees.csv", "ledger_only.csv", "matched.csv", "payouts.csv", "stripe_only.csv", "summary.csv",
+                "closed.csv", "discrepancies.csv", "disputes.csv", "fees.csv", "ledger_only.csv", "matched.csv", "payouts.csv", "stripe_only.csv",
+                "summary.csv",
             ])
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         #expect(summary.contains("time zone Europe/Berlin"))
@@ -75,11 +79,12 @@ import Testing
         ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
         let workbook = try WorkbookInspection.inspect(out + "/report.xlsx")
-        #expect(workbook.sheets == ["Summary", "Discrepancies", "Payouts", "Matched", "Stripe-only", "Ledger-only", "Fees", "Closed"])
+        #expect(workbook.sheets == ["Summary", "Discrepancies", "Payouts", "Matched", "Stripe-only", "Ledger-only", "Fees", "Disputes", "Closed"])
         for name in workbook.sheets.dropFirst() { #expect(workbook.detail[name]?.rows == 0, "\(name)") }
         #expect(
             try String(contentsOfFile: out + "/matched.csv", encoding: .utf8).components(separatedBy: "\r\n") == [
-                "match_id,rule,key,order_id,ledger_entry_ids,stripe_ids,ledger_currency,ledger_amount,stripe_currency,stripe_amount,occurred_at", "",
+                "match_id,rule,key,order_id,ledger_entry_ids,stripe_ids,ledger_currency,ledger_amount,stripe_currency,stripe_amount,occurred_at,"
+                    + "stripe_authorized_amount", "",
             ])
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         #expect(summary.contains("Period,2027-10-20 to 2028-01-10"))

@@ -16,7 +16,12 @@ import Testing
 
 /// sandbox → extract (over HTTP) → ledger import → reconcile → report, compared with the truth file.
 @Suite(.serialized) struct EndToEndTests {
+    /// A US account: every currency settles in USD.
     static let account = SandboxGenerator.generate(SandboxConfiguration(orders: 2000, seed: 42))
+    /// An account that settles JPY and KWD in themselves, priced by fixtures/fee-schedule.json.
+    static let localAccount = SandboxGenerator.generate(SandboxConfiguration(orders: 2000, seed: 42, settlesLocally: true))
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("fixtures")
 
     static func folder() throws -> URL {
         let url = TestScratch.directory.appendingPathComponent("payrecon-e2e-\(UUID().uuidString)")
@@ -25,7 +30,9 @@ import Testing
     }
 
     /// Runs the chain into a fresh folder; returns the store, the period and the reconcile result.
-    static func runChain(into folder: URL) async throws -> (PayreconStore, ReportingPeriod, [Discrepancy]) {
+    static func runChain(
+        into folder: URL, account: SandboxAccount = account, fees: FeeSchedule = .standard
+    ) async throws -> (PayreconStore, ReportingPeriod, [Discrepancy]) {
         let ledger = folder.appendingPathComponent("ledger.csv")
         try Data(account.ledgerCSV().utf8).write(to: ledger)
         let store = try PayreconStore(path: folder.appendingPathComponent("payrecon.sqlite").path)
@@ -43,13 +50,16 @@ import Testing
                     importId: 1, added: account.ledger.count,
                     sources: [.init(label: ledger.path, counts: LedgerImportCounts(added: account.ledger.count))]))
         let period = try ReportingPeriod(from: account.firstDay, to: account.lastDay)
-        let result = try reconcile(store, period)
+        let result = try reconcile(store, period, fees: fees)
         return (store, period, result.discrepancies)
     }
 
-    static func reconcile(_ store: PayreconStore, _ period: ReportingPeriod) throws -> ReconcileResult {
-        try ReconcileStage(store: store).run(period: period, options: .init(), now: StageClock.now()).result
+    static func reconcile(_ store: PayreconStore, _ period: ReportingPeriod, fees: FeeSchedule = .standard) throws -> ReconcileResult {
+        try ReconcileStage(store: store).run(period: period, options: .init(feeSchedule: fees), now: StageClock.now()).result
     }
+
+    /// "kind/subject" of every planted discrepancy.
+    static func planted(_ account: SandboxAccount) -> Set<String> { Set(account.truth.map { "\($0.kind)/\($0.subjectId)" }) }
 
     @Test func findsEveryPlantedDiscrepancyAndNothingElse() async throws {
         let (store, period, found) = try await Self.runChain(into: try Self.folder())
@@ -57,10 +67,89 @@ import Testing
         let actual = Set(found.map(\.id))
         #expect(actual.subtracting(expected).sorted() == [], "flagged but not planted")
         #expect(expected.subtracting(actual).sorted() == [], "planted but not found")
-        #expect(found.count == 260)
+        // 20 of each kind but the payouts' (13 mismatched, 12 failed or canceled), and the flagged money
+        // shapes: 5 partial captures booked as authorized (amount_mismatch), 5 authorizations booked
+        // (missing_in_stripe), 5 pending refunds unbooked (refund_missing_in_ledger), 5 failed and 5
+        // canceled refunds booked (refund_missing_in_stripe).
+        let expectedCount = 11 * 20 + 13 + 12 + 5 * 5
+        #expect(found.count == expectedCount)
         // Everything in the store is open and belongs to the period.
         let tracked = try store.discrepancies(from: period.start, to: period.end)
-        #expect(tracked.count == 260 && tracked.allSatisfy { $0.status == .open })
+        #expect(tracked.count == found.count && tracked.allSatisfy { $0.status == .open })
+    }
+
+    /// Each money shape gives what the truth file says: its kind on its subject, or nothing at all.
+    @Test func everyPlantedShapeGivesWhatTheTruthSays() async throws {
+        let (store, period, found) = try await Self.runChain(into: try Self.folder())
+        var named: [String: Set<String>] = [:]
+        for d in found {
+            named[d.subjectId, default: []].insert(d.kind.rawValue)
+            if let stripeId = d.stripeId { named[stripeId, default: []].insert(d.kind.rawValue) }
+        }
+        #expect(Set(Self.account.shapes.map(\.shape)) == Set(PlantedShape.Shape.allCases))
+        for shape in Self.account.shapes {
+            let kinds: Set<String> = named[shape.subjectId] ?? []
+            let wanted: Set<String> = shape.flagged.map { [$0] } ?? []
+            #expect(kinds == wanted, "\(shape.shape) \(shape.subjectId)")
+        }
+        // A booked authorization says it was never captured.
+        let booked = found.filter { d in Self.account.shapes.contains { $0.shape == .uncapturedAuthorizationBooked && $0.subjectId == d.subjectId } }
+        #expect(booked.count == 5 && booked.allSatisfy { $0.detail.hasSuffix("was not captured: no money was taken") })
+        // Each won dispute's reinstatement is matched to its withdrawal.
+        let result = try Self.reconcile(store, period)
+        #expect(result.matches.count { $0.rule == .disputeReinstatement } == Self.account.shapes.count { $0.shape == .wonDispute })
+
+        // The report: a partial capture's match shows the amount authorized beside the amount captured.
+        let folder = try Self.folder()
+        _ = try ReportStage(runner: StageRunner(store: store)).run(period: period, out: folder.path, formats: [.csv])
+        func rows(_ file: String) throws -> [[String: String]] {
+            let lines = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8).components(separatedBy: "\r\n")
+            let header = lines[0].components(separatedBy: ",")
+            // The ids, codes and amounts read here hold no comma or quote.
+            return lines.dropFirst().filter { !$0.isEmpty }.map { Dictionary(uniqueKeysWithValues: zip(header, $0.components(separatedBy: ","))) }
+        }
+        let charges = Dictionary(uniqueKeysWithValues: Self.account.stripe.charges.map { ($0.id.rawValue, $0) })
+        // Both partial-capture shapes: booked as captured, and booked as authorized.
+        let partial = Self.account.stripe.charges.filter { $0.isPayment && $0.capturedAmount < $0.amount }.map(\.id.rawValue)
+        #expect(partial.count == 10)
+        let matched = try rows("matched.csv")
+        for id in partial {
+            let charge = try #require(charges[id])
+            let row = try #require(matched.first { $0["stripe_ids"] == id })
+            #expect(row["stripe_amount"] == DecimalAmount.format(charge.capturedAmount, currency: charge.currency))
+            #expect(row["stripe_authorized_amount"] == DecimalAmount.format(charge.amount, currency: charge.currency))
+        }
+        #expect(matched.count { $0["stripe_authorized_amount"] != "" } == partial.count)
+        // Disputes: every one of the period, an inquiry as moving nothing, a won one netting to its fee.
+        let disputes = try rows("disputes.csv")
+        #expect(disputes.count == Self.account.stripe.disputes.count)
+        for shape in Self.account.shapes where shape.shape == .inquiry {
+            #expect(disputes.first { $0["dispute_id"] == shape.subjectId }?["moved_funds"] == "no (inquiry)")
+        }
+        for shape in Self.account.shapes where shape.shape == .wonDispute {
+            let row = try #require(disputes.first { $0["dispute_id"] == shape.subjectId })
+            let (withdrawn, reinstated, fee, net) = (
+                Double(row["withdrawn"] ?? "") ?? 0, Double(row["reinstated"] ?? "") ?? 0, Double(row["fee"] ?? "") ?? 0,
+                Double(row["net_effect"] ?? "") ?? 0
+            )
+            #expect(row["status"] == "won" && fee == 15 && abs(withdrawn + reinstated - fee - net) < 0.001)
+        }
+        let summary = try String(contentsOf: folder.appendingPathComponent("summary.csv"), encoding: .utf8)
+        #expect(summary.contains("Disputes,won,USD,5,"))
+        #expect(summary.contains("inquiries: no funds moved, nothing to book"))
+    }
+
+    /// The old per-presentment schedule prices JPY and KWD as if they settled locally: on a US account
+    /// every converted charge but the planted ones becomes a false fee_mismatch. Local settlement with
+    /// that schedule (fixtures/fee-schedule.json, read as a user's file) finds exactly what was planted.
+    @Test func pricingFollowsHowTheAccountSettles() async throws {
+        let (_, _, wrong) = try await Self.runChain(into: try Self.folder(), fees: .localSettlement)
+        let falseFees = Set(wrong.filter { $0.kind == .feeMismatch }.map(\.id)).subtracting(Self.planted(Self.account))
+        #expect(falseFees.count > 100)
+        let file = try FeeScheduleFile.load(Self.fixtures.appendingPathComponent("fee-schedule.json").path)
+        let (_, _, local) = try await Self.runChain(into: try Self.folder(), account: Self.localAccount, fees: file)
+        #expect(Set(local.map(\.id)) == Self.planted(Self.localAccount))
+        #expect(local.count == Self.localAccount.truth.count)
     }
 
     @Test func reconcilingTwiceGivesTheSameRowsInTheSameOrder() async throws {
@@ -76,16 +165,17 @@ import Testing
 
     @Test func theReportHasItsSheetsHeadersAndCurrencyDecimals() async throws {
         let folder = try Self.folder()
-        let (store, period, found) = try await Self.runChain(into: folder)
+        // The local account: its payouts are in USD, JPY and KWD.
+        let (store, period, found) = try await Self.runChain(into: folder, account: Self.localAccount, fees: .localSettlement)
         let files = try ReportStage(runner: StageRunner(store: store)).run(period: period, out: folder.path, formats: [.xlsx, .csv])
         #expect(
             files.map(\.lastPathComponent) == [
                 "report.xlsx", "summary.csv", "discrepancies.csv", "payouts.csv", "matched.csv", "stripe_only.csv", "ledger_only.csv", "fees.csv",
-                "closed.csv",
+                "disputes.csv", "closed.csv",
             ])
 
         let workbook = try WorkbookInspection.inspect(folder.appendingPathComponent("report.xlsx").path)
-        #expect(workbook.sheets == ["Summary", "Discrepancies", "Payouts", "Matched", "Stripe-only", "Ledger-only", "Fees", "Closed"])
+        #expect(workbook.sheets == ["Summary", "Discrepancies", "Payouts", "Matched", "Stripe-only", "Ledger-only", "Fees", "Disputes", "Closed"])
         let discrepancies = try #require(workbook.detail["Discrepancies"])
         #expect(discrepancies.header == ReportBuilder.discrepancyColumns)
         #expect(discrepancies.rows == found.count)
@@ -99,7 +189,7 @@ import Testing
             #expect(workbook.detail[name]?.printTitleRows == "$1:$1", "\(name)")
         }
         // The one-sided sheets hold what the planted truth says is one-sided.
-        let truthKinds = Dictionary(grouping: Self.account.truth, by: \.kind).mapValues(\.count)
+        let truthKinds = Dictionary(grouping: Self.localAccount.truth, by: \.kind).mapValues(\.count)
         #expect(
             workbook.detail["Stripe-only"]?.rows
                 == ["missing_in_ledger", "refund_missing_in_ledger", "dispute_unrecorded", "duplicate_charge"].map { truthKinds[$0] ?? 0 }.reduce(
@@ -111,7 +201,8 @@ import Testing
         let firstMatch = try #require(matched.cells.first)
         #expect(firstMatch[10][2] == .bool(true) && firstMatch[10][1] == .string("yyyy-mm-dd hh:mm:ss"))
         let matchedCSV = try String(contentsOf: folder.appendingPathComponent("matched.csv"), encoding: .utf8)
-        let firstCSVTime = try #require(matchedCSV.components(separatedBy: "\r\n").dropFirst().first?.components(separatedBy: ",").last)
+        let firstCSVRow = try #require(matchedCSV.components(separatedBy: "\r\n").dropFirst().first?.components(separatedBy: ","))
+        let firstCSVTime = firstCSVRow[10]
         #expect(firstMatch[10][0] == .string(firstCSVTime))
         // The money at stake per kind and currency adds up from the Discrepancies sheet's open rows.
         var expectedStake: [String: Double] = [:]

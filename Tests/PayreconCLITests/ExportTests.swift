@@ -52,7 +52,8 @@ import Testing
         let (one, two) = (try files(first), try files(second))
         #expect(
             one.keys.sorted() == [
-                "closed.csv", "discrepancies.csv", "discrepancy_history.csv", "fees.csv", "ledger_only.csv", "manifest.json", "matched.csv",
+                "closed.csv", "discrepancies.csv", "discrepancy_history.csv", "disputes.csv", "fees.csv", "ledger_only.csv", "manifest.json",
+                "matched.csv",
                 "payouts.csv", "report.xlsx", "stripe_only.csv", "summary.csv",
             ])
         #expect(one == two)
@@ -85,7 +86,7 @@ import Testing
         #expect(try export(store, period, to: folder).status == 0)
         let intact = try PayreconBinary.run(["verify-export", folder])
         #expect(intact.status == 0)
-        #expect(intact.stdout.hasPrefix("intact: 10 files match manifest.json (sha256 "))
+        #expect(intact.stdout.hasPrefix("intact: 11 files match manifest.json (sha256 "))
 
         // One byte of matched.csv changed, payouts.csv removed, a file slipped in.
         let matched = URL(fileURLWithPath: folder + "/matched.csv")

@@ -32,7 +32,7 @@ import Testing
         await sandbox.stop()
         try await run(["ledger", "import", ledger, "--db", db])
         let fees = folder.appendingPathComponent("fees.json").path
-        try FileManager.default.copyItem(atPath: packageFile("fixtures/fee-schedule.json"), toPath: fees)
+        try FileManager.default.copyItem(atPath: packageFile("fixtures/fee-schedule.us.json"), toPath: fees)
         await #expect(throws: ExitCode(1)) {
             try await run([
                 "reconcile", "--db", db, "--from", account.firstDay, "--to", account.lastDay, "--fail-on", "high",

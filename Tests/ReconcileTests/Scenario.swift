@@ -27,13 +27,33 @@ struct Scenario {
 
     mutating func refund(
         _ id: String, charge: String, amount: Int64, currency: Currency = .usd, at: Int64 = 86_400,
-        order: String? = nil
+        order: String? = nil, status: RefundStatus = .succeeded
     ) {
         stripe.refunds.append(
             Refund(
                 id: RefundID(id), amount: amount, currency: currency, charge: charge, paymentIntent: nil,
-                status: .succeeded, created: Self.day0 + at, balanceTransaction: nil,
+                status: status, created: Self.day0 + at, balanceTransaction: nil,
                 metadata: order.map { ["order_id": $0] } ?? [:]))
+    }
+
+    /// A manual-capture charge: `captured` of `amount` taken (0: the authorization was never captured).
+    mutating func authorization(_ id: String, order: String?, amount: Int64, captured: Int64, at: Int64 = 3_600) {
+        stripe.charges.append(
+            Charge(
+                id: ChargeID(id), amount: amount, currency: .usd, status: .succeeded, captured: captured > 0, created: Self.day0 + at,
+                paymentIntent: "pi_" + id.dropFirst(3), balanceTransaction: nil, metadata: order.map { ["order_id": $0] } ?? [:],
+                amountCaptured: captured))
+    }
+
+    /// A balance transaction of the scenario's day; net is amount − fee.
+    mutating func transaction(
+        _ id: String, amount: Int64, fee: Int64 = 0, currency: Currency = .usd, type: BalanceTransactionType, source: String?,
+        at: Int64 = 5_000
+    ) {
+        stripe.balanceTransactions.append(
+            BalanceTransaction(
+                id: BalanceTransactionID(id), amount: amount, currency: currency, net: amount - fee, fee: fee, created: Self.day0 + at,
+                availableOn: nil, type: type, reportingCategory: nil, source: source.map { ExpandableID($0) }))
     }
 
     mutating func book(

@@ -77,3 +77,24 @@ extension PayreconStore {
         }
     }
 }
+
+extension PayreconStore {
+    /// The period's charges captured below their authorization, by id, with the amount authorized: the
+    /// Matched sheet shows both figures for them (few; the match itself holds what was captured).
+    public func partialCaptures(from start: Timestamp, to end: Timestamp) throws(StoreError) -> [String: Int64] {
+        try read("read partial captures") { db in
+            var authorized: [String: Int64] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, amount FROM stripe_charge
+                    WHERE created >= ? AND created < ? AND status = 'succeeded' AND amount_captured IS NOT NULL AND amount_captured < amount
+                      AND (captured IS NULL OR captured != 0)
+                    """, arguments: [start.seconds, end.seconds])
+            {
+                authorized[row[0]] = row[1]
+            }
+            return authorized
+        }
+    }
+}
