@@ -41,7 +41,7 @@ def report(folder, formats):
 
 whole, whole_rss = report(out, "xlsx,csv")
 sheets = ["Summary=summary.csv", "Discrepancies=discrepancies.csv", "Payouts=payouts.csv", "Matched=matched.csv",
-          "Stripe-only=stripe_only.csv", "Ledger-only=ledger_only.csv", "Fees=fees.csv", "Closed=closed.csv"]
+          "Stripe-only=stripe_only.csv", "Ledger-only=ledger_only.csv", "Fees=fees.csv", "Disputes=disputes.csv", "Closed=closed.csv"]
 os.chdir(out)
 floor_time, floor_rss = timed([floor, os.path.join(out, "floor.xlsx")] + sheets)
 os.chdir("/")

@@ -16,3 +16,20 @@ extension ReportBuilder {
         return table
     }
 }
+
+extension ReportBuilder {
+    static let auditColumns = ["at", "actor", "action", "subject", "request_id", "before", "after", "note"]
+
+    /// The audit log's entries made in the period: every action that changed a record, who took it, and
+    /// what the record was before and after.
+    public func auditTable() throws(StoreError) -> ReportTable {
+        var table = ReportTable(name: "Audit log", fileName: "audit_log.csv", columns: Self.auditColumns)
+        for entry in try store.auditLog(from: period.start, to: period.end) {
+            table.rows.append([
+                timeCell(entry.at), .text(entry.actor), .text(entry.action), .text(entry.subject), .optionalText(entry.requestId),
+                .optionalText(entry.before), .optionalText(entry.after), .optionalText(entry.note),
+            ])
+        }
+        return table
+    }
+}

@@ -5,7 +5,7 @@ import Store
 import StripeAPI
 
 /// An auditor's export of a reconciled period: the workbook, one CSV per sheet, the discrepancy
-/// history and manifest.json (what was asked for, the runs and watermarks the data came from, every
+/// history, the audit log of the period and manifest.json (what was asked for, the runs and watermarks the data came from, every
 /// file's SHA-256). Everything is as of the period's last successful reconcile run, never the clock,
 /// so the same range exported twice from the same data gives the same bytes. The folder is written
 /// beside its destination and renamed into place: an export is whole or absent.
@@ -57,8 +57,10 @@ public struct ExportStage {
         let builder = ReportBuilder(store: runner.store, period: period, now: asOf)
         let book = try builder.book()
         let history = try builder.historyTable()
+        let audit = try builder.auditTable()
         let written = try ReportWriter.write(book, to: folder, formats: [.xlsx, .csv], created: asOf)
         _ = try CSVReportWriter.write(history, to: folder)
+        _ = try CSVReportWriter.write(audit, to: folder)
         var files: [ExportManifest.File] = []
         func record(_ name: String, rows: Int?, sheetRows: [String: Int]? = nil) throws {
             let (sha, bytes) = try ExportManifest.sha256(of: folder.appendingPathComponent(name))
@@ -67,6 +69,7 @@ public struct ExportStage {
         try record("report.xlsx", rows: nil, sheetRows: written.rows)
         for table in written.tables { try record(table.fileName, rows: table.rows) }
         try record(history.fileName, rows: history.rows.count)
+        try record(audit.fileName, rows: audit.rows.count)
         let provenance = try runner.store.exportProvenance()
         // The runs the data came from: the reconcile itself and the last extract and ledger import before it.
         let sources = ["extract", "ledger_import"].compactMap { stage in

@@ -26,10 +26,11 @@ enum FactsRendering {
             "L \(id($0.entry)) \(id($0.order)) \(id($0.stripeId)) \($0.kind) \($0.money) \($0.createdAt.value)"
         }
         let charges: [String] = facts.charges.map {
-            "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.money) \($0.created.value)"
+            "C \(id($0.id)) \(id($0.order)) \(id($0.paymentIntent)) \($0.isPayment) \($0.isAuthorization) \($0.money) \($0.authorized) "
+                + "\($0.cardCountry) \($0.created.value)"
         }
         let refunds: [String] = facts.refunds.map {
-            "R \(id($0.id)) \(id($0.charge)) \(id($0.metadataOrder)) \($0.isEffective) \($0.money) \($0.created.value)"
+            "R \(id($0.id)) \(id($0.charge)) \(id($0.metadataOrder)) \($0.outcome) \($0.money) \($0.created.value)"
         }
         let transactions: [String] = facts.transactions.map {
             "T \(id($0.id)) \(id($0.source)) \(id($0.type)) \($0.currency) \($0.amount) \($0.fee) \($0.net) \($0.created.value)"

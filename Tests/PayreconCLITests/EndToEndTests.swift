@@ -118,7 +118,14 @@ import Testing
             let row = try #require(matched.first { $0["stripe_ids"] == id })
             #expect(row["stripe_amount"] == DecimalAmount.format(charge.capturedAmount, currency: charge.currency))
             #expect(row["stripe_authorized_amount"] == DecimalAmount.format(charge.amount, currency: charge.currency))
+            // Where its money landed: the balance transaction's fee and net, and the payout that took it.
+            let settled = try #require(Self.account.stripe.balanceTransactions.first { $0.source?.id == id })
+            let payout = Self.account.stripe.payoutLinks.first { $0.value.contains(settled.id) }?.key.rawValue ?? ""
+            #expect(row["settlement_currency"] == "USD" && row["payout_ids"] == payout)
+            #expect(
+                row["fee"] == DecimalAmount.format(settled.fee, currency: .usd) && row["net"] == DecimalAmount.format(settled.net, currency: .usd))
         }
+        #expect(matched.filter { $0["rule"] == "metadata_order_id" || $0["rule"] == "stripe_id" }.allSatisfy { $0["settlement_currency"] == "USD" })
         #expect(matched.count { $0["stripe_authorized_amount"] != "" } == partial.count)
         // Disputes: every one of the period, an inquiry as moving nothing, a won one netting to its fee.
         let disputes = try rows("disputes.csv")

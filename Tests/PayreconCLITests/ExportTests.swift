@@ -52,7 +52,8 @@ import Testing
         let (one, two) = (try files(first), try files(second))
         #expect(
             one.keys.sorted() == [
-                "closed.csv", "discrepancies.csv", "discrepancy_history.csv", "disputes.csv", "fees.csv", "ledger_only.csv", "manifest.json",
+                "audit_log.csv", "closed.csv", "discrepancies.csv", "discrepancy_history.csv", "disputes.csv", "fees.csv", "ledger_only.csv",
+                "manifest.json",
                 "matched.csv",
                 "payouts.csv", "report.xlsx", "stripe_only.csv", "summary.csv",
             ])
@@ -80,13 +81,37 @@ import Testing
         #expect(try printed == "manifest.json sha256 " + ExportManifest.sha256(of: URL(fileURLWithPath: first + "/manifest.json")).hex)
     }
 
+    /// The audit log's entries of the range go into the export: here January 2027, when "ana" resolved an
+    /// item (its note a formula, escaped), and nothing of the ledger import made today.
+    @Test func theExportHoldsTheAuditLogOfItsRange() async throws {
+        let (store, _) = try await Self.reconciledStore()
+        let january = try ReportingPeriod(from: "2027-01-01", to: "2027-01-31")
+        let runner = StageRunner(store: store, clock: { Timestamp(seconds: 1_800_000_300) })
+        _ = try ReconcileStage(runner: runner).run(period: january, options: .init(), now: Timestamp(seconds: 1_800_000_300))
+        let folder = Self.scratch("audit-log")
+        let outcome = try export(store, january, to: folder)
+        #expect(outcome.status == 0, "\(outcome.stderr)")
+        let lines = try String(contentsOfFile: folder + "/audit_log.csv", encoding: .utf8).components(separatedBy: "\r\n")
+        let resolved = try #require(
+            try store.discrepancies(from: ReportingPeriod(from: Self.account.firstDay, to: Self.account.lastDay).start, to: january.end)
+                .first { $0.status == .resolved })
+        #expect(
+            lines == [
+                "at,actor,action,subject,request_id,before,after,note",
+                "2027-01-15 08:03:20,ana,discrepancy.resolve,\(resolved.discrepancy.id),,open,resolved,\"'=HYPERLINK(\"\"http://x\"\") checked with Stripe\"",
+                "",
+            ])
+        let manifest = try ExportManifest.decode(try Data(contentsOf: URL(fileURLWithPath: folder + "/manifest.json")))
+        #expect(manifest.files.first { $0.name == "audit_log.csv" }?.rows == 1)
+    }
+
     @Test func verifyExportNamesAChangedAMissingAndAnAddedFile() async throws {
         let (store, period) = try await Self.reconciledStore()
         let folder = Self.scratch("audit")
         #expect(try export(store, period, to: folder).status == 0)
         let intact = try PayreconBinary.run(["verify-export", folder])
         #expect(intact.status == 0)
-        #expect(intact.stdout.hasPrefix("intact: 11 files match manifest.json (sha256 "))
+        #expect(intact.stdout.hasPrefix("intact: 12 files match manifest.json (sha256 "))
 
         // One byte of matched.csv changed, payouts.csv removed, a file slipped in.
         let matched = URL(fileURLWithPath: folder + "/matched.csv")

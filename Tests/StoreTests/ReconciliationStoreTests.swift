@@ -100,6 +100,21 @@ import Testing
             }
         }
         #expect(try store.history(of: item.id).map(\.actor) == ["reconcile", "ana"])
+        // The resolution is in the audit log, with what the item was before; the log cannot be rewritten either.
+        let audit = try store.auditLog(from: Timestamp(seconds: 0), to: Timestamp(seconds: 1_000))
+        #expect(
+            audit == [
+                AuditEntry(
+                    at: Timestamp(seconds: 200), actor: "ana", action: "discrepancy.resolve", subject: item.id, before: "open", after: "resolved",
+                    note: "credited")
+            ])
+        for statement in ["UPDATE audit_log SET actor = 'eve'", "DELETE FROM audit_log"] {
+            #expect {
+                try queue.write { try $0.execute(sql: statement) }
+            } throws: { error in
+                String(describing: error).contains("audit_log is append-only")
+            }
+        }
     }
 
     @Test func aResolvedItemStaysResolvedAndItsHistoryIsKept() throws {

@@ -106,6 +106,12 @@ extension PayreconStore {
         try db.execute(
             sql: "UPDATE ledger_import SET row_count = ?, added = ?, replaced = ?, unchanged = ? WHERE id = ?",
             arguments: [summary.entries, summary.added, summary.replaced, summary.unchanged, importId])
+        try appendAudit(
+            AuditEntry(
+                at: now, actor: commandActor, action: "ledger.import", subject: "\(importId)",
+                after:
+                    "source=\(source) entries=\(summary.entries) added=\(summary.added) replaced=\(summary.replaced) unchanged=\(summary.unchanged)"),
+            db)
         return summary
     }
 

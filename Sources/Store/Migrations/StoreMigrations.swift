@@ -18,6 +18,8 @@ enum StoreMigrations {
         (Migration10PayoutSumIndex.identifier, Migration10PayoutSumIndex.run),
         (Migration11DiscrepancyHistoryAppendOnly.identifier, Migration11DiscrepancyHistoryAppendOnly.run),
         (Migration12CapturesAndCardCountry.identifier, Migration12CapturesAndCardCountry.run),
+        (Migration13AuditLog.identifier, Migration13AuditLog.run),
+        (Migration14PayoutLinkByTransaction.identifier, Migration14PayoutLinkByTransaction.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }

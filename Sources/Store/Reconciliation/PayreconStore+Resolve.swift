@@ -12,6 +12,7 @@ extension PayreconStore {
     /// who and when are kept on the row and appended to its history, never overwritten there.
     public func resolve(id: String, note: String, by name: String, at now: Timestamp) throws -> TrackedDiscrepancy {
         let updated: Int = try write("resolve discrepancy") { db in
+            let before = try String.fetchOne(db, sql: "SELECT status FROM discrepancy WHERE id = ?", arguments: [id])
             try db.execute(
                 sql: """
                     UPDATE discrepancy SET status = 'resolved', note = ?, resolved_by = ?, resolved_at = ? WHERE id = ?
@@ -21,6 +22,8 @@ extension PayreconStore {
                 sql: """
                     INSERT INTO discrepancy_event (discrepancy_id, run_id, at, status, actor, note) VALUES (?, NULL, ?, 'resolved', ?, ?)
                     """, arguments: [id, now.microseconds, name, note])
+            try Self.appendAudit(
+                AuditEntry(at: now, actor: name, action: "discrepancy.resolve", subject: id, before: before, after: "resolved", note: note), db)
             return 1
         }
         guard updated == 1, let item = try discrepancy(id: id) else { throw UnknownDiscrepancy(id: id) }
