@@ -13,14 +13,7 @@ extension ReportBuilder {
             .text("time zone \(period.timeZoneName); generated \(localTime(now))"),
         ])
         table.rows += freshness(facts)
-        for total in facts.categories {
-            let note = total.category == "fee" ? "account fees without a source (Radar, billing): not checked against the schedule" : ""
-            table.rows.append([
-                .text("Balance"), .text(total.category), .text(total.currency.code), .integer(Int64(total.count)),
-                .money(total.gross, total.currency), .money(total.fee, total.currency), .money(total.net, total.currency),
-                .text(note),
-            ])
-        }
+        table.rows += balanceRows(facts.categories)
         table.rows += disputeRows(facts.disputes)
         let ledgerCounts = facts.ledgerCounts
         let ledgerTotal = ledgerCounts.values.reduce(0, +)
@@ -52,6 +45,41 @@ extension ReportBuilder {
         let width = table.columns.count
         table.rows = table.rows.map { $0 + Array(repeating: .empty, count: max(0, width - $0.count)) }
         return table
+    }
+
+    /// The period's balance activity as Stripe's balance and payout reconciliation summaries lay it
+    /// out, per settlement currency: each reporting category (charges, refunds, disputes first, then the
+    /// rest), the activity's total, the payouts (and their reversals), and the net change in the balance.
+    func balanceRows(_ categories: [CategoryTotal]) -> [[ReportCell]] {
+        let payoutCategories: Set<String> = ["payout", "payout_reversal"]
+        let leading = ["charge", "refund", "dispute", "dispute_reversal", "refund_failure", "fee"]
+        func rank(_ category: String) -> Int { leading.firstIndex(of: category) ?? leading.count }
+        func row(_ item: String, _ count: Int, _ gross: Int64, _ fee: Int64, _ net: Int64, _ currency: Currency, _ note: String) -> [ReportCell] {
+            [
+                .text("Balance"), .text(item), .text(currency.code), .integer(Int64(count)), .money(gross, currency), .money(fee, currency),
+                .money(net, currency), .text(note),
+            ]
+        }
+        func total(_ item: String, _ totals: [CategoryTotal], _ currency: Currency, _ note: String) -> [ReportCell] {
+            row(
+                item, totals.reduce(0) { $0 + $1.count }, totals.reduce(0) { $0 + $1.gross }, totals.reduce(0) { $0 + $1.fee },
+                totals.reduce(0) { $0 + $1.net }, currency, note)
+        }
+        var rows: [[ReportCell]] = []
+        for (currency, totals) in Dictionary(grouping: categories, by: \.currency).sorted(by: { $0.key.code < $1.key.code }) {
+            let activity = totals.filter { !payoutCategories.contains($0.category) }.sorted {
+                (rank($0.category), $0.category) < (rank($1.category), $1.category)
+            }
+            for t in activity {
+                let note = t.category == "fee" ? "account fees without a source (Radar, billing): not checked against the schedule" : ""
+                rows.append(row(t.category, t.count, t.gross, t.fee, t.net, currency, note))
+            }
+            rows.append(total("total activity", activity, currency, "every category above"))
+            let payouts = totals.filter { payoutCategories.contains($0.category) }.sorted { $0.category < $1.category }
+            for t in payouts { rows.append(row(t.category, t.count, t.gross, t.fee, t.net, currency, "")) }
+            rows.append(total("net change in balance", totals, currency, "activity less payouts: what the period left in the balance"))
+        }
+        return rows
     }
 
     /// How fresh the data is: the newest Stripe object and ledger entry the store holds, and the runs

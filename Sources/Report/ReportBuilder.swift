@@ -82,7 +82,7 @@ public struct ReportBuilder: Sendable {
 
     static let matchedColumns = [
         "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
-        "stripe_currency", "stripe_amount", "occurred_at", "stripe_authorized_amount", "settlement_currency", "fee", "net", "payout_ids",
+        "stripe_currency", "stripe_amount", "occurred_at", "stripe_authorized_amount",
     ]
 
     /// The period's matches, read from the store block by block as the sheet is written.
@@ -90,7 +90,7 @@ public struct ReportBuilder: Sendable {
         ReportTable(name: "Matched", fileName: "matched.csv", columns: Self.matchedColumns) { emit in
             // A capture below its authorization shows both: stripe_amount is what was captured.
             let authorized = try store.partialCaptures(from: period.start, to: period.end)
-            try store.forEachMatch(from: period.start, to: period.end, settled: true) { m, settled in
+            try store.forEachMatch(from: period.start, to: period.end) { m in
                 stats.add(m)
                 let held: Int64? = authorized.isEmpty ? nil : m.stripeIds.lazy.compactMap { authorized[$0] }.first
                 try emit([
@@ -100,8 +100,6 @@ public struct ReportBuilder: Sendable {
                     .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
                     .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), timeCell(m.occurredAt),
                     held.map { .money($0, m.stripeAmount.currency) } ?? .empty,
-                    .optionalText(settled?.currency.code), settled.map { .money($0.fee, $0.currency) } ?? .empty,
-                    settled.map { .money($0.net, $0.currency) } ?? .empty, .optionalText(settled.map(\.payouts)),
                 ])
             }
         }

@@ -19,7 +19,6 @@ enum StoreMigrations {
         (Migration11DiscrepancyHistoryAppendOnly.identifier, Migration11DiscrepancyHistoryAppendOnly.run),
         (Migration12CapturesAndCardCountry.identifier, Migration12CapturesAndCardCountry.run),
         (Migration13AuditLog.identifier, Migration13AuditLog.run),
-        (Migration14PayoutLinkByTransaction.identifier, Migration14PayoutLinkByTransaction.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }

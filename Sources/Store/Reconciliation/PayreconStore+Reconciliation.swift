@@ -93,17 +93,7 @@ extension PayreconStore {
     /// The matches that occurred in [start, end), block by block as stored, one 15-minute block in memory at a time
     /// (a report of a million matches never holds them all).
     public func forEachMatch(from start: Timestamp, to end: Timestamp, _ body: (Match) throws -> Void) throws(StoreError) {
-        try forEachMatch(from: start, to: end, settled: false) { match, _ in try body(match) }
-    }
-
-    /// The matches as `forEachMatch` gives them, each with where its money landed (`MatchSettlement`)
-    /// when `settled`, looked up in the same read.
-    public func forEachMatch(
-        from start: Timestamp, to end: Timestamp, settled: Bool, _ body: (Match, MatchSettlement?) throws -> Void
-    ) throws(StoreError) {
         try read("load matches") { db in
-            let lookup = settled ? try MatchSettlementLookup(db) : nil
-            defer { lookup?.finalize() }
             let select = try RawStatement(
                 db,
                 """
@@ -115,7 +105,7 @@ extension PayreconStore {
             while try select.nextRow() {
                 for match in try MatchJSONReader.matches(in: select.bytes(1), slotStart: select.int64(0))
                 where match.occurredAt >= start && match.occurredAt < end {
-                    try body(match, try lookup?.settlement(of: match.stripeIds))
+                    try body(match)
                 }
             }
         }
