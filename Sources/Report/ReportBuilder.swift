@@ -89,10 +89,10 @@ public struct ReportBuilder: Sendable {
     func matchedTable(_ stats: MatchStats) -> ReportTable {
         ReportTable(name: "Matched", fileName: "matched.csv", columns: Self.matchedColumns) { emit in
             // A capture below its authorization shows both: stripe_amount is what was captured.
-            let authorized = try store.partialCaptures(from: period.start, to: period.end)
+            let captures = try store.partialCaptures(from: period.start, to: period.end)
             try store.forEachMatch(from: period.start, to: period.end) { m in
                 stats.add(m)
-                let held: Int64? = authorized.isEmpty ? nil : m.stripeIds.lazy.compactMap { authorized[$0] }.first
+                let held = captures.authorized(for: m)
                 try emit([
                     .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId),
                     .text(m.ledgerEntryIds.joined(separator: " ")),
