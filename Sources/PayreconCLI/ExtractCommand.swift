@@ -30,6 +30,7 @@ struct ExtractCommand: AsyncParsableCommand {
             let db = try PayreconStore(path: store.db)
             let summary = try await ExtractStage(runner: StageRunner(store: db))
                 .run(apiBase: apiBase, key: key, options: .init(full: full, concurrency: concurrency), requestsPerSecond: requestsPerSecond)
+            if summary.resumedPages > 0 { print("resumed an interrupted pull: \(summary.resumedPages) pages were already stored") }
             for (object, count) in summary.counts.sorted(by: { $0.key < $1.key }) { print("\(object): \(count)") }
             print("payouts linked: \(summary.payoutsLinked) (\(summary.links) transactions)")
         }

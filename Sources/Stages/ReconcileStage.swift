@@ -40,6 +40,7 @@ public struct ReconcileStage {
     public func run(period: ReportingPeriod, options: Options, now: Timestamp) throws -> (result: ReconcileResult, timings: Timings) {
         let store = runner.store
         return try runner.run("reconcile", parameters: "period=\(period) margin_s=\(options.marginSeconds)") { run in
+            try Self.refuseAnUnfinishedPull(store, period, marginSeconds: options.marginSeconds)
             var timings = Timings()
             let clock = ContinuousClock()
             var started = clock.now
@@ -64,5 +65,24 @@ public struct ReconcileStage {
                 summary: "matches=\(result.matches.count) discrepancies=\(result.discrepancies.count) "
                     + "pending=\(result.pending.count) (\(timings))")
         }
+    }
+
+    public struct UnfinishedPull: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A pull that stopped part-way has stored a list only from its newest object down to its cursor: a
+    /// period reaching below that would show every charge not yet pulled as missing_in_stripe. Said, and
+    /// nothing reconciled, until `extract` has resumed and finished it.
+    static func refuseAnUnfinishedPull(_ store: PayreconStore, _ period: ReportingPeriod, marginSeconds: Int64) throws {
+        let needed = period.start.seconds - marginSeconds..<period.end.seconds + marginSeconds
+        let short = try store.extractCheckpoints().filter { $0.missing?.overlaps(needed) == true }
+        guard !short.isEmpty else { return }
+        let lists = short.map { c in
+            "\(c.list) (\(c.pages) pages in, down to \(c.cursorCreated.map { Timestamp(seconds: $0).iso8601 } ?? "nothing yet"))"
+        }
+        throw UnfinishedPull(
+            description: "the last extract stopped before it covered \(period): \(lists.joined(separator: ", ")); "
+                + "run payrecon extract again (it resumes where it stopped), then reconcile")
     }
 }

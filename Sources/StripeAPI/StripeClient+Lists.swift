@@ -38,3 +38,16 @@ extension StripeClient {
         return all
     }
 }
+
+extension StripeClient {
+    /// One page of a list endpoint (100 objects, Stripe's maximum), after `cursor` when given.
+    public func page<T: Codable & Sendable>(_ path: String, query: [(String, String)], after cursor: String?, of type: T.Type = T.self)
+        async throws -> StripeList<T>
+    {
+        var items = query + [("limit", "100")]
+        if let cursor { items.append(("starting_after", cursor)) }
+        let list: StripeList<T> = try await get(path, query: items)
+        logger.debug("Fetched page", metadata: ["stripe.path": "\(path)", "count": "\(list.data.count)"])
+        return list
+    }
+}

@@ -19,6 +19,7 @@ enum StoreMigrations {
         (Migration11DiscrepancyHistoryAppendOnly.identifier, Migration11DiscrepancyHistoryAppendOnly.run),
         (Migration12CapturesAndCardCountry.identifier, Migration12CapturesAndCardCountry.run),
         (Migration13AuditLog.identifier, Migration13AuditLog.run),
+        (Migration14ExtractCheckpoint.identifier, Migration14ExtractCheckpoint.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }
