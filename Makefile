@@ -2,7 +2,7 @@
 SWIFT ?= swift
 OUT ?= payrecon-demo
 
-.PHONY: deps test-deps demo test lint coverage build clean bench bench-webhooks bench-ledger bench-report
+.PHONY: deps test-deps demo test lint coverage build clean bench bench-webhooks bench-ledger bench-report bench-extract
 
 deps:
 	@bash scripts/install-deps.sh
@@ -63,6 +63,15 @@ bench-report: deps
 	.build/release/reconcile-bench run --db $(BENCH_DB) --repeat 1
 	cc -O2 -o .build/report-floor Benchmarks/ReportFloor/report_floor.c $$(pkg-config --cflags --libs xlsxwriter)
 	python3 scripts/bench-report.py $(abspath $(BENCH_DB)) $(abspath .build/release/payrecon) $(abspath .build/report-floor) $(abspath .build/bench-report)
+
+# The extraction benchmark: a full pull from the sandbox serving EXTRACT_ORDERS orders (160,000: about
+# 200,000 balance transactions) with 100 ms latency and 2 % random 500s, at 25 and at 100 requests/s
+# (test and live mode). Prints wall time beside the rate limit's floor, and whether every object arrived once.
+EXTRACT_ORDERS ?= 160000
+EXTRACT_CONCURRENCY ?= 16
+bench-extract: deps
+	$(SWIFT) build -c release --product payrecon
+	python3 scripts/bench-extract.py $(abspath .build/release/payrecon) $(abspath .build/bench-extract) $(EXTRACT_ORDERS) 100 0.02 $(EXTRACT_CONCURRENCY) 25 100
 
 # The ledger import benchmark: the sandbox's ledger CSV at LEDGER_ORDERS orders (default 1,000,000; about
 # 1.2 M rows, 140 MB), imported into a fresh store, beside DuckDB (PyPI) loading the same file into a

@@ -33,6 +33,14 @@ public struct StripeExtractor: Sendable {
         public var links = 0
         /// Pages an interrupted run had already stored, which this one did not fetch again.
         public var resumedPages = 0
+        /// List pages the pull needed (its windows', resumed ones included; payout compositions aside).
+        public var pages = 0
+        /// Pages the payout compositions needed (a payout of 250 transactions: 3).
+        public var compositionPages = 0
+        /// The windows the lists were walked in.
+        public var windows = 0
+        /// HTTP requests this run sent, retries included.
+        public var requests = 0
     }
 
     let client: StripeClient
@@ -53,72 +61,133 @@ public struct StripeExtractor: Sendable {
     ]
 
     public func run(_ options: Options, now: Timestamp) async throws -> Summary {
-        var checkpoints = try store.extractCheckpoints()
-        // A full pull asked for while an incremental one is unfinished starts over; any other resumes.
-        let resumable = !checkpoints.isEmpty && (!options.full || checkpoints.allSatisfy { $0.createdGte == nil })
+        let requestsBefore = client.requestsSent
+        var windows = try store.extractCheckpoints()
+        // A full pull asked for while an incremental one is unfinished starts over; any other resumes. (A
+        // full pull's oldest window of every list reaches down to the beginning: no lower bound.)
+        let pullWasFull = Set(windows.map(\.list)) == Set(windows.filter { $0.createdGte == nil }.map(\.list))
+        let resumable = !windows.isEmpty && (!options.full || pullWasFull)
         var summary = Summary()
         if resumable {
-            summary.resumedPages = checkpoints.reduce(0) { $0 + $1.pages }
+            summary.resumedPages = windows.reduce(0) { $0 + $1.pages }
             logger.notice("Resuming an interrupted pull", metadata: ["pages.stored": "\(summary.resumedPages)"])
         } else {
             let watermarks = options.full ? [:] : try store.watermarks()
-            checkpoints = Self.lists.map { list in
-                ExtractCheckpoint(
-                    list: list.list, object: list.object, createdGte: watermarks[list.object].map { $0 - options.lookbackSeconds },
-                    createdLt: now.seconds + 1, startedAt: now)
-            }
-            try store.beginPull(checkpoints)
+            windows = try store.beginPull(
+                Self.lists.map { list in
+                    ExtractCheckpoint(
+                        list: list.list, object: list.object, createdGte: watermarks[list.object].map { $0 - options.lookbackSeconds },
+                        createdLt: now.seconds + 1, startedAt: now)
+                })
         }
-        let finished = try await withThrowingTaskGroup(of: ExtractCheckpoint.self) { group in
-            for checkpoint in checkpoints where !checkpoint.done {
-                group.addTask { try await pull(checkpoint, now: now) }
-            }
-            var finished = checkpoints.filter(\.done)
-            for try await checkpoint in group { finished.append(checkpoint) }
-            return finished
-        }
-        for checkpoint in finished { summary.counts[checkpoint.list] = checkpoint.objects }
+        let writer = PageWriter(store: store, now: now)
+        let finished = try await walk(windows, concurrency: options.concurrency, writer: writer)
+        logger.info("Lists pulled", metadata: ["windows": "\(finished.count)", "requests": "\(client.requestsSent - requestsBefore)"])
+        for window in finished { summary.counts[window.list, default: 0] += window.objects }
+        summary.pages = finished.reduce(0) { $0 + $1.pages }
+        summary.windows = finished.count
 
         // Composition is final once reconciliation_status is completed: fetched for payouts that have none
         // yet or completed since, each written with its transactions (a killed run has the rest still to do).
         let toLink = try store.payoutsToLink()
-        let linked = try await linkPayouts(toLink, concurrency: options.concurrency, now: now)
+        let linked = try await linkPayouts(toLink, concurrency: options.concurrency, writer: writer, now: now)
         summary.payoutsLinked = linked.count
         summary.links = linked.reduce(0, +)
+        summary.compositionPages = linked.reduce(0) { $0 + max(1, ($1 + 99) / 100) }
         try store.finishPull()
+        summary.requests = client.requestsSent - requestsBefore
         logger.info(
             "Extracted",
-            metadata: ["counts": "\(summary.counts)", "payouts.linked": "\(summary.payoutsLinked)", "pages.resumed": "\(summary.resumedPages)"])
+            metadata: [
+                "counts": "\(summary.counts)", "payouts.linked": "\(summary.payoutsLinked)", "pages.resumed": "\(summary.resumedPages)",
+                "windows": "\(finished.count)",
+            ])
         return summary
     }
 
-    /// Walks one list from its checkpoint to its end, storing page by page.
-    private func pull(_ start: ExtractCheckpoint, now: Timestamp) async throws -> ExtractCheckpoint {
-        var checkpoint = start
+    /// What a walk ended with: its window done, or split in two (both to walk on).
+    enum WalkEnd: Sendable {
+        case done(ExtractCheckpoint)
+        case split(ExtractCheckpoint, ExtractCheckpoint)
+    }
+
+    /// Walks every window, at most `concurrency` at once; a window with a long way to go splits when a
+    /// slot is free, so a long history is fetched in parallel under the one rate limiter.
+    private func walk(_ windows: [ExtractCheckpoint], concurrency: Int, writer: PageWriter) async throws -> [ExtractCheckpoint] {
+        let slots = ExtractSlots(limit: concurrency)
+        return try await withThrowingTaskGroup(of: WalkEnd.self) { group in
+            var waiting = windows.filter { !$0.done }
+            var finished = windows.filter(\.done)
+            var running = 0
+            func launch(_ window: ExtractCheckpoint) {
+                running += 1
+                group.addTask { try await walk(window, slots: slots, writer: writer) }
+            }
+            while running < concurrency, !waiting.isEmpty, await slots.take() { launch(waiting.removeFirst()) }
+            while let end = try await group.next() {
+                running -= 1
+                switch end {
+                case .done(let window):
+                    finished.append(window)
+                    await slots.release()
+                case .split(let kept, let older):
+                    // The walking window keeps its slot; the split-off one has the slot it reserved.
+                    launch(kept)
+                    launch(older)
+                }
+                while !waiting.isEmpty, await slots.take() { launch(waiting.removeFirst()) }
+            }
+            return finished
+        }
+    }
+
+    /// The oldest a Stripe object can be (2011-01-01): the floor of a full pull's oldest window.
+    static let stripeEpoch: Int64 = 1_293_840_000
+
+    /// Walks one window from its checkpoint, storing page by page, until it is done or splits: when the
+    /// part still to walk looks more than four pages long and a slot is free, its older half becomes a
+    /// window of its own.
+    private func walk(_ start: ExtractCheckpoint, slots: ExtractSlots, writer: PageWriter) async throws -> WalkEnd {
+        var window = start
         let query = Self.lists.first { $0.list == start.list }!.query
-        var window = query + [("created[lt]", String(start.createdLt))]
-        if let gte = start.createdGte { window.append(("created[gte]", String(gte))) }
         let path = "/v1/\(start.list)"
-        while !checkpoint.done {
+        while !window.done {
+            var bounds = query + [("created[lt]", String(window.createdLt))]
+            if let gte = window.createdGte { bounds.append(("created[gte]", String(gte))) }
+            let top = window.cursorCreated ?? window.createdLt
             var data = StripeAccountData()
             let page: (created: [Int64], ids: [String], hasMore: Bool)
             switch start.list {
             case "balance_transactions":
-                page = try await fetch(path, window, after: checkpoint.cursor, BalanceTransaction.self) { data.balanceTransactions = $0 }
-            case "charges": page = try await fetch(path, window, after: checkpoint.cursor, Charge.self) { data.charges = $0 }
-            case "refunds": page = try await fetch(path, window, after: checkpoint.cursor, Refund.self) { data.refunds = $0 }
-            case "disputes": page = try await fetch(path, window, after: checkpoint.cursor, Dispute.self) { data.disputes = $0 }
-            default: page = try await fetch(path, window, after: checkpoint.cursor, Payout.self) { data.payouts = $0 }
+                page = try await fetch(path, bounds, after: window.cursor, BalanceTransaction.self) { data.balanceTransactions = $0 }
+            case "charges": page = try await fetch(path, bounds, after: window.cursor, Charge.self) { data.charges = $0 }
+            case "refunds": page = try await fetch(path, bounds, after: window.cursor, Refund.self) { data.refunds = $0 }
+            case "disputes": page = try await fetch(path, bounds, after: window.cursor, Dispute.self) { data.disputes = $0 }
+            default: page = try await fetch(path, bounds, after: window.cursor, Payout.self) { data.payouts = $0 }
             }
-            checkpoint.pages += 1
-            checkpoint.objects += page.ids.count
-            if checkpoint.maxCreated == nil { checkpoint.maxCreated = page.created.first }
-            if let last = page.ids.last { checkpoint.cursor = last }
-            if let oldest = page.created.last { checkpoint.cursorCreated = oldest }
-            checkpoint.done = !page.hasMore || page.ids.isEmpty
-            try store.savePage(data, checkpoint: checkpoint, at: now)
+            window.pages += 1
+            window.objects += page.ids.count
+            if window.maxCreated == nil { window.maxCreated = page.created.first }
+            if let last = page.ids.last { window.cursor = last }
+            if let oldest = page.created.last { window.cursorCreated = oldest }
+            window.done = !page.hasMore || page.ids.isEmpty
+            try await writer.save(data, window)
+            guard !window.done, let oldest = page.created.last else { continue }
+            // The page covered [oldest, top); the rest reaches down to the window's floor.
+            let floor = window.createdGte ?? Self.stripeEpoch
+            let covered = max(1, top - oldest)
+            guard oldest - floor > 4 * covered, await slots.take() else { continue }
+            let middle = floor + (oldest - floor) / 2
+            var kept = window
+            kept.createdGte = middle
+            let split = ExtractCheckpoint(
+                list: window.list, object: window.object, createdGte: window.createdGte, createdLt: middle, startedAt: window.startedAt)
+            let older = OlderWindow()
+            let raised = kept
+            try await writer.perform { older.window = try store.splitWindow(raised, split) }
+            return .split(kept, older.window!)
         }
-        return checkpoint
+        return .done(window)
     }
 
     /// One page after `cursor`: handed to `keep`, with its objects' times and ids for the checkpoint.
@@ -132,7 +201,7 @@ public struct StripeExtractor: Sendable {
 
     /// Fetches `?payout=` lists with at most `concurrency` in flight, storing each payout's links and
     /// transactions as it completes; returns the number of links per payout.
-    private func linkPayouts(_ payouts: [PayoutID], concurrency: Int, now: Timestamp) async throws -> [Int] {
+    private func linkPayouts(_ payouts: [PayoutID], concurrency: Int, writer: PageWriter, now: Timestamp) async throws -> [Int] {
         try await withThrowingTaskGroup(of: Int.self) { group in
             var results: [Int] = []
             var pending = payouts.makeIterator()
@@ -141,7 +210,7 @@ public struct StripeExtractor: Sendable {
                     let transactions = try await client.listAll(
                         "/v1/balance_transactions", query: [("payout", payout.rawValue), ("expand[]", "data.source")],
                         of: BalanceTransaction.self)
-                    try store.savePayoutLinks(payout, transactions, at: now)
+                    try await writer.perform { try store.savePayoutLinks(payout, transactions, at: now) }
                     return transactions.count
                 }
             }
@@ -153,4 +222,9 @@ public struct StripeExtractor: Sendable {
             return results
         }
     }
+}
+
+/// The window `splitWindow` stored, handed back from the writer's thread.
+private final class OlderWindow: @unchecked Sendable {
+    var window: ExtractCheckpoint?
 }

@@ -33,6 +33,9 @@ struct ExtractCommand: AsyncParsableCommand {
             if summary.resumedPages > 0 { print("resumed an interrupted pull: \(summary.resumedPages) pages were already stored") }
             for (object, count) in summary.counts.sorted(by: { $0.key < $1.key }) { print("\(object): \(count)") }
             print("payouts linked: \(summary.payoutsLinked) (\(summary.links) transactions)")
+            print(
+                "requests: \(summary.requests) (list pages \(summary.pages) in \(summary.windows) windows, payout composition pages \(summary.compositionPages))"
+            )
         }
     }
 }

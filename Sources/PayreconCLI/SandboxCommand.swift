@@ -28,6 +28,8 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Share of requests answered with a 500 (0 to 1).")
     var failRate: Double = 0
     @OptionGroup var settlement: SandboxSettlementOption
+    @Option(name: .long, help: "A folder for the ids the sandbox serves, one sorted file per list (for checking a pull).")
+    var idsOut: String?
 
     func validate() throws {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0...65535") }
@@ -44,6 +46,7 @@ struct SandboxCommand: AsyncParsableCommand {
                     orders: orders, seed: seed, lastDay: lastDay, settlesLocally: settlement.settlesLocally))
             try Data(account.ledgerCSV().utf8).write(to: URL(fileURLWithPath: ledgerOut))
             try account.truthJSON().write(to: URL(fileURLWithPath: truthOut))
+            if let idsOut { try Self.writeIds(of: account, to: idsOut) }
             let options = SandboxOptions(latencyMilliseconds: latencyMs, rateLimit: rateLimit, failRate: failRate)
             let app = try SandboxServer.buildApplication(
                 account: account, port: port, options: options,
@@ -57,6 +60,20 @@ struct SandboxCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data(banner.utf8))
             }
             try await app.runService()
+        }
+    }
+
+    /// Each list's ids, sorted, one a line: what a complete pull must hold.
+    static func writeIds(of account: SandboxAccount, to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let stripe = account.stripe
+        let lists: [(String, [String])] = [
+            ("balance_transactions", stripe.balanceTransactions.map(\.id.rawValue)), ("charges", stripe.charges.map(\.id.rawValue)),
+            ("refunds", stripe.refunds.map(\.id.rawValue)), ("disputes", stripe.disputes.map(\.id.rawValue)),
+            ("payouts", stripe.payouts.map(\.id.rawValue)),
+        ]
+        for (name, ids) in lists {
+            try Data(ids.sorted().map { $0 + "\n" }.joined().utf8).write(to: URL(fileURLWithPath: folder + "/\(name).txt"))
         }
     }
 }

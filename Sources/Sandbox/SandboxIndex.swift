@@ -17,8 +17,8 @@ struct SandboxIndex: Sendable {
     let byId: [String: (list: String, entry: Entry)]
     /// Balance transaction JSON with `source` expanded to its object.
     let expandedSources: [String: Data]
-    /// Balance transaction ids per payout, for `?payout=po_`.
-    let payoutMembers: [String: Set<String>]
+    /// Balance transactions per payout, for `?payout=po_`, newest first like the lists.
+    let payoutMembers: [String: [Entry]]
 
     init(_ data: StripeAccountData) throws {
         let encoder = JSONEncoder()
@@ -57,6 +57,8 @@ struct SandboxIndex: Sendable {
         self.lists = lists
         self.byId = byId
         self.expandedSources = expanded
-        self.payoutMembers = data.payoutLinks.reduce(into: [:]) { $0[$1.key.rawValue] = Set($1.value.map(\.rawValue)) }
+        self.payoutMembers = data.payoutLinks.reduce(into: [:]) { members, link in
+            members[link.key.rawValue] = link.value.compactMap { byId[$0.rawValue]?.entry }.sorted { ($0.created, $0.id) > ($1.created, $1.id) }
+        }
     }
 }

@@ -68,38 +68,39 @@ struct SandboxResponder: Sendable {
             }
             bounds += [("gte", value), ("lte", value)]
         }
-        var members: Set<String>?
+        var source = index.lists[name]![...]
         if let payout = query["payout"] {
-            guard name == "balance_transactions", let set = index.payoutMembers[payout] else {
+            guard name == "balance_transactions", let members = index.payoutMembers[payout] else {
                 return Self.error(
                     404, type: "invalid_request_error", code: "resource_missing", message: "No such payout: '\(payout)'", param: "payout")
             }
-            members = set
+            source = members[...]
+        }
+        // Lists are newest first by (created, id): a window and a cursor are found by binary search, so a
+        // page costs the same at the end of a million objects as at the start.
+        for (op, value) in bounds {
+            switch op {
+            case "lt": source = source[Self.first(in: source) { $0.created < value }...]
+            case "lte": source = source[Self.first(in: source) { $0.created <= value }...]
+            case "gte": source = source[..<Self.first(in: source) { $0.created < value }]
+            default: source = source[..<Self.first(in: source) { $0.created <= value }]
+            }
         }
         let filters = ["type", "currency", "charge", "payment_intent", "status"].compactMap { key in query[key].map { (key, $0) } }
-        let items = index.lists[name]!.filter { entry in
-            if let members, !members.contains(entry.id) { return false }
-            for (key, value) in filters where entry.fields[key] != value { return false }
-            for (op, value) in bounds {
-                switch op {
-                case "gt": if entry.created <= value { return false }
-                case "gte": if entry.created < value { return false }
-                case "lt": if entry.created >= value { return false }
-                default: if entry.created > value { return false }
-                }
-            }
-            return true
-        }
+        let items =
+            filters.isEmpty
+            ? source
+            : source.filter { entry in filters.allSatisfy { entry.fields[$0.0] == $0.1 } }[...]
         let page: ArraySlice<SandboxIndex.Entry>
         let hasMore: Bool
         if let after = query["starting_after"] {
             guard let cursor = index.byId[after]?.entry else { return Self.missingCursor(after, "starting_after") }
-            let older = items.drop { ($0.created, $0.id) >= (cursor.created, cursor.id) }
+            let older = items[Self.first(in: items) { ($0.created, $0.id) < (cursor.created, cursor.id) }...]
             page = older.prefix(limit)
             hasMore = older.count > limit
         } else if let before = query["ending_before"] {
             guard let cursor = index.byId[before]?.entry else { return Self.missingCursor(before, "ending_before") }
-            let newer = items.prefix { ($0.created, $0.id) > (cursor.created, cursor.id) }
+            let newer = items[..<Self.first(in: items) { ($0.created, $0.id) <= (cursor.created, cursor.id) }]
             page = newer.suffix(limit)
             hasMore = newer.count > limit
         } else {
@@ -114,6 +115,17 @@ struct SandboxResponder: Sendable {
         }
         body.append(Data("],\"has_more\":\(hasMore),\"url\":\"/v1/\(name)\"}".utf8))
         return Reply(status: 200, body: body)
+    }
+
+    /// The first position in `items` (ordered so that `isPast` is false, then true) where `isPast` holds.
+    static func first(in items: ArraySlice<SandboxIndex.Entry>, where isPast: (SandboxIndex.Entry) -> Bool) -> Int {
+        var low = items.startIndex
+        var high = items.endIndex
+        while low < high {
+            let middle = low + (high - low) / 2
+            if isPast(items[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 
     private static func missingCursor(_ id: String, _ param: String) -> Reply {

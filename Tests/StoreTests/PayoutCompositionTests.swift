@@ -71,3 +71,15 @@ import Testing
         #expect(try Self.loaded(store)["po_1"] == .init(links: 3, unknown: 1, net: 970))
     }
 }
+
+@Suite struct MetadataJSONTests {
+    /// The metadata column is JSON that SQLite's json_extract and any JSON reader take back as it was.
+    @Test func metadataSurvivesQuotesBackslashesControlsAndUnicode() throws {
+        let metadata = ["order_id": "o\"1\\2", "memo": "line\nnext\ttab\r\u{1}", "name": "Łódź €", "path": "a/b"]
+        let text = try #require(PayreconStore.json(metadata))
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String]
+        #expect(decoded == metadata)
+        #expect(text.hasPrefix("{\"memo\":"))
+        #expect(PayreconStore.json([:]) == nil && PayreconStore.json(nil) == nil)
+    }
+}

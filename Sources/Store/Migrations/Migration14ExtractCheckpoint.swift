@@ -1,7 +1,8 @@
 import GRDB
 
-/// v14: extraction checkpoints, one row per list of the pull in progress: its fixed window, the last
-/// object committed (the cursor the next page starts after) and how far back in time that is. A page's
+/// v14: extraction checkpoints, one row per window of the pull in progress (a list's history is split
+/// into `created` windows walked at once): its bounds, the last object committed (the cursor the next
+/// page starts after) and how far back in time that is. A page's
 /// objects and its row are written in one transaction, so a pull killed at any moment resumes where it
 /// stopped. The rows go when the whole pull is done. A payout notes when its links were fetched
 /// (`links_fetched`; writing the payout again clears it, so a payout that completed or failed since is
@@ -13,7 +14,8 @@ enum Migration14ExtractCheckpoint {
         try db.execute(
             sql: """
                 CREATE TABLE extract_checkpoint (
-                    list TEXT PRIMARY KEY, object TEXT NOT NULL, created_gte INTEGER, created_lt INTEGER NOT NULL, cursor TEXT,
+                    window_id INTEGER PRIMARY KEY AUTOINCREMENT, list TEXT NOT NULL, object TEXT NOT NULL, created_gte INTEGER,
+                    created_lt INTEGER NOT NULL, cursor TEXT,
                     cursor_created INTEGER, pages INTEGER NOT NULL, objects INTEGER NOT NULL, max_created INTEGER, done INTEGER NOT NULL,
                     started_at INTEGER NOT NULL);
                 ALTER TABLE stripe_payout ADD COLUMN links_fetched INTEGER;

@@ -1,14 +1,16 @@
 import Core
 
-/// Where one list of a pull stands: the window it walks (newest first, `created_lt` fixed when the pull
-/// began, so a resumed walk sees the same objects), the last object committed, and whether it is done.
+/// Where one window of a list stands: its bounds (`created_lt` of a list's newest window fixed when the
+/// pull began, so a resumed walk sees the same objects), the last object committed, and whether it is done.
 public struct ExtractCheckpoint: Hashable, Sendable {
+    /// Set by the store when the window is written; 0 before.
+    public var windowId: Int64
     /// The endpoint's last path component: "charges", "balance_transactions", ….
     public let list: String
     /// The watermark's object name: "charge", "balance_transaction", ….
     public let object: String
-    /// nil: from the account's beginning (a full pull).
-    public let createdGte: Int64?
+    /// nil: from the account's beginning (a full pull's oldest window).
+    public var createdGte: Int64?
     public let createdLt: Int64
     public var cursor: String?
     /// The cursor object's `created`: everything from here to `createdLt` is in the store.
@@ -21,10 +23,11 @@ public struct ExtractCheckpoint: Hashable, Sendable {
     public let startedAt: Timestamp
 
     public init(
-        list: String, object: String, createdGte: Int64?, createdLt: Int64, cursor: String? = nil, cursorCreated: Int64? = nil, pages: Int = 0,
-        objects: Int = 0, maxCreated: Int64? = nil, done: Bool = false, startedAt: Timestamp
+        windowId: Int64 = 0, list: String, object: String, createdGte: Int64?, createdLt: Int64, cursor: String? = nil,
+        cursorCreated: Int64? = nil, pages: Int = 0, objects: Int = 0, maxCreated: Int64? = nil, done: Bool = false, startedAt: Timestamp
     ) {
-        self.list = list; self.object = object; self.createdGte = createdGte; self.createdLt = createdLt; self.cursor = cursor
+        self.windowId = windowId; self.list = list; self.object = object; self.createdGte = createdGte; self.createdLt = createdLt;
+        self.cursor = cursor
         self.cursorCreated = cursorCreated; self.pages = pages; self.objects = objects; self.maxCreated = maxCreated; self.done = done
         self.startedAt = startedAt
     }

@@ -5,44 +5,72 @@ extension PayreconStore {
     /// The pull in progress, if any: one checkpoint per list.
     public func extractCheckpoints() throws(StoreError) -> [ExtractCheckpoint] {
         try read("read extraction checkpoints") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM extract_checkpoint ORDER BY list").map { row in
+            try Row.fetchAll(db, sql: "SELECT * FROM extract_checkpoint ORDER BY window_id").map { row in
                 ExtractCheckpoint(
-                    list: row["list"], object: row["object"], createdGte: row["created_gte"], createdLt: row["created_lt"], cursor: row["cursor"],
+                    windowId: row["window_id"], list: row["list"], object: row["object"], createdGte: row["created_gte"],
+                    createdLt: row["created_lt"], cursor: row["cursor"],
                     cursorCreated: row["cursor_created"], pages: row["pages"], objects: row["objects"], maxCreated: row["max_created"],
                     done: row["done"], startedAt: Timestamp(microseconds: row["started_at"]))
             }
         }
     }
 
-    /// Starts a pull: its checkpoints replace any earlier ones.
-    public func beginPull(_ checkpoints: [ExtractCheckpoint]) throws(StoreError) {
+    /// Starts a pull: its windows replace any earlier ones; returned with their ids.
+    public func beginPull(_ checkpoints: [ExtractCheckpoint]) throws(StoreError) -> [ExtractCheckpoint] {
         try write("begin a pull") { db in
             try db.execute(sql: "DELETE FROM extract_checkpoint")
-            for c in checkpoints {
-                try db.execute(
-                    sql: """
-                        INSERT INTO extract_checkpoint (list, object, created_gte, created_lt, cursor, cursor_created, pages, objects, max_created,
-                          done, started_at) VALUES (?, ?, ?, ?, NULL, NULL, 0, 0, NULL, 0, ?)
-                        """, arguments: [c.list, c.object, c.createdGte, c.createdLt, c.startedAt.microseconds])
-            }
+            return try checkpoints.map { try Self.insert($0, db) }
         }
     }
 
-    /// One page of a list and its checkpoint, in one transaction; the last page (`checkpoint.done`) also
-    /// moves the list's watermark.
-    public func savePage(_ data: StripeAccountData, checkpoint c: ExtractCheckpoint, at now: Timestamp) throws(StoreError) {
-        try write("save a page") { db in
-            try Self.upsertStripe(data, db)
+    private static func insert(_ c: ExtractCheckpoint, _ db: Database) throws -> ExtractCheckpoint {
+        try db.execute(
+            sql: """
+                INSERT INTO extract_checkpoint (list, object, created_gte, created_lt, cursor, cursor_created, pages, objects, max_created,
+                  done, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                c.list, c.object, c.createdGte, c.createdLt, c.cursor, c.cursorCreated, c.pages, c.objects, c.maxCreated, c.done,
+                c.startedAt.microseconds,
+            ])
+        var stored = c
+        stored.windowId = db.lastInsertedRowID
+        return stored
+    }
+
+    /// Splits a window: `kept` (its lower bound raised, its cursor as it was) goes on walking, `split`
+    /// (the older part) is added; one transaction, so a kill leaves one or the other.
+    public func splitWindow(_ kept: ExtractCheckpoint, _ split: ExtractCheckpoint) throws(StoreError) -> ExtractCheckpoint {
+        try write("split a window") { db in
             try db.execute(
-                sql: """
-                    UPDATE extract_checkpoint SET cursor = ?, cursor_created = ?, pages = ?, objects = ?, max_created = ?, done = ? WHERE list = ?
-                    """, arguments: [c.cursor, c.cursorCreated, c.pages, c.objects, c.maxCreated, c.done, c.list])
-            if c.done, let newest = c.maxCreated {
+                sql: "UPDATE extract_checkpoint SET created_gte = ? WHERE window_id = ?", arguments: [kept.createdGte, kept.windowId])
+            return try Self.insert(split, db)
+        }
+    }
+
+    /// Pages of windows, each with its checkpoint, in one transaction (a page and its checkpoint always
+    /// commit together; pages that arrived together share the commit). The page that finishes a list's
+    /// last window also moves the list's watermark to the newest object of the pull.
+    public func savePages(_ pages: [(data: StripeAccountData, checkpoint: ExtractCheckpoint)], at now: Timestamp) throws(StoreError) {
+        try write("save pages") { db in
+            for (data, c) in pages {
+                try Self.upsertStripe(data, db)
                 try db.execute(
                     sql: """
-                        INSERT INTO extract_watermark (object, max_created, extracted_at) VALUES (?, ?, ?)
-                        ON CONFLICT(object) DO UPDATE SET max_created = max(max_created, excluded.max_created), extracted_at = excluded.extracted_at
-                        """, arguments: [c.object, newest, now.microseconds])
+                        UPDATE extract_checkpoint SET cursor = ?, cursor_created = ?, pages = ?, objects = ?, max_created = ?, done = ?
+                        WHERE window_id = ?
+                        """, arguments: [c.cursor, c.cursorCreated, c.pages, c.objects, c.maxCreated, c.done, c.windowId])
+                guard c.done else { continue }
+                let open = try Int.fetchOne(db, sql: "SELECT count(*) FROM extract_checkpoint WHERE list = ? AND NOT done", arguments: [c.list]) ?? 0
+                if open == 0,
+                    let newest = try Int64.fetchOne(db, sql: "SELECT max(max_created) FROM extract_checkpoint WHERE list = ?", arguments: [c.list])
+                {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO extract_watermark (object, max_created, extracted_at) VALUES (?, ?, ?)
+                            ON CONFLICT(object) DO UPDATE SET max_created = max(max_created, excluded.max_created), extracted_at = excluded.extracted_at
+                            """, arguments: [c.object, newest, now.microseconds])
+                }
             }
         }
     }
