@@ -28,7 +28,9 @@ public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConver
 
     /// Test-mode keys get Stripe's sandbox rate limit.
     public var isTestMode: Bool { secret.contains("_test_") }
-    public var description: String { isTestMode ? "sk_test_<redacted>" : "sk_live_<redacted>" }
+    /// A restricted key (rk_): it may lack a permission an endpoint needs.
+    public var isRestricted: Bool { secret.hasPrefix("rk_") }
+    public var description: String { (isRestricted ? "rk_" : "sk_") + (isTestMode ? "test_<redacted>" : "live_<redacted>") }
     public var debugDescription: String { description }
 }
 

@@ -127,19 +127,25 @@ public final class StripeClient: Sendable {
                 case .waitForRateLimit: waited < retry.rateLimitPatience
                 case .fail: false
                 }
-            guard mayRetry else { throw Self.error(status: outcome.status, body: outcome.body, headers: outcome.headers, path: path) }
+            guard mayRetry else { throw error(status: outcome.status, body: outcome.body, headers: outcome.headers, path: path) }
             logger.notice(
                 "Stripe answered \(outcome.status); retrying",
                 metadata: ["stripe.path": "\(path)", "attempt": "\(attempt)"])
-            try await Task.sleep(for: retry.delay(attempt: min(attempt, 6), using: &generator))
+            // Retry-After (seconds) is Stripe's own word on when to come back: never sooner.
+            var pause = retry.delay(attempt: min(attempt, 6), using: &generator)
+            if let after = outcome.headers.first(name: "Retry-After").flatMap(Double.init), after > 0 {
+                pause = max(pause, .milliseconds(Int64(min(after, 600) * 1_000)))
+            }
+            try await Task.sleep(for: pause)
         }
     }
 
-    static func error(status: Int, body: Data, headers: HTTPHeaders, path: String) -> StripeError {
+    func error(status: Int, body: Data, headers: HTTPHeaders, path: String) -> StripeError {
         let detail = try? JSONDecoder().decode(StripeErrorBody.self, from: body).error
+        var message = detail?.message ?? "no error body"
+        if status == 403, apiKey.isRestricted { message = RestrictedKeyAdvice.explain(message, path: path) }
         return StripeError(
-            status: status, type: detail?.type, code: detail?.code,
-            message: detail?.message ?? "no error body", path: path, requestId: headers.first(name: "Request-Id"))
+            status: status, type: detail?.type, code: detail?.code, message: message, path: path, requestId: headers.first(name: "Request-Id"))
     }
 
     /// Errors from lower layers, without anything that could carry the key.
