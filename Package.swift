@@ -48,7 +48,7 @@ let package = Package(
             dependencies: [
                 "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The rules only: facts in, matches and discrepancies out. No Store, no GRDB.
         .target(name: "Reconcile", dependencies: ["Core", "Facts"]),

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 import Logging
 import Store
 import StripeAPI
@@ -20,9 +21,13 @@ public struct StripeExtractor: Sendable {
         /// Objects change after creation (a refund succeeds, a payout fails): an incremental run
         /// re-reads this far behind the newest object it has.
         public var lookbackSeconds: Int64
+        /// A folder that also receives every object as Stripe returned it (`SnapshotWriter`).
+        public var snapshotOut: String?
 
-        public init(full: Bool = false, concurrency: Int = 4, lookbackSeconds: Int64 = Defaults.extractLookbackSeconds) {
-            self.full = full; self.concurrency = max(1, concurrency); self.lookbackSeconds = lookbackSeconds
+        public init(
+            full: Bool = false, concurrency: Int = 4, lookbackSeconds: Int64 = Defaults.extractLookbackSeconds, snapshotOut: String? = nil
+        ) {
+            self.full = full; self.concurrency = max(1, concurrency); self.lookbackSeconds = lookbackSeconds; self.snapshotOut = snapshotOut
         }
     }
 
@@ -81,7 +86,8 @@ public struct StripeExtractor: Sendable {
                 })
         }
         let writer = PageWriter(store: store, now: now)
-        let finished = try await walk(windows, concurrency: options.concurrency, writer: writer)
+        let snapshot = try options.snapshotOut.map { try SnapshotWriter(folder: $0) }
+        let finished = try await walk(windows, concurrency: options.concurrency, writer: writer, snapshot: snapshot)
         logger.info("Lists pulled", metadata: ["windows": "\(finished.count)", "requests": "\(client.requestsSent - requestsBefore)"])
         for window in finished { summary.counts[window.list, default: 0] += window.objects }
         summary.pages = finished.reduce(0) { $0 + $1.pages }
@@ -90,10 +96,11 @@ public struct StripeExtractor: Sendable {
         // Composition is final once reconciliation_status is completed: fetched for payouts that have none
         // yet or completed since, each written with its transactions (a killed run has the rest still to do).
         let toLink = try store.payoutsToLink()
-        let linked = try await linkPayouts(toLink, concurrency: options.concurrency, writer: writer, now: now)
+        let linked = try await linkPayouts(toLink, concurrency: options.concurrency, writer: writer, snapshot: snapshot, now: now)
         summary.payoutsLinked = linked.count
         summary.links = linked.reduce(0, +)
         summary.compositionPages = linked.reduce(0) { $0 + max(1, ($1 + 99) / 100) }
+        try snapshot?.finish(windows: Self.snapshotWindows(finished))
         try store.finishPull()
         summary.requests = client.requestsSent - requestsBefore
         logger.info(
@@ -113,7 +120,18 @@ public struct StripeExtractor: Sendable {
 
     /// Walks every window, at most `concurrency` at once; a window with a long way to go splits when a
     /// slot is free, so a long history is fetched in parallel under the one rate limiter.
-    private func walk(_ windows: [ExtractCheckpoint], concurrency: Int, writer: PageWriter) async throws -> [ExtractCheckpoint] {
+    /// Each list's whole window and newest object, for a snapshot's manifest.
+    static func snapshotWindows(_ windows: [ExtractCheckpoint]) -> [SnapshotManifest.Window] {
+        Dictionary(grouping: windows, by: \.list).sorted { $0.key < $1.key }.map { list, windows in
+            SnapshotManifest.Window(
+                list: list, createdGte: windows.contains { $0.createdGte == nil } ? nil : windows.compactMap(\.createdGte).min(),
+                createdLt: windows.map(\.createdLt).max()!, newest: windows.compactMap(\.maxCreated).max())
+        }
+    }
+
+    private func walk(_ windows: [ExtractCheckpoint], concurrency: Int, writer: PageWriter, snapshot: SnapshotWriter?) async throws
+        -> [ExtractCheckpoint]
+    {
         let slots = ExtractSlots(limit: concurrency)
         return try await withThrowingTaskGroup(of: WalkEnd.self) { group in
             var waiting = windows.filter { !$0.done }
@@ -121,7 +139,7 @@ public struct StripeExtractor: Sendable {
             var running = 0
             func launch(_ window: ExtractCheckpoint) {
                 running += 1
-                group.addTask { try await walk(window, slots: slots, writer: writer) }
+                group.addTask { try await walk(window, slots: slots, writer: writer, snapshot: snapshot) }
             }
             while running < concurrency, !waiting.isEmpty, await slots.take() { launch(waiting.removeFirst()) }
             while let end = try await group.next() {
@@ -147,7 +165,7 @@ public struct StripeExtractor: Sendable {
     /// Walks one window from its checkpoint, storing page by page, until it is done or splits: when the
     /// part still to walk looks more than four pages long and a slot is free, its older half becomes a
     /// window of its own.
-    private func walk(_ start: ExtractCheckpoint, slots: ExtractSlots, writer: PageWriter) async throws -> WalkEnd {
+    private func walk(_ start: ExtractCheckpoint, slots: ExtractSlots, writer: PageWriter, snapshot: SnapshotWriter?) async throws -> WalkEnd {
         var window = start
         let query = Self.lists.first { $0.list == start.list }!.query
         let path = "/v1/\(start.list)"
@@ -159,11 +177,11 @@ public struct StripeExtractor: Sendable {
             let page: (created: [Int64], ids: [String], hasMore: Bool)
             switch start.list {
             case "balance_transactions":
-                page = try await fetch(path, bounds, after: window.cursor, BalanceTransaction.self) { data.balanceTransactions = $0 }
-            case "charges": page = try await fetch(path, bounds, after: window.cursor, Charge.self) { data.charges = $0 }
-            case "refunds": page = try await fetch(path, bounds, after: window.cursor, Refund.self) { data.refunds = $0 }
-            case "disputes": page = try await fetch(path, bounds, after: window.cursor, Dispute.self) { data.disputes = $0 }
-            default: page = try await fetch(path, bounds, after: window.cursor, Payout.self) { data.payouts = $0 }
+                page = try await fetch(path, bounds, after: window.cursor, BalanceTransaction.self, snapshot) { data.balanceTransactions = $0 }
+            case "charges": page = try await fetch(path, bounds, after: window.cursor, Charge.self, snapshot) { data.charges = $0 }
+            case "refunds": page = try await fetch(path, bounds, after: window.cursor, Refund.self, snapshot) { data.refunds = $0 }
+            case "disputes": page = try await fetch(path, bounds, after: window.cursor, Dispute.self, snapshot) { data.disputes = $0 }
+            default: page = try await fetch(path, bounds, after: window.cursor, Payout.self, snapshot) { data.payouts = $0 }
             }
             window.pages += 1
             window.objects += page.ids.count
@@ -190,26 +208,54 @@ public struct StripeExtractor: Sendable {
         return .done(window)
     }
 
-    /// One page after `cursor`: handed to `keep`, with its objects' times and ids for the checkpoint.
+    /// One page after `cursor`: handed to `keep` (and, as Stripe sent it, to the snapshot), with its
+    /// objects' times and ids for the checkpoint.
     private func fetch<T: Codable & Sendable & Identifiable & StripeCreated>(
-        _ path: String, _ query: [(String, String)], after cursor: String?, _ type: T.Type, keep: ([T]) -> Void
+        _ path: String, _ query: [(String, String)], after cursor: String?, _ type: T.Type, _ snapshot: SnapshotWriter?,
+        keep: ([T]) -> Void
     ) async throws -> (created: [Int64], ids: [String], hasMore: Bool) where T.ID: CustomStringConvertible {
-        let list = try await client.page(path, query: query, after: cursor, of: T.self)
+        let list: StripeList<T>
+        if let snapshot {
+            let body = try await client.pageData(path, query: query, after: cursor)
+            try snapshot.append(page: body, to: String(path.dropFirst("/v1/".count)))
+            list = try StripeClient.decodePage(body, path: path)
+        } else {
+            list = try await client.page(path, query: query, after: cursor, of: T.self)
+        }
         keep(list.data)
         return (list.data.map(\.created), list.data.map { String(describing: $0.id) }, list.hasMore)
     }
 
+    /// A payout's transactions, every page of `?payout=`; to the snapshot too, as Stripe sent them.
+    private func composition(of payout: PayoutID, snapshot: SnapshotWriter?) async throws -> [BalanceTransaction] {
+        let path = "/v1/balance_transactions"
+        let query = [("payout", payout.rawValue), ("expand[]", "data.source")]
+        guard let snapshot else { return try await client.listAll(path, query: query, of: BalanceTransaction.self) }
+        var transactions: [BalanceTransaction] = []
+        var bodies: [Data] = []
+        var cursor: String?
+        repeat {
+            let body = try await client.pageData(path, query: query, after: cursor)
+            let page: StripeList<BalanceTransaction> = try StripeClient.decodePage(body, path: path)
+            bodies.append(body)
+            transactions += page.data
+            cursor = page.hasMore ? page.data.last?.id.rawValue : nil
+        } while cursor != nil
+        try snapshot.append(payout: payout, transactions: bodies)
+        return transactions
+    }
+
     /// Fetches `?payout=` lists with at most `concurrency` in flight, storing each payout's links and
     /// transactions as it completes; returns the number of links per payout.
-    private func linkPayouts(_ payouts: [PayoutID], concurrency: Int, writer: PageWriter, now: Timestamp) async throws -> [Int] {
+    private func linkPayouts(
+        _ payouts: [PayoutID], concurrency: Int, writer: PageWriter, snapshot: SnapshotWriter?, now: Timestamp
+    ) async throws -> [Int] {
         try await withThrowingTaskGroup(of: Int.self) { group in
             var results: [Int] = []
             var pending = payouts.makeIterator()
             func launch(_ payout: PayoutID) {
                 group.addTask {
-                    let transactions = try await client.listAll(
-                        "/v1/balance_transactions", query: [("payout", payout.rawValue), ("expand[]", "data.source")],
-                        of: BalanceTransaction.self)
+                    let transactions = try await composition(of: payout, snapshot: snapshot)
                     try await writer.perform { try store.savePayoutLinks(payout, transactions, at: now) }
                     return transactions.count
                 }

@@ -21,4 +21,12 @@ public struct ExtractStage {
             return .init(summary, summary: "\(summary.counts.sorted { $0.key < $1.key })")
         }
     }
+
+    /// Loads a snapshot folder (`extract --snapshot-out`) instead of calling Stripe, as one recorded run.
+    public func load(snapshot folder: String) throws -> SnapshotLoader.Summary {
+        try runner.run("extract", parameters: "from_snapshot=\(folder)") { _ in
+            let summary = try SnapshotLoader(store: runner.store).load(folder, now: runner.clock())
+            return .init(summary, summary: "from snapshot \(summary.counts.sorted { $0.key < $1.key })")
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Core
+import Foundation
 
 extension StripeClient {
     /// Every object of a list endpoint, newest first, following `starting_after` cursors
@@ -50,4 +51,18 @@ extension StripeClient {
         logger.debug("Fetched page", metadata: ["stripe.path": "\(path)", "count": "\(list.data.count)"])
         return list
     }
+}
+
+extension StripeClient {
+    /// One page's body as Stripe sent it, for callers that keep the objects as they came (snapshots).
+    public func pageData(_ path: String, query: [(String, String)], after cursor: String?) async throws -> Data {
+        var items = query + [("limit", "100")]
+        if let cursor { items.append(("starting_after", cursor)) }
+        return try await send(.GET, path: path, query: items)
+    }
+}
+
+extension StripeClient {
+    /// A page body decoded as `get` decodes it (a shape it does not expect is a decoding_error).
+    public static func decodePage<T: Decodable>(_ body: Data, path: String) throws -> StripeList<T> { try decode(body, path: path) }
 }

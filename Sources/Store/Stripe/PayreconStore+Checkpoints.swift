@@ -103,4 +103,14 @@ extension PayreconStore {
             try db.execute(sql: "UPDATE stripe_payout SET links_fetched = ? WHERE id = ?", arguments: [now.microseconds, payout.rawValue])
         }
     }
+
+    /// Payout links whose transactions are already stored (a snapshot's), marked fetched, in one transaction.
+    public func saveLinks(_ links: [PayoutID: [BalanceTransactionID]], at now: Timestamp) throws(StoreError) {
+        try write("save payout links") { db in
+            try Self.upsertStripe(StripeAccountData(payoutLinks: links), db)
+            for payout in links.keys {
+                try db.execute(sql: "UPDATE stripe_payout SET links_fetched = ? WHERE id = ?", arguments: [now.microseconds, payout.rawValue])
+            }
+        }
+    }
 }
