@@ -46,6 +46,8 @@ public struct StripeExtractor: Sendable {
         public var windows = 0
         /// HTTP requests this run sent, retries included.
         public var requests = 0
+        /// Objects older than an incremental pull's windows that were read again because they can still change.
+        public var refreshed = 0
     }
 
     let client: StripeClient
@@ -92,6 +94,16 @@ public struct StripeExtractor: Sendable {
         for window in finished { summary.counts[window.list, default: 0] += window.objects }
         summary.pages = finished.reduce(0) { $0 + $1.pages }
         summary.windows = finished.count
+
+        // An incremental pull's windows start at the watermark less the lookback: what is older and can still
+        // change (a payout in transit, an open dispute, a pending refund, a charge refunded since) is read again.
+        var floors: [String: Int64] = [:]
+        for (list, windows) in Dictionary(grouping: finished, by: \.list) where windows.allSatisfy({ $0.createdGte != nil }) {
+            floors[list] = windows.compactMap(\.createdGte).min()
+        }
+        if !floors.isEmpty {
+            summary.refreshed = try await refresh(try store.stillChanging(floors: floors), concurrency: options.concurrency, writer: writer)
+        }
 
         // Composition is final once reconciliation_status is completed: fetched for payouts that have none
         // yet or completed since, each written with its transactions (a killed run has the rest still to do).
@@ -224,6 +236,30 @@ public struct StripeExtractor: Sendable {
         }
         keep(list.data)
         return (list.data.map(\.created), list.data.map { String(describing: $0.id) }, list.hasMore)
+    }
+
+    /// Retrieves each object (`GET /v1/<list>/<id>`), at most `concurrency` at once, and stores it.
+    private func refresh(_ due: [(list: String, id: String)], concurrency: Int, writer: PageWriter) async throws -> Int {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var pending = due.makeIterator()
+            func launch(_ item: (list: String, id: String)) {
+                group.addTask {
+                    let path = "/v1/\(item.list)/\(item.id)"
+                    var data = StripeAccountData()
+                    switch item.list {
+                    case "payouts": data.payouts = [try await client.get(path, as: Payout.self)]
+                    case "disputes": data.disputes = [try await client.get(path, as: Dispute.self)]
+                    case "refunds": data.refunds = [try await client.get(path, as: Refund.self)]
+                    default: data.charges = [try await client.get(path, as: Charge.self)]
+                    }
+                    let refreshed = data
+                    try await writer.perform { try store.saveStripe(refreshed, at: Timestamp(seconds: 0)) }
+                }
+            }
+            for _ in 0..<concurrency { if let next = pending.next() { launch(next) } }
+            while try await group.next() != nil { if let next = pending.next() { launch(next) } }
+            return due.count
+        }
     }
 
     /// A payout's transactions, every page of `?payout=`; to the snapshot too, as Stripe sent them.

@@ -17,7 +17,8 @@ extension AccountBuilder {
         disputes.append(
             Dispute(
                 id: disputeId, amount: plan.amount, currency: plan.currency, charge: charge.id.rawValue,
-                paymentIntent: charge.paymentIntent?.id, status: .needsResponse, reason: "fraudulent",
+                // Disputes a month old are decided (lost: the funds stay withdrawn); the recent ones still await evidence.
+                paymentIntent: charge.paymentIntent?.id, status: created < windowEnd - 30 * 86_400 ? .lost : .needsResponse, reason: "fraudulent",
                 created: created, balanceTransactions: [transaction]))
         if plan.planted == .disputeUnrecorded {
             plant(.disputeUnrecorded, disputeId.rawValue, "dispute never booked")

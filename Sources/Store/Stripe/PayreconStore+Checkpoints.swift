@@ -113,4 +113,40 @@ extension PayreconStore {
             }
         }
     }
+
+    /// Objects older than their list's pull window (`floors`: the window's lower bound per list) that can
+    /// still change, which the window does not reach: payouts not yet paid or failed, disputes not closed,
+    /// refunds still pending, and the charges whose refunds or disputes were pulled now (their
+    /// amount_refunded and disputed moved). By list.
+    public func stillChanging(floors: [String: Int64]) throws(StoreError) -> [(list: String, id: String)] {
+        try read("find objects that can still change") { db in
+            var due: [(String, String)] = []
+            let queries: [(String, String)] = [
+                ("payouts", "SELECT id FROM stripe_payout WHERE created < ? AND status IN ('pending', 'in_transit') ORDER BY id"),
+                (
+                    "disputes",
+                    """
+                    SELECT id FROM stripe_dispute WHERE created < ?
+                      AND status IN ('needs_response', 'under_review', 'warning_needs_response', 'warning_under_review') ORDER BY id
+                    """
+                ),
+                ("refunds", "SELECT id FROM stripe_refund WHERE created < ? AND status IN ('pending', 'requires_action') ORDER BY id"),
+            ]
+            for (list, sql) in queries {
+                guard let before = floors[list] else { continue }
+                due += try String.fetchAll(db, sql: sql, arguments: [before]).map { (list, $0) }
+            }
+            guard let before = floors["charges"], let refunds = floors["refunds"], let disputes = floors["disputes"] else { return due }
+            due += try String.fetchAll(
+                db,
+                sql: """
+                    SELECT DISTINCT c.id FROM stripe_charge c
+                    WHERE c.created < ? AND c.id IN (
+                      SELECT charge_id FROM stripe_refund WHERE created >= ? UNION SELECT charge_id FROM stripe_dispute WHERE created >= ?)
+                    ORDER BY c.id
+                    """, arguments: [before, refunds, disputes]
+            ).map { ("charges", $0) }
+            return due
+        }
+    }
 }
