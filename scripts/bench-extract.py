@@ -41,11 +41,22 @@ for rate in rates:
             break
     db = os.path.join(folder, "pull.sqlite")
     env = dict(os.environ, STRIPE_API_KEY="sk_test_bench")
+    def cpu_seconds(pid):
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    server_cpu = cpu_seconds(sandbox.pid)
     started = time.monotonic()
-    pulled = subprocess.run(
-        [payrecon, "extract", "--db", db, "--api-base", "http://127.0.0.1:%s" % port, "--full",
-         "--requests-per-second", str(rate), "--concurrency", concurrency], env=env, capture_output=True, text=True)
+    pulled = subprocess.Popen(
+        ["/usr/bin/time", "-f", "peak-rss-kb %M", payrecon, "extract", "--db", db, "--api-base", "http://127.0.0.1:%s" % port, "--full",
+         "--requests-per-second", str(rate), "--concurrency", concurrency], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True)
+    out, err = pulled.communicate()
     wall = time.monotonic() - started
+    server_cpu = cpu_seconds(sandbox.pid) - server_cpu
+    pulled.stdout = out
+    pulled.stderr = err
     sandbox.terminate()
     sandbox.wait()
     if pulled.returncode != 0:
@@ -65,3 +76,6 @@ for rate in rates:
           "%d pages needed (floor %.1f s, %.2fx); %d windows; %s"
           % (rate, latency, float(fail_rate) * 100, concurrency, wall, requests, requests / rate, wall / (requests / rate),
              needed, needed / rate, wall / (needed / rate), windows, "every object, once" if exact else "NOT EXACT"))
+    rss = int(re.search(r"peak-rss-kb (\d+)", pulled.stderr).group(1)) // 1024
+    print("  extract peak RSS %d MiB; %.0f requests/s; the sandbox spent %.1f s of CPU on them (%.0f requests per CPU second)"
+          % (rss, requests / wall, server_cpu, requests / server_cpu if server_cpu > 0 else 0))

@@ -62,26 +62,26 @@ extension AccountBuilder {
         links[payoutId] = due.map(\.id) + [own.id]
         let arrival = at + 2 * 86_400
         var failure: BalanceTransaction?
-        if planted == .payoutFailed, plantedCount(.payoutFailed) % 2 == 1 {
-            // Canceled before it left: a payout_cancel transaction returns the funds within the hour.
+        /// The transaction that brings a payout's funds back to the balance.
+        func returning(_ type: BalanceTransactionType, after seconds: Int64, _ description: String) -> BalanceTransaction {
             let returned = BalanceTransaction(
                 id: BalanceTransactionID(random.id("txn_")), amount: amount, currency: currency, net: amount, fee: 0, feeDetails: [],
-                created: at + 3_600, availableOn: at + 3_600, type: .payoutCancel, reportingCategory: "payout_reversal",
-                source: ExpandableID(payoutId.rawValue), description: "Payout cancellation")
+                created: at + seconds, availableOn: at + seconds, type: type, reportingCategory: "payout_reversal",
+                source: ExpandableID(payoutId.rawValue), description: description)
             transactions.append(returned)
             failure = returned
+            return returned
+        }
+        if planted == .payoutFailed, plantedCount(.payoutFailed) % 2 == 1 {
+            // Canceled before it left: a payout_cancel transaction returns the funds within the hour.
+            _ = returning(.payoutCancel, after: 3_600, "Payout cancellation")
             payouts.append(
                 Payout(
                     id: payoutId, amount: amount, currency: currency, status: .canceled, created: at, arrivalDate: arrival,
                     balanceTransaction: own.id.rawValue))
             plant(.canceledPayout, payoutId.rawValue, flagged: .payoutFailed, "payout canceled; its funds returned by payout_cancel")
         } else if planted == .payoutFailed {
-            let returned = BalanceTransaction(
-                id: BalanceTransactionID(random.id("txn_")), amount: amount, currency: currency, net: amount, fee: 0, feeDetails: [],
-                created: at + 86_400 - 3_600, availableOn: at + 86_400 - 3_600, type: .payoutFailure, reportingCategory: "payout_reversal",
-                source: ExpandableID(payoutId.rawValue), description: "Payout failure")
-            transactions.append(returned)
-            failure = returned
+            let returned = returning(.payoutFailure, after: 86_400 - 3_600, "Payout failure")
             payouts.append(
                 Payout(
                     id: payoutId, amount: amount, currency: currency, status: .failed, created: at, arrivalDate: arrival,

@@ -134,7 +134,7 @@ import Testing
         var interrupted = 0
         for run in 0..<10 {
             let seed = UInt64.random(in: 0..<1_000_000, using: &random)
-            var generator = SplitMix(seed: seed)
+            var generator = SeededRandom(seed: seed)
             // Killed after 0 to 400 ms: before the first page, among the lists, or among the payout links.
             let delay = Double(generator.next() % 400) / 1_000
             let db = folder.appendingPathComponent("killed-\(run).sqlite").path
@@ -159,18 +159,5 @@ import Testing
         }
         // Most kills land mid-pull (the rest before the first page, or after the last).
         #expect(interrupted >= 3)
-    }
-}
-
-/// SplitMix64, for kill points that a printed seed reproduces.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
