@@ -69,6 +69,9 @@ public struct StripeExtractor: Sendable {
 
     public func run(_ options: Options, now: Timestamp) async throws -> Summary {
         let requestsBefore = client.requestsSent
+        try store.widenCache(mebibytes: 384)
+        // The stages after a pull in the same process (reconcile) count their memory with the usual cache.
+        defer { try? store.widenCache(mebibytes: 64) }
         var windows = try store.extractCheckpoints()
         // A full pull asked for while an incremental one is unfinished starts over; any other resumes. (A
         // full pull's oldest window of every list reaches down to the beginning: no lower bound.)
