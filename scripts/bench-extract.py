@@ -48,15 +48,16 @@ for rate in rates:
 
     server_cpu = cpu_seconds(sandbox.pid)
     started = time.monotonic()
-    pulled = subprocess.Popen(
-        ["/usr/bin/time", "-f", "peak-rss-kb %M", payrecon, "extract", "--db", db, "--api-base", "http://127.0.0.1:%s" % port, "--full",
-         "--requests-per-second", str(rate), "--concurrency", concurrency], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True)
-    out, err = pulled.communicate()
-    wall = time.monotonic() - started
+    with open(os.path.join(folder, "extract.out"), "w+") as out, open(os.path.join(folder, "extract.err"), "w+") as err:
+        child = subprocess.Popen(
+            [payrecon, "extract", "--db", db, "--api-base", "http://127.0.0.1:%s" % port, "--full",
+             "--requests-per-second", str(rate), "--concurrency", concurrency], env=env, stdout=out, stderr=err)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        pulled = subprocess.CompletedProcess(child.args, os.waitstatus_to_exitcode(status), out.read(), err.read())
     server_cpu = cpu_seconds(sandbox.pid) - server_cpu
-    pulled.stdout = out
-    pulled.stderr = err
     sandbox.terminate()
     sandbox.wait()
     if pulled.returncode != 0:
@@ -76,6 +77,6 @@ for rate in rates:
           "%d pages needed (floor %.1f s, %.2fx); %d windows; %s"
           % (rate, latency, float(fail_rate) * 100, concurrency, wall, requests, requests / rate, wall / (requests / rate),
              needed, needed / rate, wall / (needed / rate), windows, "every object, once" if exact else "NOT EXACT"))
-    rss = int(re.search(r"peak-rss-kb (\d+)", pulled.stderr).group(1)) // 1024
+    rss = usage.ru_maxrss // 1024
     print("  extract peak RSS %d MiB; %.0f requests/s; the sandbox spent %.1f s of CPU on them (%.0f requests per CPU second)"
           % (rss, requests / wall, server_cpu, requests / server_cpu if server_cpu > 0 else 0))
