@@ -5,8 +5,7 @@ import Store
 
 /// Writes a pull's pages on a thread of its own, pages that wait together in one transaction (each with
 /// its checkpoint). The walks await their page's commit without holding one of Swift's few cooperative
-/// threads: a GRDB write blocks the thread it runs on, and sixteen walks blocking two threads stalled
-/// the whole pull at 80 requests/s where 100 were allowed (measured with `make bench-extract`).
+/// threads: a GRDB write blocks the thread it runs on, and walks blocking them stall the whole pull.
 final class PageWriter: @unchecked Sendable {
     private typealias Pending = (data: StripeAccountData, checkpoint: ExtractCheckpoint, done: CheckedContinuation<Void, any Error>)
     private let store: PayreconStore
@@ -31,14 +30,11 @@ final class PageWriter: @unchecked Sendable {
         }
     }
 
-    /// Runs other store work on the writer's thread, in turn with the pages.
-    func perform(_ work: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+    /// Runs other store work on the writer's thread, in turn with the pages; returns what it returns.
+    func perform<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<T, any Error>) in
             queue.async {
-                do {
-                    try work()
-                    done.resume()
-                } catch { done.resume(throwing: error) }
+                do { done.resume(returning: try work()) } catch { done.resume(throwing: error) }
             }
         }
     }

@@ -40,14 +40,8 @@ public struct SnapshotLoader: Sendable {
             }
         }
         var summary = Summary()
-        summary.counts["balance_transactions"] = try load(root, "balance_transactions", BalanceTransaction.self, now: now) {
-            .init(balanceTransactions: $0)
-        }
-        summary.counts["charges"] = try load(root, "charges", Charge.self, now: now) { .init(charges: $0) }
-        summary.counts["refunds"] = try load(root, "refunds", Refund.self, now: now) { .init(refunds: $0) }
-        summary.counts["disputes"] = try load(root, "disputes", Dispute.self, now: now) { .init(disputes: $0) }
-        summary.counts["payouts"] = try load(root, "payouts", Payout.self, now: now) { .init(payouts: $0) }
-        _ = try load(root, SnapshotWriter.compositionFile, BalanceTransaction.self, now: now) { .init(balanceTransactions: $0) }
+        for list in PulledList.allCases { summary.counts[list.rawValue] = try load(root, list.rawValue, as: list, now: now) }
+        _ = try load(root, SnapshotWriter.compositionFile, as: .balanceTransactions, now: now)
         struct Link: Decodable {
             let payout: PayoutID
             let balanceTransactions: [BalanceTransactionID]
@@ -57,59 +51,65 @@ public struct SnapshotLoader: Sendable {
             }
         }
         var links: [PayoutID: [BalanceTransactionID]] = [:]
-        try lines(root, SnapshotWriter.linksFile) { (link: Link) in links[link.payout] = link.balanceTransactions }
+        let decoder = JSONDecoder()
+        try lines(root, SnapshotWriter.linksFile) { line in
+            let link = try decoder.decode(Link.self, from: line)
+            links[link.payout] = link.balanceTransactions
+        }
         try store.saveLinks(links, at: now)
         summary.links = links.values.reduce(0) { $0 + $1.count }
-        let objects = Dictionary(uniqueKeysWithValues: StripeExtractor.lists.map { ($0.list, $0.object) })
         var marks: [String: Int64] = [:]
-        for window in manifest.windows { if let newest = window.newest, let object = objects[window.list] { marks[object] = newest } }
+        for window in manifest.windows {
+            if let newest = window.newest, let list = PulledList(rawValue: window.list) { marks[list.object] = newest }
+        }
         try store.saveStripe(StripeAccountData(), watermarks: marks, at: now)
         return summary
     }
 
-    /// Stores a file's objects a batch at a time; returns how many lines it had.
-    private func load<T: Decodable>(
-        _ root: URL, _ name: String, _ type: T.Type, now: Timestamp, _ wrap: ([T]) -> StripeAccountData
-    ) throws -> Int {
-        var pending: [T] = []
+    /// Stores a file's objects (each line one object of `list`) a batch at a time; returns how many it had.
+    private func load(_ root: URL, _ name: String, as list: PulledList, now: Timestamp) throws -> Int {
+        let decoder = JSONDecoder()
+        var pending = StripeAccountData()
+        var waiting = 0
         var count = 0
-        try lines(root, name) { (object: T) in
-            pending.append(object)
+        try lines(root, name) { line in
+            try list.append(line, to: &pending, decoder: decoder)
             count += 1
-            if pending.count == Self.batch {
-                try store.saveStripe(wrap(pending), at: now)
-                pending = []
+            waiting += 1
+            if waiting == Self.batch {
+                try store.saveStripe(pending, at: now)
+                pending = StripeAccountData()
+                waiting = 0
             }
         }
-        if !pending.isEmpty { try store.saveStripe(wrap(pending), at: now) }
+        if waiting > 0 { try store.saveStripe(pending, at: now) }
         return count
     }
 
-    /// Each line of `<name>.jsonl` decoded, read a megabyte at a time (a million orders' transactions are
-    /// gigabytes); an undecodable line is named by file and line number.
-    private func lines<T: Decodable>(_ root: URL, _ name: String, _ each: (T) throws -> Void) throws {
+    /// Each line of `<name>.jsonl`, read a megabyte at a time (a million orders' transactions are
+    /// gigabytes); a line `each` cannot take is named by file and line number.
+    private func lines(_ root: URL, _ name: String, _ each: (Data) throws -> Void) throws {
         let url = root.appendingPathComponent(name + ".jsonl")
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
-        let decoder = JSONDecoder()
         var number = 0
         var carry = Data()
-        func decode(_ line: Data) throws {
+        func take(_ line: Data) throws {
             number += 1
             guard !line.isEmpty else { return }
-            do { try each(try decoder.decode(T.self, from: line)) } catch let failure as Failure { throw failure } catch {
-                throw Failure(description: "\(url.path):\(number): not a \(T.self): \(DecodingProblem.describe(error))")
+            do { try each(line) } catch let failure as Failure { throw failure } catch {
+                throw Failure(description: "\(url.path):\(number): not a \(name) object: \(DecodingProblem.describe(error))")
             }
         }
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             carry.append(chunk)
             var start = carry.startIndex
             while let newline = carry[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                try decode(Data(carry[start..<newline]))
+                try take(Data(carry[start..<newline]))
                 start = carry.index(after: newline)
             }
             carry = Data(carry[start...])
         }
-        if !carry.isEmpty { try decode(carry) }
+        if !carry.isEmpty { try take(carry) }
     }
 }

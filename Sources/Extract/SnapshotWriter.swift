@@ -6,7 +6,7 @@ import StripeAPI
 /// store, so a page in the store is always in the snapshot; a page written and then fetched again after
 /// a kill appears twice, which a loader takes once). `finish` writes the manifest.
 final class SnapshotWriter: @unchecked Sendable {
-    static let listFiles = ["balance_transactions", "charges", "refunds", "disputes", "payouts"]
+    static let listFiles = PulledList.allCases.map(\.rawValue)
     static let linksFile = "payout_links"
     static let compositionFile = "payout_balance_transactions"
 

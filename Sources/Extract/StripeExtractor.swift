@@ -58,15 +58,6 @@ public struct StripeExtractor: Sendable {
         self.client = client; self.store = store; self.logger = logger
     }
 
-    /// The lists of a pull: endpoint, watermark object, extra query.
-    static let lists: [(list: String, object: String, query: [(String, String)])] = [
-        ("balance_transactions", "balance_transaction", [("expand[]", "data.source")]),
-        ("charges", "charge", []),
-        ("refunds", "refund", []),
-        ("disputes", "dispute", []),
-        ("payouts", "payout", []),
-    ]
-
     public func run(_ options: Options, now: Timestamp) async throws -> Summary {
         let requestsBefore = client.requestsSent
         try store.widenCache(mebibytes: 384)
@@ -84,9 +75,9 @@ public struct StripeExtractor: Sendable {
         } else {
             let watermarks = options.full ? [:] : try store.watermarks()
             windows = try store.beginPull(
-                Self.lists.map { list in
+                PulledList.allCases.map { list in
                     ExtractCheckpoint(
-                        list: list.list, object: list.object, createdGte: watermarks[list.object].map { $0 - options.lookbackSeconds },
+                        list: list.rawValue, object: list.object, createdGte: watermarks[list.object].map { $0 - options.lookbackSeconds },
                         createdLt: now.seconds + 1, startedAt: now)
                 })
         }
@@ -105,7 +96,8 @@ public struct StripeExtractor: Sendable {
             floors[list] = windows.compactMap(\.createdGte).min()
         }
         if !floors.isEmpty {
-            summary.refreshed = try await refresh(try store.stillChanging(floors: floors), concurrency: options.concurrency, writer: writer)
+            summary.refreshed = try await refresh(
+                try store.stillChanging(floors: floors), concurrency: options.concurrency, writer: writer, now: now)
         }
 
         // Composition is final once reconciliation_status is completed: fetched for payouts that have none
@@ -133,8 +125,6 @@ public struct StripeExtractor: Sendable {
         case split(ExtractCheckpoint, ExtractCheckpoint)
     }
 
-    /// Walks every window, at most `concurrency` at once; a window with a long way to go splits when a
-    /// slot is free, so a long history is fetched in parallel under the one rate limiter.
     /// Each list's whole window and newest object, for a snapshot's manifest.
     static func snapshotWindows(_ windows: [ExtractCheckpoint]) -> [SnapshotManifest.Window] {
         Dictionary(grouping: windows, by: \.list).sorted { $0.key < $1.key }.map { list, windows in
@@ -144,6 +134,8 @@ public struct StripeExtractor: Sendable {
         }
     }
 
+    /// Walks every window, at most `concurrency` at once; a window with a long way to go splits when a
+    /// slot is free, so a long history is fetched in parallel under the one rate limiter.
     private func walk(_ windows: [ExtractCheckpoint], concurrency: Int, writer: PageWriter, snapshot: SnapshotWriter?) async throws
         -> [ExtractCheckpoint]
     {
@@ -151,14 +143,11 @@ public struct StripeExtractor: Sendable {
         return try await withThrowingTaskGroup(of: WalkEnd.self) { group in
             var waiting = windows.filter { !$0.done }
             var finished = windows.filter(\.done)
-            var running = 0
             func launch(_ window: ExtractCheckpoint) {
-                running += 1
                 group.addTask { try await walk(window, slots: slots, writer: writer, snapshot: snapshot) }
             }
-            while running < concurrency, !waiting.isEmpty, await slots.take() { launch(waiting.removeFirst()) }
+            while !waiting.isEmpty, await slots.take() { launch(waiting.removeFirst()) }
             while let end = try await group.next() {
-                running -= 1
                 switch end {
                 case .done(let window):
                     finished.append(window)
@@ -182,29 +171,22 @@ public struct StripeExtractor: Sendable {
     /// window of its own.
     private func walk(_ start: ExtractCheckpoint, slots: ExtractSlots, writer: PageWriter, snapshot: SnapshotWriter?) async throws -> WalkEnd {
         var window = start
-        let query = Self.lists.first { $0.list == start.list }!.query
-        let path = "/v1/\(start.list)"
+        guard let list = PulledList(rawValue: start.list) else { preconditionFailure("a checkpoint of no list: \(start.list)") }
         while !window.done {
-            var bounds = query + [("created[lt]", String(window.createdLt))]
+            var bounds = list.query + [("created[lt]", String(window.createdLt))]
             if let gte = window.createdGte { bounds.append(("created[gte]", String(gte))) }
             let top = window.cursorCreated ?? window.createdLt
-            var data = StripeAccountData()
-            let page: (created: [Int64], ids: [String], hasMore: Bool)
-            switch start.list {
-            case "balance_transactions":
-                page = try await fetch(path, bounds, after: window.cursor, BalanceTransaction.self, snapshot) { data.balanceTransactions = $0 }
-            case "charges": page = try await fetch(path, bounds, after: window.cursor, Charge.self, snapshot) { data.charges = $0 }
-            case "refunds": page = try await fetch(path, bounds, after: window.cursor, Refund.self, snapshot) { data.refunds = $0 }
-            case "disputes": page = try await fetch(path, bounds, after: window.cursor, Dispute.self, snapshot) { data.disputes = $0 }
-            default: page = try await fetch(path, bounds, after: window.cursor, Payout.self, snapshot) { data.payouts = $0 }
-            }
+            let body = try await client.pageData(list.path, query: bounds, after: window.cursor)
+            // Into the snapshot before the store: a page the store has is always in the snapshot.
+            try snapshot?.append(page: body, to: list.rawValue)
+            let page = try list.page(body)
             window.pages += 1
             window.objects += page.ids.count
             if window.maxCreated == nil { window.maxCreated = page.created.first }
             if let last = page.ids.last { window.cursor = last }
             if let oldest = page.created.last { window.cursorCreated = oldest }
             window.done = !page.hasMore || page.ids.isEmpty
-            try await writer.save(data, window)
+            try await writer.save(page.data, window)
             guard !window.done, let oldest = page.created.last else { continue }
             // The page covered [oldest, top); the rest reaches down to the window's floor.
             let floor = window.createdGte ?? Self.stripeEpoch
@@ -213,74 +195,48 @@ public struct StripeExtractor: Sendable {
             let middle = floor + (oldest - floor) / 2
             var kept = window
             kept.createdGte = middle
+            let raised = kept
             let split = ExtractCheckpoint(
                 list: window.list, object: window.object, createdGte: window.createdGte, createdLt: middle, startedAt: window.startedAt)
-            let older = OlderWindow()
-            let raised = kept
-            try await writer.perform { older.window = try store.splitWindow(raised, split) }
-            return .split(kept, older.window!)
+            let older = try await writer.perform { try store.splitWindow(raised, split) }
+            return .split(kept, older)
         }
         return .done(window)
     }
 
-    /// One page after `cursor`: handed to `keep` (and, as Stripe sent it, to the snapshot), with its
-    /// objects' times and ids for the checkpoint.
-    private func fetch<T: Codable & Sendable & Identifiable & StripeCreated>(
-        _ path: String, _ query: [(String, String)], after cursor: String?, _ type: T.Type, _ snapshot: SnapshotWriter?,
-        keep: ([T]) -> Void
-    ) async throws -> (created: [Int64], ids: [String], hasMore: Bool) where T.ID: CustomStringConvertible {
-        let list: StripeList<T>
-        if let snapshot {
-            let body = try await client.pageData(path, query: query, after: cursor)
-            try snapshot.append(page: body, to: String(path.dropFirst("/v1/".count)))
-            list = try StripeClient.decodePage(body, path: path)
-        } else {
-            list = try await client.page(path, query: query, after: cursor, of: T.self)
-        }
-        keep(list.data)
-        return (list.data.map(\.created), list.data.map { String(describing: $0.id) }, list.hasMore)
-    }
-
     /// Retrieves each object (`GET /v1/<list>/<id>`), at most `concurrency` at once, and stores it.
-    private func refresh(_ due: [(list: String, id: String)], concurrency: Int, writer: PageWriter) async throws -> Int {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            var pending = due.makeIterator()
-            func launch(_ item: (list: String, id: String)) {
-                group.addTask {
-                    let path = "/v1/\(item.list)/\(item.id)"
-                    var data = StripeAccountData()
-                    switch item.list {
-                    case "payouts": data.payouts = [try await client.get(path, as: Payout.self)]
-                    case "disputes": data.disputes = [try await client.get(path, as: Dispute.self)]
-                    case "refunds": data.refunds = [try await client.get(path, as: Refund.self)]
-                    default: data.charges = [try await client.get(path, as: Charge.self)]
-                    }
-                    let refreshed = data
-                    try await writer.perform { try store.saveStripe(refreshed, at: Timestamp(seconds: 0)) }
-                }
+    private func refresh(_ due: [(list: String, id: String)], concurrency: Int, writer: PageWriter, now: Timestamp) async throws -> Int {
+        let decoder = JSONDecoder()
+        _ = try await forEach(due, concurrently: concurrency) { item in
+            guard let list = PulledList(rawValue: item.list) else { return }
+            let path = "\(list.path)/\(item.id)"
+            var data = StripeAccountData()
+            do { try list.append(try await client.objectData(path), to: &data, decoder: decoder) } catch let error as DecodingError {
+                throw StripeError(
+                    status: 200, type: "decoding_error", code: nil, message: "unexpected response shape: \(DecodingProblem.describe(error))",
+                    path: path, requestId: nil)
             }
-            for _ in 0..<concurrency { if let next = pending.next() { launch(next) } }
-            while try await group.next() != nil { if let next = pending.next() { launch(next) } }
-            return due.count
+            let refreshed = data
+            try await writer.perform { try store.saveStripe(refreshed, at: now) }
         }
+        return due.count
     }
 
     /// A payout's transactions, every page of `?payout=`; to the snapshot too, as Stripe sent them.
     private func composition(of payout: PayoutID, snapshot: SnapshotWriter?) async throws -> [BalanceTransaction] {
-        let path = "/v1/balance_transactions"
-        let query = [("payout", payout.rawValue), ("expand[]", "data.source")]
-        guard let snapshot else { return try await client.listAll(path, query: query, of: BalanceTransaction.self) }
+        let list = PulledList.balanceTransactions
+        let query = [("payout", payout.rawValue)] + list.query
         var transactions: [BalanceTransaction] = []
         var bodies: [Data] = []
         var cursor: String?
         repeat {
-            let body = try await client.pageData(path, query: query, after: cursor)
-            let page: StripeList<BalanceTransaction> = try StripeClient.decodePage(body, path: path)
-            bodies.append(body)
-            transactions += page.data
-            cursor = page.hasMore ? page.data.last?.id.rawValue : nil
+            let body = try await client.pageData(list.path, query: query, after: cursor)
+            let page = try list.page(body)
+            if snapshot != nil { bodies.append(body) }
+            transactions += page.data.balanceTransactions
+            cursor = page.hasMore ? page.ids.last : nil
         } while cursor != nil
-        try snapshot.append(payout: payout, transactions: bodies)
+        try snapshot?.append(payout: payout, transactions: bodies)
         return transactions
     }
 
@@ -289,27 +245,10 @@ public struct StripeExtractor: Sendable {
     private func linkPayouts(
         _ payouts: [PayoutID], concurrency: Int, writer: PageWriter, snapshot: SnapshotWriter?, now: Timestamp
     ) async throws -> [Int] {
-        try await withThrowingTaskGroup(of: Int.self) { group in
-            var results: [Int] = []
-            var pending = payouts.makeIterator()
-            func launch(_ payout: PayoutID) {
-                group.addTask {
-                    let transactions = try await composition(of: payout, snapshot: snapshot)
-                    try await writer.perform { try store.savePayoutLinks(payout, transactions, at: now) }
-                    return transactions.count
-                }
-            }
-            for _ in 0..<concurrency { if let next = pending.next() { launch(next) } }
-            while let result = try await group.next() {
-                results.append(result)
-                if let next = pending.next() { launch(next) }
-            }
-            return results
+        try await forEach(payouts, concurrently: concurrency) { payout in
+            let transactions = try await composition(of: payout, snapshot: snapshot)
+            try await writer.perform { try store.saveLinks([payout: transactions.map(\.id)], transactions: transactions, at: now) }
+            return transactions.count
         }
     }
-}
-
-/// The window `splitWindow` stored, handed back from the writer's thread.
-private final class OlderWindow: @unchecked Sendable {
-    var window: ExtractCheckpoint?
 }

@@ -1,10 +1,8 @@
 /// The pace shared by every request of a client: Stripe allows 100 requests/s live and 25/s in test
 /// mode. Each request takes the next slot of an evenly spaced schedule and waits for it, so callers never
-/// provoke 429s and never wait longer than the rate requires.
-///
-/// Why a schedule and not a token bucket: a bucket of a second's tokens put two seconds' requests into
-/// one of the server's (270 429s in a 6,000-request pull), and a small bucket woke every waiter at once
-/// to find one token (82 requests/s where 100 were allowed); both measured with `make bench-extract`.
+/// provoke 429s and never wait longer than the rate requires. A schedule rather than a token bucket: a
+/// bucket's saved-up burst lands on top of the steady rate in one of the server's seconds (429s), and a
+/// small bucket wakes every waiter to find one token (see docs/performance.md, session 9).
 public actor RateLimiter {
     private let interval: Duration
     private var nextSlot: ContinuousClock.Instant

@@ -41,28 +41,16 @@ extension StripeClient {
 }
 
 extension StripeClient {
-    /// One page of a list endpoint (100 objects, Stripe's maximum), after `cursor` when given.
-    public func page<T: Codable & Sendable>(_ path: String, query: [(String, String)], after cursor: String?, of type: T.Type = T.self)
-        async throws -> StripeList<T>
-    {
-        var items = query + [("limit", "100")]
-        if let cursor { items.append(("starting_after", cursor)) }
-        let list: StripeList<T> = try await get(path, query: items)
-        logger.debug("Fetched page", metadata: ["stripe.path": "\(path)", "count": "\(list.data.count)"])
-        return list
-    }
-}
-
-extension StripeClient {
-    /// One page's body as Stripe sent it, for callers that keep the objects as they came (snapshots).
+    /// One page's body as Stripe sent it (100 objects, Stripe's maximum, after `cursor` when given): the
+    /// caller decodes it (`decode(_:path:)`) and may keep it as it came (snapshots).
     public func pageData(_ path: String, query: [(String, String)], after cursor: String?) async throws -> Data {
         var items = query + [("limit", "100")]
         if let cursor { items.append(("starting_after", cursor)) }
-        return try await send(.GET, path: path, query: items)
+        let body = try await send(.GET, path: path, query: items)
+        logger.debug("Fetched page", metadata: ["stripe.path": "\(path)", "bytes": "\(body.count)"])
+        return body
     }
-}
 
-extension StripeClient {
-    /// A page body decoded as `get` decodes it (a shape it does not expect is a decoding_error).
-    public static func decodePage<T: Decodable>(_ body: Data, path: String) throws -> StripeList<T> { try decode(body, path: path) }
+    /// One object's body as Stripe sent it (`GET /v1/<list>/<id>`).
+    public func objectData(_ path: String) async throws -> Data { try await send(.GET, path: path) }
 }

@@ -52,7 +52,8 @@ public final class StripeClient: Sendable {
         try Self.decode(try await send(.POST, path: path, form: form, idempotencyKey: idempotencyKey), path: path)
     }
 
-    static func decode<T: Decodable>(_ data: Data, path: String) throws -> T {
+    /// A body decoded as `get` decodes it: a shape it does not expect is a `decoding_error` naming the path.
+    public static func decode<T: Decodable>(_ data: Data, path: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch {
@@ -162,9 +163,8 @@ private let stripeHTTPClient: HTTPClient = {
     var configuration = HTTPClient.Configuration()
     configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
     configuration.connectionPool.retryConnectionEstablishment = false
-    // AsyncHTTPClient keeps 8 connections per host by default: at Stripe's 100 ms a request that caps a
-    // pull at ~70 requests/s whatever --concurrency says (measured). The rate limiter, not the pool,
-    // decides the pace.
+    // AsyncHTTPClient keeps 8 connections per host by default, which at Stripe's latency caps a pull below
+    // its rate limit whatever --concurrency says: the rate limiter, not the pool, decides the pace.
     configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
     return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
 }()

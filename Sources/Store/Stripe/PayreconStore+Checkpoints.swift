@@ -16,8 +16,8 @@ extension PayreconStore {
     }
 
     /// A pull writes a million objects into indexes keyed by random ids: with the store's 64 MiB of page
-    /// cache most inserts missed it and waited on the disk (76 requests/s at a million orders, the writer
-    /// in IO wait). A pull's connection keeps `mebibytes` instead (still far inside a pull's memory budget).
+    /// cache most inserts miss it and wait on the disk. A pull's connection keeps `mebibytes` instead
+    /// (still inside a pull's memory budget).
     public func widenCache(mebibytes: Int) throws(StoreError) {
         try write("widen the page cache") { db in try db.execute(sql: "PRAGMA cache_size = -\(mebibytes * 1_024)") }
     }
@@ -103,18 +103,13 @@ extension PayreconStore {
         }
     }
 
-    /// A payout's links and transactions, and that they are fetched, in one transaction.
-    public func savePayoutLinks(_ payout: PayoutID, _ transactions: [BalanceTransaction], at now: Timestamp) throws(StoreError) {
+    /// Payouts' links (and the transactions they link, when given), marked fetched, in one transaction:
+    /// a pull's composition of one payout, or a snapshot's links whose transactions are already stored.
+    public func saveLinks(
+        _ links: [PayoutID: [BalanceTransactionID]], transactions: [BalanceTransaction] = [], at now: Timestamp
+    ) throws(StoreError) {
         try write("save payout links") { db in
-            try Self.upsertStripe(StripeAccountData(balanceTransactions: transactions, payoutLinks: [payout: transactions.map(\.id)]), db)
-            try db.execute(sql: "UPDATE stripe_payout SET links_fetched = ? WHERE id = ?", arguments: [now.microseconds, payout.rawValue])
-        }
-    }
-
-    /// Payout links whose transactions are already stored (a snapshot's), marked fetched, in one transaction.
-    public func saveLinks(_ links: [PayoutID: [BalanceTransactionID]], at now: Timestamp) throws(StoreError) {
-        try write("save payout links") { db in
-            try Self.upsertStripe(StripeAccountData(payoutLinks: links), db)
+            try Self.upsertStripe(StripeAccountData(balanceTransactions: transactions, payoutLinks: links), db)
             for payout in links.keys {
                 try db.execute(sql: "UPDATE stripe_payout SET links_fetched = ? WHERE id = ?", arguments: [now.microseconds, payout.rawValue])
             }

@@ -110,20 +110,8 @@ extension PayreconStore {
         }
     }
 
-    /// Payouts that have no transaction links yet (their composition still has to be fetched).
-    public func payoutsWithoutLinks() throws(StoreError) -> [PayoutID] {
-        try read("read unlinked payouts") { db in
-            try String.fetchAll(
-                db,
-                sql: """
-                    SELECT id FROM stripe_payout p WHERE NOT EXISTS (SELECT 1 FROM payout_link l WHERE l.payout_id = p.id) ORDER BY id
-                    """
-            ).map { PayoutID($0) }
-        }
-    }
-
-    /// Metadata as a JSON object with sorted keys, written by hand: JSONSerialization was a tenth of an
-    /// extraction's CPU (a charge has metadata, and a page has a hundred charges).
+    /// Metadata as a JSON object with sorted keys, written by hand: JSONSerialization is slow enough to
+    /// show in an extraction (a charge has metadata, and a page has a hundred charges).
     static func json(_ metadata: [String: String]?) -> String? {
         guard let metadata, !metadata.isEmpty else { return nil }
         var text = "{"
