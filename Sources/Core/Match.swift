@@ -27,13 +27,17 @@ public struct Match: Hashable, Sendable {
     public let stripeAmount: Money
     /// When the Stripe side happened: it decides the reporting period a match belongs to.
     public let occurredAt: Timestamp
+    /// Fee, net and payouts of the match's balance transactions; nil when they are not in the store yet
+    /// (or, rarely, settle in more than one currency).
+    public var settlement: MatchSettlement?
     /// Deterministic id from its members, computed once: matches are sorted by it.
     public let id: String
 
     public init(
         rule: Rule, key: MatchKey, orderId: String?, ledgerEntryIds: [String], stripeIds: [String],
-        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp
+        ledgerAmount: Money, stripeAmount: Money, occurredAt: Timestamp, settlement: MatchSettlement? = nil
     ) {
+        self.settlement = settlement
         self.rule = rule; self.key = key; self.orderId = orderId; self.ledgerEntryIds = ledgerEntryIds
         self.stripeIds = stripeIds; self.ledgerAmount = ledgerAmount; self.stripeAmount = stripeAmount; self.occurredAt = occurredAt
         self.id = "\(rule.rawValue)/" + (ledgerEntryIds + stripeIds).joined(separator: "+")

@@ -67,11 +67,11 @@ extension ReconcileFacts.Refund: FactRow {
 }
 
 extension ReconcileFacts.Transaction: FactRow {
-    public static let idFields = 3
+    public static let idFields = 4
     /// The transaction id (only printed, in fee findings).
     public static let printedOnly: Int? = 0
     @inlinable public mutating func setIds(_ ids: ArraySlice<FactID>) {
-        id = ids[ids.startIndex]; source = ids[ids.startIndex + 1]; type = ids[ids.startIndex + 2]
+        id = ids[ids.startIndex]; source = ids[ids.startIndex + 1]; type = ids[ids.startIndex + 2]; payout = ids[ids.startIndex + 3]
     }
     @inlinable public static func append(_ rows: [Self], to facts: inout ReconcileFacts) { facts.transactions.append(contentsOf: rows) }
 }

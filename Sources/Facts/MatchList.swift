@@ -24,6 +24,13 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
         /// Microseconds.
         public var occurredAt: Int64
         public var keyHash: Int64
+        /// The currency the match's balance transactions settled in; nil when unknown (see `MatchSettlement`).
+        public var settlement: Currency? = nil
+        public var fee: Int64 = 0
+        public var net: Int64 = 0
+        /// The payouts its transactions went out in: a slice of `payoutMembers`.
+        public var payoutStart: Int32 = 0
+        public var payoutCount: Int32 = 0
     }
 
     public private(set) var ids: IdTable
@@ -31,6 +38,8 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
     /// Ledger entry ids and Stripe ids of all records, each record a slice.
     public private(set) var ledgerMembers: [FactID] = []
     public private(set) var stripeMembers: [FactID] = []
+    /// Payout ids of all records (`settle`), each record a slice.
+    public private(set) var payoutMembers: [FactID] = []
     /// The window of the amount-and-window rule's key.
     public private(set) var windowHours: Int64
 
@@ -43,6 +52,7 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
         for m in matches {
             let ledger = m.ledgerEntryIds.map { ids.append($0) }
             let stripe = m.stripeIds.map { ids.intern($0) }
+            let payouts = (m.settlement?.payoutIds ?? []).map { ids.intern($0) }
             var key = IdTable.none
             switch m.key {
             case .id(let id): key = ids.append(id)
@@ -55,9 +65,12 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
                     stripeStart: Int32(list.stripeMembers.count), stripeCount: Int32(stripe.count),
                     ledgerCurrency: m.ledgerAmount.currency, stripeCurrency: m.stripeAmount.currency,
                     ledgerAmount: m.ledgerAmount.minorUnits, stripeAmount: m.stripeAmount.minorUnits,
-                    occurredAt: m.occurredAt.microseconds, keyHash: m.keyHash))
+                    occurredAt: m.occurredAt.microseconds, keyHash: m.keyHash, settlement: m.settlement?.currency,
+                    fee: m.settlement?.fee.minorUnits ?? 0, net: m.settlement?.net.minorUnits ?? 0,
+                    payoutStart: Int32(list.payoutMembers.count), payoutCount: Int32(payouts.count)))
             list.ledgerMembers += ledger
             list.stripeMembers += stripe
+            list.payoutMembers += payouts
         }
         list.ids = ids
         list.sort()
@@ -104,14 +117,37 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
         records.reserveCapacity(records.count + other.records.count)
         let ledgerBase = Int32(ledgerMembers.count)
         let stripeBase = Int32(stripeMembers.count)
+        let payoutBase = Int32(payoutMembers.count)
         ledgerMembers += other.ledgerMembers
         stripeMembers += other.stripeMembers
+        payoutMembers += other.payoutMembers
         records += other.records.map { record in
             var record = record
             record.ledgerStart += ledgerBase
             record.stripeStart += stripeBase
+            record.payoutStart += payoutBase
             return record
         }
+    }
+
+    /// Sets every record's settlement (`MatchSettlement`): `body` returns its currency, fee and net (nil:
+    /// unknown) and appends the record's payouts to the array it is given.
+    public mutating func settle(
+        _ body: (_ record: Record, _ stripeIds: ArraySlice<FactID>, _ payouts: inout [FactID]) -> (currency: Currency, fee: Int64, net: Int64)?
+    ) {
+        var payouts: [FactID] = []
+        payouts.reserveCapacity(records.count)
+        for k in records.indices {
+            let start = payouts.count
+            let settled = body(records[k], stripeIds(records[k]), &payouts)
+            records[k].settlement = settled?.currency
+            records[k].fee = settled?.fee ?? 0
+            records[k].net = settled?.net ?? 0
+            if settled == nil { payouts.removeSubrange(start...) }
+            records[k].payoutStart = Int32(start)
+            records[k].payoutCount = Int32(payouts.count - start)
+        }
+        payoutMembers = payouts
     }
 
     /// The record of members just appended.
@@ -136,6 +172,15 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
 
     public func ledgerIds(_ r: Record) -> ArraySlice<FactID> { ledgerMembers[Int(r.ledgerStart)..<Int(r.ledgerStart + r.ledgerCount)] }
     public func stripeIds(_ r: Record) -> ArraySlice<FactID> { stripeMembers[Int(r.stripeStart)..<Int(r.stripeStart + r.stripeCount)] }
+    public func payoutIds(_ r: Record) -> ArraySlice<FactID> { payoutMembers[Int(r.payoutStart)..<Int(r.payoutStart + r.payoutCount)] }
+
+    public func settlement(_ r: Record) -> MatchSettlement? {
+        r.settlement.map { currency in
+            MatchSettlement(
+                fee: Money(minorUnits: r.fee, currency: currency), net: Money(minorUnits: r.net, currency: currency),
+                payoutIds: payoutIds(r).map(ids.string))
+        }
+    }
 
     public func key(_ r: Record) -> MatchKey {
         r.key == IdTable.none
@@ -168,7 +213,7 @@ public struct MatchList: RandomAccessCollection, Sendable, Equatable, Expressibl
             rule: r.rule, key: key(r), orderId: ids.optionalString(r.order), ledgerEntryIds: ledgerIds(r).map(ids.string),
             stripeIds: stripeIds(r).map(ids.string), ledgerAmount: Money(minorUnits: r.ledgerAmount, currency: r.ledgerCurrency),
             stripeAmount: Money(minorUnits: r.stripeAmount, currency: r.stripeCurrency),
-            occurredAt: Timestamp(microseconds: r.occurredAt))
+            occurredAt: Timestamp(microseconds: r.occurredAt), settlement: settlement(r))
     }
 
     public static func == (lhs: MatchList, rhs: MatchList) -> Bool { lhs.elementsEqual(rhs) }

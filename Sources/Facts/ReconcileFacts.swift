@@ -68,9 +68,14 @@ public struct ReconcileFacts: Sendable {
         public var fee: Int64
         public var net: Int64
         public var created: StripeSeconds
-        public init(id: FactID, source: FactID, type: FactID, currency: Currency, amount: Int64, fee: Int64, net: Int64, created: StripeSeconds) {
+        /// The payout it went out in (`stripe_balance_transaction.payout_id`), or none.
+        public var payout: FactID
+        public init(
+            id: FactID, source: FactID, type: FactID, currency: Currency, amount: Int64, fee: Int64, net: Int64, created: StripeSeconds,
+            payout: FactID = IdTable.none
+        ) {
             self.id = id; self.source = source; self.type = type; self.currency = currency
-            self.amount = amount; self.fee = fee; self.net = net; self.created = created
+            self.amount = amount; self.fee = fee; self.net = net; self.created = created; self.payout = payout
         }
     }
 
@@ -180,12 +185,13 @@ extension ReconcileFacts {
         }
         add(refundRows, ids: &refundIds)
         addDisputes(stripe.disputes)
+        let payoutOf = Self.payoutOfTransaction(stripe)
         var (transactionRows, transactionIds) = rows(stripe.balanceTransactions) { t in
             (
                 Transaction(
                     id: IdTable.none, source: IdTable.none, type: IdTable.none, currency: t.currency, amount: t.amount, fee: t.fee,
                     net: t.net, created: StripeSeconds(t.created)),
-                [t.id.rawValue, t.source?.id, t.type.rawValue]
+                [t.id.rawValue, t.source?.id, t.type.rawValue, payoutOf[t.id.rawValue]]
             )
         }
         add(transactionRows, ids: &transactionIds)
@@ -201,6 +207,20 @@ extension ReconcileFacts {
             }
             return composition
         }
+    }
+
+    /// The payout each linked transaction went out in, as the store keeps it (`payout_id`): a payout's
+    /// own transaction is not "in" it, and of two payouts linking one transaction the smaller id wins.
+    static func payoutOfTransaction(_ stripe: StripeAccountData) -> [String: String] {
+        let own = Set(stripe.payouts.compactMap { $0.balanceTransaction?.id })
+        var result: [String: String] = [:]
+        for (payout, links) in stripe.payoutLinks {
+            for link in links where !own.contains(link.rawValue) {
+                if let other = result[link.rawValue], other <= payout.rawValue { continue }
+                result[link.rawValue] = payout.rawValue
+            }
+        }
+        return result
     }
 
     /// Disputes are few: they keep their records, their id and charge interned beside.

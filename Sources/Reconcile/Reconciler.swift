@@ -172,6 +172,7 @@ struct ReconciliationPass: Sendable {
     }
 
     mutating func result() -> ReconcileResult {
+        settleMatches()
         matches.sort()
         let order: (Discrepancy, Discrepancy) -> Bool = { ($0.kind, $0.occurredAt, $0.id) < ($1.kind, $1.occurredAt, $1.id) }
         return ReconcileResult(

@@ -5,15 +5,14 @@ import Core
 public final class MatchStats: @unchecked Sendable {
     public private(set) var count = 0
     public private(set) var byRule: [Match.Rule: Int] = [:]
-    private var ledgerEntries = Set<String>()
+    /// A sum, not a set of ids: the reconciler puts a ledger entry in one match at most.
+    public private(set) var matchedLedgerEntries = 0
 
     public init() {}
-
-    public var matchedLedgerEntries: Int { ledgerEntries.count }
 
     func add(_ match: Match) {
         count += 1
         byRule[match.rule, default: 0] += 1
-        for id in match.ledgerEntryIds { ledgerEntries.insert(id) }
+        matchedLedgerEntries += match.ledgerEntryIds.count
     }
 }

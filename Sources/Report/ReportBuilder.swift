@@ -82,7 +82,8 @@ public struct ReportBuilder: Sendable {
 
     static let matchedColumns = [
         "match_id", "rule", "key", "order_id", "ledger_entry_ids", "stripe_ids", "ledger_currency", "ledger_amount",
-        "stripe_currency", "stripe_amount", "occurred_at", "stripe_authorized_amount",
+        "stripe_currency", "stripe_amount", "occurred_at", "stripe_authorized_amount", "settlement_currency", "fee", "net",
+        "payout_ids",
     ]
 
     /// The period's matches, read from the store block by block as the sheet is written.
@@ -93,6 +94,7 @@ public struct ReportBuilder: Sendable {
             try store.forEachMatch(from: period.start, to: period.end) { m in
                 stats.add(m)
                 let held = captures.authorized(for: m)
+                let settled = m.settlement?.currency ?? m.stripeAmount.currency
                 try emit([
                     .text(m.id), .text(m.rule.rawValue), .text(Self.render(m.key)), .optionalText(m.orderId),
                     .text(m.ledgerEntryIds.joined(separator: " ")),
@@ -100,6 +102,8 @@ public struct ReportBuilder: Sendable {
                     .money(m.ledgerAmount.minorUnits, m.ledgerAmount.currency), .text(m.stripeAmount.currency.code),
                     .money(m.stripeAmount.minorUnits, m.stripeAmount.currency), timeCell(m.occurredAt),
                     held.map { .money($0, m.stripeAmount.currency) } ?? .empty,
+                    .optionalText(m.settlement?.currency.code), .optionalMoney(m.settlement?.fee.minorUnits, settled),
+                    .optionalMoney(m.settlement?.net.minorUnits, settled), .optionalText(m.settlement?.payoutIds.joined(separator: " ")),
                 ])
             }
         }

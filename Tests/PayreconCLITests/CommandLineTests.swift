@@ -84,7 +84,7 @@ import Testing
         #expect(
             try String(contentsOfFile: out + "/matched.csv", encoding: .utf8).components(separatedBy: "\r\n") == [
                 "match_id,rule,key,order_id,ledger_entry_ids,stripe_ids,ledger_currency,ledger_amount,stripe_currency,stripe_amount,occurred_at,"
-                    + "stripe_authorized_amount", "",
+                    + "stripe_authorized_amount,settlement_currency,fee,net,payout_ids", "",
             ])
         let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
         #expect(summary.contains("Period,2027-10-20 to 2028-01-10"))

@@ -120,6 +120,24 @@ import Testing
             #expect(row["stripe_authorized_amount"] == DecimalAmount.format(charge.amount, currency: charge.currency))
         }
         #expect(matched.count { $0["stripe_authorized_amount"] != "" } == partial.count)
+        // Every charge's row carries the fee, net and payout of the sandbox's own transaction for it.
+        var paidOutIn: [String: String] = [:]
+        for (payout, links) in Self.account.stripe.payoutLinks { for link in links { paidOutIn[link.rawValue] = payout.rawValue } }
+        var chargeTransaction: [String: BalanceTransaction] = [:]
+        for t in Self.account.stripe.balanceTransactions where t.type == .charge || t.type == .payment {
+            if let source = t.source?.id { chargeTransaction[source] = t }
+        }
+        var settledRows = 0
+        for row in matched where row["stripe_ids"]?.hasPrefix("ch_") == true {
+            let id = try #require(row["stripe_ids"])
+            guard let t = chargeTransaction[id] else { continue }
+            settledRows += 1
+            #expect(row["settlement_currency"] == t.currency.code, "\(id)")
+            #expect(row["fee"] == DecimalAmount.format(t.fee, currency: t.currency), "\(id)")
+            #expect(row["net"] == DecimalAmount.format(t.net, currency: t.currency), "\(id)")
+            #expect(row["payout_ids"] == (paidOutIn[t.id.rawValue] ?? ""), "\(id)")
+        }
+        #expect(settledRows > 1_000 && matched.contains { $0["payout_ids"] != "" })
         // Disputes: every one of the period, an inquiry as moving nothing, a won one netting to its fee.
         let disputes = try rows("disputes.csv")
         #expect(disputes.count == Self.account.stripe.disputes.count)

@@ -12,15 +12,19 @@ import Testing
     /// 1,789,999,200 s is 1,988,888 slots of 900 s: slot-aligned, so a test's offsets say which slot a match is in.
     static let base: Int64 = 1_789_999_200
 
-    /// Every fifth match has no order (null in the JSON), every seventh is a group.
+    /// Every fifth match has no order (null in the JSON), every seventh is a group; every third has no
+    /// settlement (its transactions not stored), the others none (every fourth), two or one payout.
     static func match(_ number: Int, amount: Int64 = 1000, at seconds: Int64) -> Match {
         let group = number % 7 == 0
+        let payouts: [String] = number % 4 == 0 ? [] : number % 3 == 1 ? ["po_a\"1", "po_b"] : ["po_\(number)"]
+        let settlement = MatchSettlement(
+            fee: Money(minorUnits: 30, currency: .eur), net: Money(minorUnits: amount - 30, currency: .eur), payoutIds: payouts)
         return Match(
             rule: group ? .refundSum : .stripeId, key: .id("pi_\(number)"), orderId: number % 5 == 0 ? nil : "ord_\(number)",
             ledgerEntryIds: group ? ["L\(number)a", "L\(number)b"] : ["L\(number)"],
             stripeIds: group ? ["re_\(number)a", "re_\(number)b", "re_\(number)c"] : ["ch_\(number)"],
             ledgerAmount: Money(minorUnits: amount, currency: usd), stripeAmount: Money(minorUnits: amount, currency: usd),
-            occurredAt: Timestamp(seconds: seconds))
+            occurredAt: Timestamp(seconds: seconds), settlement: number % 3 == 0 ? nil : settlement)
     }
 
     /// Match `n` at `base + 400 n` s: slot `400 n / 900`.
@@ -65,6 +69,14 @@ import Testing
         }
         #expect(rows == second.count)
         #expect(runs == [1, 3])
+        // Its settlement columns (v15): match 7 has fee 0.30 EUR of its 9.99, and payouts po_a"1 and po_b.
+        let seven = try store.queue.read { db in
+            try Row.fetchOne(db, sql: "SELECT fee, net, settlement_currency, payout_ids FROM match WHERE order_id = 'ord_7'")
+        }
+        let (fee, net): (Int64?, Int64?) = (seven?["fee"], seven?["net"])
+        let (currency, payouts): (String?, String?) = (seven?["settlement_currency"], seven?["payout_ids"])
+        #expect(fee == 30 && net == 969 && currency == "EUR")
+        #expect(payouts == #"["po_a\"1","po_b"]"#)
         // A match of another period is never touched.
         let outside = Self.match(1000, at: Self.base + 200_000)
         _ = try Self.save([outside], in: store, from: Self.base + 200_000, to: Self.base + 300_000, run: 4)

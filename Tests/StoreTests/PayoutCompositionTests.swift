@@ -83,3 +83,74 @@ import Testing
         #expect(PayreconStore.json([:]) == nil && PayreconStore.json(nil) == nil)
     }
 }
+
+/// `stripe_balance_transaction.payout_id`: the payout a transaction went out in, as the reconciler loads
+/// it, whichever of the links and the transaction arrives first.
+@Suite struct TransactionPayoutTests {
+    typealias Fixture = PayoutCompositionTests
+
+    static func payouts(_ store: PayreconStore) throws -> [String: String] {
+        let facts = try store.loadFacts(
+            from: Timestamp(seconds: Fixture.created - 86_400), to: Timestamp(seconds: Fixture.created + 3 * 86_400))
+        var result: [String: String] = [:]
+        for t in facts.transactions where !t.payout.isNone { result[facts.ids.string(t.id)] = facts.ids.string(t.payout) }
+        return result
+    }
+
+    @Test func linksAndTransactionsInEitherOrderGiveEachTransactionItsPayout() throws {
+        let store = try PayreconStore(path: TestScratch.directory.appendingPathComponent("txn-payout-\(UUID().uuidString).sqlite").path)
+        let now = Timestamp(seconds: Fixture.created)
+        // Links before one of the transactions; the payout's own transaction is not "in" it.
+        try store.saveStripe(
+            StripeAccountData(
+                balanceTransactions: [Fixture.transaction("txn_a", net: 970), Fixture.transaction("txn_po", net: -1_940, type: .payout)],
+                payouts: [Fixture.payout("po_2", 1_940, own: "txn_po")], payoutLinks: [PayoutID("po_2"): ["txn_a", "txn_b", "txn_po"]]),
+            at: now)
+        #expect(try Self.payouts(store) == ["txn_a": "po_2"])
+        try store.saveStripe(StripeAccountData(balanceTransactions: [Fixture.transaction("txn_b", net: 970)]), at: now)
+        #expect(try Self.payouts(store) == ["txn_a": "po_2", "txn_b": "po_2"])
+        // Pulled again (a later night's overlap): the transaction keeps its payout.
+        try store.saveStripe(StripeAccountData(balanceTransactions: [Fixture.transaction("txn_a", net: 970)]), at: now)
+        #expect(try Self.payouts(store) == ["txn_a": "po_2", "txn_b": "po_2"])
+        // A second payout linking txn_b: the smaller id wins, whichever was written first.
+        try store.saveStripe(
+            StripeAccountData(payouts: [Fixture.payout("po_1", 970, own: nil)], payoutLinks: [PayoutID("po_1"): ["txn_b"]]), at: now)
+        try store.saveStripe(
+            StripeAccountData(payouts: [Fixture.payout("po_3", 970, own: nil)], payoutLinks: [PayoutID("po_3"): ["txn_a"]]), at: now)
+        #expect(try Self.payouts(store) == ["txn_a": "po_2", "txn_b": "po_1"])
+        // The records' path (`ReconcileFacts(stripe:ledger:)`) agrees with the store's.
+        let records = try store.loadStripe(
+            from: Timestamp(seconds: Fixture.created - 86_400), to: Timestamp(seconds: Fixture.created + 3 * 86_400))
+        let fromRecords = ReconcileFacts(stripe: records, ledger: [])
+        var recordPayouts: [String: String] = [:]
+        for t in fromRecords.transactions where !t.payout.isNone {
+            recordPayouts[fromRecords.ids.string(t.id)] = fromRecords.ids.string(t.payout)
+        }
+        #expect(recordPayouts == (try Self.payouts(store)))
+    }
+
+    @Test func theMigrationStampsTheTransactionsAStoreAlreadyLinks() throws {
+        let path = TestScratch.directory.appendingPathComponent("txn-payout-migrate-\(UUID().uuidString).sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try StoreMigrations.migrator.migrate(queue, upTo: Migration14ExtractCheckpoint.identifier)
+            try queue.write { db in
+                for (id, type) in [("txn_a", "charge"), ("txn_b", "charge"), ("txn_po", "payout")] {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO stripe_balance_transaction (id, amount, currency, net, fee, created, type) VALUES (?, 1000, 'usd', 970, 30, ?, ?)
+                            """, arguments: [id, Fixture.created, type])
+                }
+                try db.execute(
+                    sql:
+                        "INSERT INTO stripe_payout (id, amount, currency, status, created, balance_transaction) VALUES ('po_9', 1940, 'usd', 'paid', ?, 'txn_po')",
+                    arguments: [Fixture.created])
+                for (payout, txn) in [("po_9", "txn_a"), ("po_9", "txn_po"), ("po_8", "txn_b"), ("po_9", "txn_b")] {
+                    try db.execute(sql: "INSERT INTO payout_link (payout_id, balance_transaction_id) VALUES (?, ?)", arguments: [payout, txn])
+                }
+            }
+        }
+        let store = try PayreconStore(path: path)
+        #expect(try Self.payouts(store) == ["txn_a": "po_9", "txn_b": "po_8"])
+    }
+}

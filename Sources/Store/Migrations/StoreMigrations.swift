@@ -20,6 +20,7 @@ enum StoreMigrations {
         (Migration12CapturesAndCardCountry.identifier, Migration12CapturesAndCardCountry.run),
         (Migration13AuditLog.identifier, Migration13AuditLog.run),
         (Migration14ExtractCheckpoint.identifier, Migration14ExtractCheckpoint.run),
+        (Migration15TransactionPayout.identifier, Migration15TransactionPayout.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }

@@ -240,12 +240,12 @@ struct FactLoader {
     }
 
     static func transactionSQL(_ clause: String) -> String {
-        "SELECT id, source_id, type, currency, amount, fee, net, created FROM stripe_balance_transaction WHERE \(clause)"
+        "SELECT id, source_id, type, currency, amount, fee, net, created, payout_id FROM stripe_balance_transaction WHERE \(clause)"
     }
 
     static func readTransactions(_ select: RawStatement, into lane: Lane, _ currencies: FactCurrencyCache) throws {
         try scan(
-            select, into: lane, idColumns: [0, 1, 2],
+            select, into: lane, idColumns: [0, 1, 2, 8],
             make: { select in
                 ReconcileFacts.Transaction(
                     id: IdTable.none, source: IdTable.none, type: IdTable.none,

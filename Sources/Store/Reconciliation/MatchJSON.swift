@@ -3,7 +3,8 @@ import Facts
 
 /// How a match is stored inside its slot's block (`match_block.matches`, a JSON array of these):
 /// `[occurred_at, rule, match_key, order_id or null, [ledger_entry_ids], [stripe_ids], currency,
-/// ledger_amount, stripe_currency, stripe_amount]`. The key is the id the rule matched on (a string),
+/// ledger_amount, stripe_currency, stripe_amount]`, then, when its balance transactions are known, `fee, net,
+/// settlement_currency, [payout_ids]` (v15; a match without them has ten elements). The key is the id the rule matched on (a string),
 /// or for the amount-and-window rule `[amount, currency, window hours]` (data, rendered by Report).
 ///
 /// JSON, not a format of our own, so that SQLite's json_each reads it: the `match` view shows every
@@ -20,15 +21,22 @@ enum MatchJSON {
         let texts: IdTable.Texts
         let ledger: UnsafeBufferPointer<FactID>
         let stripe: UnsafeBufferPointer<FactID>
+        let payouts: UnsafeBufferPointer<FactID>
 
         static func with<T>(_ list: MatchList, _ body: (Source) throws -> T) rethrows -> T {
             try list.ids.withTexts { texts in
                 try list.ledgerMembers.withUnsafeBufferPointer { ledger in
                     try list.stripeMembers.withUnsafeBufferPointer { stripe in
-                        try body(Source(list: list, texts: texts, ledger: ledger, stripe: stripe))
+                        try list.payoutMembers.withUnsafeBufferPointer { payouts in
+                            try body(Source(list: list, texts: texts, ledger: ledger, stripe: stripe, payouts: payouts))
+                        }
                     }
                 }
             }
+        }
+
+        func payoutIds(_ r: MatchList.Record) -> UnsafeBufferPointer<FactID> {
+            UnsafeBufferPointer(rebasing: payouts[Int(r.payoutStart)..<Int(r.payoutStart + r.payoutCount)])
         }
 
         func ledgerIds(_ r: MatchList.Record) -> UnsafeBufferPointer<FactID> {
@@ -56,12 +64,14 @@ enum MatchJSON {
         let texts = source.texts
         let ledger = source.ledgerIds(r)
         let stripe = source.stripeIds(r)
+        let payouts = source.payoutIds(r)
         let key = r.key == IdTable.none ? nil : texts.bytes(r.key)
-        // Brackets, commas, quotes, null, five integers, three codes and the longest rule: under 220.
-        var bound = 220 + 6 * (key?.count ?? 0)
+        // Brackets, commas, quotes, null, seven integers, four codes and the longest rule: under 280.
+        var bound = 280 + 6 * (key?.count ?? 0)
         if r.order != IdTable.none { bound += 6 * texts.bytes(r.order).count }
         for id in ledger { bound += 6 * texts.bytes(id).count + 3 }
         for id in stripe { bound += 6 * texts.bytes(id).count + 3 }
+        for id in payouts { bound += 6 * texts.bytes(id).count + 3 }
         text.append(upTo: bound) { start in
             var out = MatchJSONCursor(at: start)
             out.byte(first ? UInt8(ascii: "[") : UInt8(ascii: ","))
@@ -95,6 +105,16 @@ enum MatchJSON {
             out.code(r.stripeCurrency)
             out.byte(UInt8(ascii: ","))
             out.integer(r.stripeAmount)
+            if let settlement = r.settlement {
+                out.byte(UInt8(ascii: ","))
+                out.integer(r.fee)
+                out.byte(UInt8(ascii: ","))
+                out.integer(r.net)
+                out.byte(UInt8(ascii: ","))
+                out.code(settlement)
+                out.byte(UInt8(ascii: ","))
+                out.array(payouts, of: texts)
+            }
             out.byte(UInt8(ascii: "]"))
             return out.at - start
         }

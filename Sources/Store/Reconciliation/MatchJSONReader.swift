@@ -48,12 +48,21 @@ struct MatchJSONReader {
         let ledgerCurrency = try currency(); try expect(",")
         let ledgerAmount = try integer(); try expect(",")
         let stripeCurrency = try currency(); try expect(",")
-        let stripeAmount = try integer(); try expect("]")
+        let stripeAmount = try integer()
+        var settlement: MatchSettlement?
+        if try separator(closing: "]") {
+            let fee = try integer(); try expect(",")
+            let net = try integer(); try expect(",")
+            let currency = try currency(); try expect(",")
+            let payouts = try strings(); try expect("]")
+            settlement = MatchSettlement(
+                fee: Money(minorUnits: fee, currency: currency), net: Money(minorUnits: net, currency: currency), payoutIds: payouts)
+        }
         return Match(
             rule: rule, key: key, orderId: order, ledgerEntryIds: ledger, stripeIds: stripe,
             ledgerAmount: Money(minorUnits: ledgerAmount, currency: ledgerCurrency),
             stripeAmount: Money(minorUnits: stripeAmount, currency: stripeCurrency),
-            occurredAt: Timestamp(microseconds: occurredAt))
+            occurredAt: Timestamp(microseconds: occurredAt), settlement: settlement)
     }
 
     /// An id, or `[amount, currency, hours]` for the amount-and-window rule.

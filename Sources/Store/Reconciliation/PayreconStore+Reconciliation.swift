@@ -90,8 +90,8 @@ extension PayreconStore {
         return result
     }
 
-    /// The matches that occurred in [start, end), block by block as stored, one 15-minute block in memory at a time
-    /// (a report of a million matches never holds them all).
+    /// The matches that occurred in [start, end), block by block as stored, two 15-minute blocks in memory at a
+    /// time (a report of a million matches never holds them all): the next is parsed while `body` takes these.
     public func forEachMatch(from start: Timestamp, to end: Timestamp, _ body: (Match) throws -> Void) throws(StoreError) {
         try read("load matches") { db in
             let select = try RawStatement(
@@ -102,12 +102,14 @@ extension PayreconStore {
             defer { select.finalize() }
             select.bind(1, MatchSlot.start(of: start.microseconds))
             select.bind(2, end.microseconds)
-            while try select.nextRow() {
-                for match in try MatchJSONReader.matches(in: select.bytes(1), slotStart: select.int64(0))
-                where match.occurredAt >= start && match.occurredAt < end {
-                    try body(match)
-                }
+            let parser = MatchBlockParser()
+            // A block in flight when the body throws is waited for: its thread writes the parser's result.
+            defer { _ = try? parser.finish() }
+            func deliver(_ matches: [Match]) throws {
+                for match in matches where match.occurredAt >= start && match.occurredAt < end { try body(match) }
             }
+            while try select.nextRow() { try deliver(try parser.parse(select.bytes(1), slotStart: select.int64(0))) }
+            try deliver(try parser.finish())
         }
     }
 

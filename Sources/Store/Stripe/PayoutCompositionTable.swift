@@ -30,9 +30,19 @@ enum PayoutCompositionTable {
             sql: """
                 INSERT INTO payout_composition (payout_id, links, unknown, net) \(select) WHERE l.payout_id = ? GROUP BY l.payout_id
                 """)
+        // Each transaction the payout links (its own aside) names it, unless a payout with a smaller id
+        // does: the same answer whichever payout's links were written first.
+        let stamp = try db.cachedStatement(
+            sql: """
+                UPDATE stripe_balance_transaction SET payout_id = ?1
+                WHERE id IN (SELECT balance_transaction_id FROM payout_link WHERE payout_id = ?1)
+                  AND id IS NOT (SELECT balance_transaction FROM stripe_payout WHERE id = ?1)
+                  AND (payout_id IS NULL OR payout_id > ?1)
+                """)
         for payout in due.sorted() {
             try clear.execute(arguments: [payout])
             try count.execute(arguments: [payout])
+            try stamp.execute(arguments: [payout])
         }
     }
 }

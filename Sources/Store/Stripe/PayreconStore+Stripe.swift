@@ -23,10 +23,15 @@ extension PayreconStore {
     package static func upsertStripe(_ data: StripeAccountData, _ db: Database) throws {
         let bt = try db.cachedStatement(
             sql: """
-                INSERT OR REPLACE INTO stripe_balance_transaction
+                INSERT INTO stripe_balance_transaction
                 (id, amount, currency, net, fee, exchange_rate, created, available_on, status, type, reporting_category, source_id, description)
                 VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+                ON CONFLICT(id) DO UPDATE SET amount = excluded.amount, currency = excluded.currency, net = excluded.net,
+                  fee = excluded.fee, exchange_rate = excluded.exchange_rate, created = excluded.created,
+                  available_on = excluded.available_on, status = excluded.status, type = excluded.type,
+                  reporting_category = excluded.reporting_category, source_id = excluded.source_id, description = excluded.description
                 """)
+        // An upsert, not a replace: a transaction pulled again keeps the payout its links gave it (`payout_id`).
         for t in data.balanceTransactions {
             try bt.execute(arguments: [
                 t.id.rawValue, t.amount, t.currency.code, t.net, t.fee,
