@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // One package, one responsibility per target (see docs/DESIGN.md in the shared folder).
@@ -22,6 +22,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // Already built for postgres-nio and AsyncHTTPClient; named for the ledger database's TLS settings.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The nightly job's YAML config file, environment variables over it (already built through Hummingbird; the
+        // YAML trait adds Yams, which the config check also reads directly for each key's line and column).
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // The nightly job's metrics in Prometheus' text format, for node_exporter's textfile collector.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The domain: money, currencies, ids, Stripe and ledger records, periods, diagnostics.
@@ -86,10 +92,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         // Every stage as start run → load → pure step → save → finish or fail, recorded one way.
+        // The nightly run (its config, lock, notifications, metrics and retention) is here too.
         .target(
             name: "Stages",
             dependencies: [
-                "Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Report", .product(name: "Logging", package: "swift-log"),
+                "Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         .target(
             name: "PayreconCLI",
@@ -99,7 +111,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
-        .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", "Payments", .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(name: "payrecon", dependencies: ["PayreconCLI", "Payments", "Stages", .product(name: "Logging", package: "swift-log")]),
         // `make bench`: builds a large store from the synthetic account, then times the reconcile stage.
         .executableTarget(
             name: "reconcile-bench",

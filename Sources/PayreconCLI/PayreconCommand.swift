@@ -9,7 +9,8 @@ public struct PayreconCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             DemoCommand.self, SandboxCommand.self, ExtractCommand.self, LedgerCommand.self, ReconcileCommand.self,
-            ReportCommand.self, ExportCommand.self, VerifyExportCommand.self, ResolveCommand.self, ServeCommand.self,
+            ReportCommand.self, ExportCommand.self, VerifyExportCommand.self, ResolveCommand.self, RunCommand.self, RunsCommand.self,
+            StatusCommand.self, ServeCommand.self,
         ])
 
     public init() {}
