@@ -148,7 +148,7 @@ let package = Package(
             dependencies: ["Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Sandbox", "SandboxData", "TestSupport"]),
         // Pure: builds neither Store nor GRDB.
         .testTarget(name: "ReconcileTests", dependencies: ["Core", "Facts", "Reconcile"]),
-        .testTarget(name: "StagesTests", dependencies: ["Core", "Extract", "Store", "Stages", "TestSupport"]),
+        .testTarget(name: "StagesTests", dependencies: ["Core", "Extract", "Store", "Stages", "Payments", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Core", "Store", "Report", "TestSupport"]),
         .testTarget(
             name: "PaymentsTests",

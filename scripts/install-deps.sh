@@ -4,9 +4,9 @@
 set -euo pipefail
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev fonts-dejavu-core poppler-utils pkg-config python3 python3-pip)
-# The tests start a PostgreSQL server of their own (the ledger's database source), and open a report
-# workbook in LibreOffice (headless, converting it to PDF).
-if [ "${1:-}" = "--test" ]; then apt_packages+=(postgresql libreoffice-calc-nogui); fi
+# The tests start a PostgreSQL server of their own (the ledger's database source), open a report
+# workbook in LibreOffice (headless, converting it to PDF), and check jobs/systemd with systemd-analyze.
+if [ "${1:-}" = "--test" ]; then apt_packages+=(postgresql libreoffice-calc-nogui systemd); fi
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
@@ -30,4 +30,6 @@ if [ "${1:-}" = "--test" ]; then
   # localstripe emulates Stripe for the payment flow; aiosmtpd is the SMTP sink invoices are mailed to.
   python3 -c "import localstripe" 2>/dev/null || python3 -m pip install -q localstripe
   python3 -c "import aiosmtpd" 2>/dev/null || python3 -m pip install -q aiosmtpd
+  # jobs/kubernetes is checked against the Kubernetes API's schemas, which kubernetes-validate carries.
+  python3 -c "import kubernetes_validate" 2>/dev/null || python3 -m pip install -q kubernetes-validate
 fi

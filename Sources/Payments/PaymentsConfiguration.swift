@@ -168,6 +168,12 @@ public struct PaymentsConfiguration: Sendable, Codable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PaymentsConfigurationError(description: "\(path): cannot read the configuration file")
         }
+        return try decode(json: data, path: path)
+    }
+
+    /// The configuration from its JSON (the file's, or the YAML config's `serve` section as JSON);
+    /// `path` names it in errors.
+    public static func decode(json data: Data, path: String) throws(PaymentsConfigurationError) -> PaymentsConfiguration {
         let configuration: PaymentsConfiguration
         do {
             configuration = try JSONDecoder().decode(PaymentsConfiguration.self, from: data)
@@ -193,4 +199,5 @@ public struct PaymentsConfiguration: Sendable, Codable {
 
 public struct PaymentsConfigurationError: Error, Hashable, Sendable, CustomStringConvertible {
     public let description: String
+    public init(description: String) { self.description = description }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Payments
 import ServiceLifecycle
+import Stages
 import Store
 
 /// `payrecon serve --config FILE`: the payments companion over HTTPS. Secrets come from the
@@ -16,12 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
             (several comma-separated during a rotation), PAYRECON_API_TOKEN, SMTP_PASSWORD (optional).
             """)
 
-    @Option(name: .long, help: "The JSON configuration file (see fixtures/payments-config.example.json).")
+    @Option(name: .long, help: "The JSON configuration file (fixtures/payments-config.example.json), or the YAML config's serve section.")
     var config: String
 
     func run() async throws {
         try await failingWithExitCode2 {
-            let configuration = try PaymentsConfiguration.load(path: config)
+            let configuration = try ServeSection.isYAML(config) ? ServeSection.load(path: config) : PaymentsConfiguration.load(path: config)
             let secrets = try PaymentsSecrets.fromEnvironment()
             let logger = Logger(label: "payrecon.serve")
             let store = try PayreconStore(path: configuration.database, durability: .full)

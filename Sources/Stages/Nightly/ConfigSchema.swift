@@ -28,7 +28,7 @@ public indirect enum ConfigSchema: Sendable {
         "export": .section(["out": .string]),
         "retention": .section(["reports_days": .integer, "exports_days": .integer, "snapshots_days": .integer]),
         "notifications": .section([
-            "attempts": .integer,
+            "attempts": .integer, "timeout_seconds": .integer,
             "email": .section([
                 "smtp_url": .string, "from": .string, "to": .strings, "username_env": .string, "password_env": .string,
                 "require_tls": .boolean, "ca_file": .string, "attach_workbook": .boolean,

@@ -182,6 +182,7 @@ struct ConfigValues {
 
     private mutating func readNotifications(into c: inout NightlyConfiguration) {
         c.notifications.attempts = integer("notifications.attempts", atLeast: 1) ?? c.notifications.attempts
+        c.notifications.timeoutSeconds = integer("notifications.timeout_seconds", atLeast: 1) ?? c.notifications.timeoutSeconds
         let emailKeys = ["smtp_url", "from", "to"].map { "notifications.email." + $0 }
         if emailKeys.contains(where: { string($0) != nil || strings($0) != nil }) {
             let url = required("notifications.email.smtp_url", "the SMTP server's URL (smtp://host:port or smtps://)")

@@ -69,6 +69,8 @@ public struct NightlyConfiguration: Sendable {
         public var webhook: Webhook?
         /// Tries per notification before giving up (a failed notification never fails the run).
         public var attempts = 3
+        /// Each try's time limit (a server that accepts and never answers must not hold the run).
+        public var timeoutSeconds = 15
     }
 
     public enum LogFormat: String, Sendable, CaseIterable { case auto, json, text }

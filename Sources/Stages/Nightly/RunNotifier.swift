@@ -59,7 +59,7 @@ public struct RunNotifier: Sendable {
     private func send(_ email: NightlyConfiguration.Email, to recipient: String, _ outcome: NightlyOutcome, workbook: String?) throws {
         let mailer = SMTPMailer(
             url: email.smtpURL, username: email.usernameEnv.flatMap { environment[$0] }, password: email.passwordEnv.flatMap { environment[$0] },
-            requireTLS: email.requireTLS, caFile: email.caFile)
+            requireTLS: email.requireTLS, caFile: email.caFile, timeoutSeconds: notifications.timeoutSeconds)
         var attachments: [EmailMessage.Attachment] = []
         if email.attachWorkbook, let workbook, FileManager.default.fileExists(atPath: workbook) {
             attachments.append(
@@ -81,7 +81,7 @@ public struct RunNotifier: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(bytes: try outcome.webhookBody()))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(notifications.timeoutSeconds)))
         guard (200..<300).contains(response.status.code) else {
             // The URL is a credential: the error names the status only.
             throw NotificationError("the webhook answered \(response.status.code)")
