@@ -239,6 +239,35 @@ import Testing
         #expect(runs.map(\.status) == ["succeeded", "succeeded"])
     }
 
+    /// A ledger that cannot be read fails the run (exit 2) at ledger sync: the extract before it stays
+    /// committed, the ledger is as it was, and the next run, with the file back, does the period again.
+    @Test func aFailedLedgerSyncFailsTheRunAndTheNextOneRedoesIt() throws {
+        let night = try Night()
+        let config = try night.config("ledger.yaml", store: "ledger.sqlite")
+        let ledger = night.path("ledger.csv")
+        try FileManager.default.moveItem(atPath: ledger, toPath: ledger + ".away")
+        let failed = try Self.run(config, (Self.account.firstDay, Self.account.lastDay))
+        #expect(failed.status == 2, "\(failed.stderr)")
+        #expect(failed.stdout.contains("the run FAILED at ledger_sync"), "\(failed.stdout)")
+        #expect(failed.stdout.contains("extract: ok"))
+        let store = try PayreconStore(path: night.path("ledger.sqlite"), create: false)
+        #expect(try store.stripeCounts()["stripe_charge"] == Self.account.stripe.charges.count)
+        #expect(try store.ledgerCount() == 0)
+        try FileManager.default.moveItem(atPath: ledger + ".away", toPath: ledger)
+        // No dates: the failed run did not count, so the next one starts where the first would have.
+        var planned = try Self.run(config, (Self.account.firstDay, Self.account.lastDay))
+        #expect(planned.status == 1, "\(planned.stderr)")
+        #expect(try store.runs().filter { $0.stage == "nightly" }.map(\.status) == ["failed", "succeeded"])
+        planned = try Self.run(config)
+        #expect(planned.stdout.contains("period \(Self.day(after: Self.account.lastDay))"), "\(planned.stdout)")
+        // The key is read as a secret: it is in no output.
+        #expect(!(failed.stdout + failed.stderr + planned.stdout + planned.stderr).contains("sk_test_nightly"))
+    }
+
+    static func day(after day: String) -> String {
+        String(ISO8601Time.formatWallClock(seconds: (ISO8601Time.parseDay(day)! + 1) * 86_400).prefix(10))
+    }
+
     @Test func aBadConfigFileNamesEachKeyAndExits64() throws {
         let folder = TestScratch.directory.appendingPathComponent("payrecon-badconfig-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
