@@ -16,6 +16,7 @@ public enum PaymentsApplication {
     ) throws -> some ApplicationProtocol {
         let configuration = service.configuration
         let router = Router()
+        router.add(middleware: AccessLogMiddleware(logger: logger))
         router.add(middleware: SecurityMiddleware(https: configuration.https, logger: logger))
         let limit = configuration.maxBodyBytes
 
@@ -52,9 +53,17 @@ public enum PaymentsApplication {
 
         let server: HTTPServerBuilder
         if configuration.https.mode == .tls, let certificate = configuration.https.certificate, let key = configuration.https.privateKey {
-            let tls = TLSConfiguration.makeServerConfiguration(
+            var tls = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+            // PCI DSS's "strong cryptography": TLS 1.2 at least (NIOSSL's server default also accepts 1.0
+            // and 1.1), and for 1.2 only forward-secret AEAD suites; TLS 1.3's suites are all of that kind.
+            tls.minimumTLSVersion = .tlsv12
+            tls.cipherSuiteValues = [
+                .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+                .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+                .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+            ]
             server = try .tls(.http1(), tlsConfiguration: tls)
         } else {
             server = .http1()
@@ -101,6 +110,9 @@ public enum PaymentsApplication {
             let buffer = try await request.body.collect(upTo: limit)
             return Data(buffer.readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw tooLarge(limit)
+        } catch is NIOTooManyBytesError {
+            // A chunked body (no Content-Length) runs past the limit while it is read.
             throw tooLarge(limit)
         }
     }

@@ -18,7 +18,8 @@ extension PaymentsService {
         do {
             _ = try WebhookSignature.verify(payload: body, header: signatureHeader, secrets: secrets.webhookSecrets, now: now.seconds)
         } catch {
-            logger.notice("Webhook refused", metadata: ["reason": "\(error)"])
+            // At warning: a wrong endpoint secret refuses every event, and that must show at the default level.
+            logger.warning("Webhook refused", metadata: ["reason": "\(error)"])
             throw PaymentsError(status: 400, code: "invalid_signature", message: "Stripe-Signature: \(error)")
         }
         let envelope: EventEnvelope
@@ -27,10 +28,12 @@ extension PaymentsService {
         }
         guard envelope.id.hasPrefix("evt_") else { throw .invalid("id", "a Stripe event id (evt_…)") }
         do {
+            // Stored masked: free text (a billing name, a description) may hold a card number someone typed.
+            // The signature was checked over the raw body above, so masking now changes nothing it vouches for.
             let new = try await inbox.store(
                 IncomingWebhookEvent(
                     id: EventID(envelope.id), type: envelope.type,
-                    created: envelope.created, payload: body))
+                    created: envelope.created, payload: Data(CardNumberMask.mask(String(decoding: body, as: UTF8.self)).utf8)))
             if new { doorbell.ring() }
             return WebhookReceipt(received: true, duplicate: !new)
         } catch {

@@ -11,7 +11,8 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response: Response
         if https.mode == .proxy, request.headers[.init("X-Forwarded-Proto")!]?.lowercased() != "https" {
-            logger.notice("Plain HTTP request refused", metadata: ["http.path": "\(request.uri.path)"])
+            // At warning: a proxy that does not say X-Forwarded-Proto: https drops every order, and that must show.
+            logger.warning("Plain HTTP request refused", metadata: ["http.path": "\(request.uri.path)"])
             response = PaymentsApplication.json(ErrorBody(error: .init(code: "https_required", message: "use HTTPS")), status: .forbidden)
         } else {
             do {

@@ -24,7 +24,9 @@ struct ServeCommand: AsyncParsableCommand {
         try await failingWithExitCode2 {
             let configuration = try ServeSection.isYAML(config) ? ServeSection.load(path: config) : PaymentsConfiguration.load(path: config)
             let secrets = try PaymentsSecrets.fromEnvironment()
-            let logger = Logger(label: "payrecon.serve")
+            var logger = Logger(label: "payrecon.serve")
+            // The access log is at info: shown unless PAYRECON_LOG_LEVEL says otherwise.
+            if ProcessInfo.processInfo.environment["PAYRECON_LOG_LEVEL"] == nil { logger.logLevel = .info }
             let store = try PayreconStore(path: configuration.database, durability: .full)
             let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
             let app = try PaymentsApplication.buildApplication(service: service, secrets: secrets, logger: logger) { port in

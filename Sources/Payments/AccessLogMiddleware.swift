@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// One log line per request, for the engineer on call: method, route, status, duration, actor and
+/// request id (the caller's X-Request-Id, or one made here; echoed in the answer). Never a body, never
+/// a header's value but the request id's. Refusals (4xx) are warnings and failures (5xx) errors, so both
+/// show at the default level.
+struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let requestId = request.headers[.init("X-Request-Id")!].flatMap(Self.plausible) ?? UUID().uuidString.lowercased()
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as HTTPError {
+            response = PaymentsApplication.json(
+                ErrorBody(error: .init(code: "http_error", message: error.body ?? error.status.reasonPhrase)), status: error.status)
+        }
+        response.headers[.init("X-Request-Id")!] = requestId
+        let status = Int(response.status.code)
+        let level: Logger.Level = status >= 500 ? .error : status >= 400 ? .warning : .info
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
+        logger.log(
+            level: level, "request",
+            metadata: [
+                "http.method": "\(request.method.rawValue)", "http.route": "\(context.endpointPath ?? request.uri.path)",
+                "http.status": "\(status)", "duration_ms": "\(String(format: "%.1f", milliseconds))",
+                "actor": "\(Self.actor(request))", "request_id": "\(requestId)",
+            ])
+        return response
+    }
+
+    /// Who is asking, as far as the request says before a handler checks it: Stripe (a signed webhook),
+    /// the marketplace backend (a bearer token), or nobody.
+    static func actor(_ request: Request) -> String {
+        if request.headers[.init("Stripe-Signature")!] != nil { return "stripe" }
+        if request.headers[.authorization]?.hasPrefix("Bearer ") == true { return "backend" }
+        return "anonymous"
+    }
+
+    /// A caller's request id is kept only when it is short and plain (it goes into every log line).
+    static func plausible(_ id: String) -> String? {
+        id.count <= 64 && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") } && !id.isEmpty ? id : nil
+    }
+}
