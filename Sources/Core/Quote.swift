@@ -7,8 +7,14 @@ public struct Quote: Hashable, Sendable, Codable {
         /// The buyer's invoice goes here; a supplier's may be nil.
         public let email: String?
         public let address: String?
-        public init(id: String, name: String, email: String? = nil, address: String? = nil) {
-            self.id = id; self.name = name; self.email = email; self.address = address
+        /// The VAT id an EU B2B invoice names (the buyer's reverse charge depends on it).
+        public let taxId: String?
+        public init(id: String, name: String, email: String? = nil, address: String? = nil, taxId: String? = nil) {
+            self.id = id; self.name = name; self.email = email; self.address = address; self.taxId = taxId
+        }
+        enum CodingKeys: String, CodingKey {
+            case id, name, email, address
+            case taxId = "tax_id"
         }
     }
 

@@ -8,13 +8,20 @@ public struct InvoiceDocument: Hashable, Sendable {
         public let description: String
         public let quantity: Int64
         public let unitAmount: Money
+        /// Net: quantity × unit amount.
         public let total: Money
+        /// The line's share of the document's tax (shares of the rounded total, so they add up to it).
+        public var tax: Money
     }
 
     public let kind: Kind
     public let number: String
     /// The date shown, already in the seller's time zone (YYYY-MM-DD).
     public let issueDate: String
+    /// When the goods or services were supplied: the day the payment was taken (YYYY-MM-DD).
+    public let supplyDate: String
+    /// How it was paid: "Visa •••• 4242", or the payment method's type ("sepa_debit"); nil when not known.
+    public let paidWith: String?
     public let seller: Seller
     public let buyer: Quote.Party
     public let supplier: Quote.Party
@@ -33,19 +40,44 @@ public struct InvoiceDocument: Hashable, Sendable {
 
     /// The invoice of a paid quote.
     public static func invoice(
-        number: String, issueDate: String, seller: Seller, quote: Quote, orderId: OrderID,
-        paymentIntent: PaymentIntentID
+        number: String, issueDate: String, supplyDate: String? = nil, paidWith: String? = nil, seller: Seller, quote: Quote,
+        orderId: OrderID, paymentIntent: PaymentIntentID
     ) throws -> InvoiceDocument {
         let lines = try quote.lines.map { line in
             Line(
                 description: line.description, quantity: line.quantity,
-                unitAmount: Money(minorUnits: line.unitAmount, currency: quote.currency), total: try quote.lineTotal(line))
+                unitAmount: Money(minorUnits: line.unitAmount, currency: quote.currency), total: try quote.lineTotal(line),
+                tax: Money(minorUnits: 0, currency: quote.currency))
         }
+        let tax = try quote.tax()
         return InvoiceDocument(
-            kind: .invoice, number: number, issueDate: issueDate, seller: seller, buyer: quote.buyer,
-            supplier: quote.supplier, orderId: orderId, reference: paymentIntent.rawValue, lines: lines,
-            subtotal: try quote.subtotal(), taxRateBasisPoints: quote.taxRateBasisPoints, tax: try quote.tax(),
-            total: try quote.total(), note: nil)
+            kind: .invoice, number: number, issueDate: issueDate, supplyDate: supplyDate ?? issueDate, paidWith: paidWith,
+            seller: seller, buyer: quote.buyer, supplier: quote.supplier, orderId: orderId, reference: paymentIntent.rawValue,
+            lines: Self.sharing(tax, over: lines), subtotal: try quote.subtotal(), taxRateBasisPoints: quote.taxRateBasisPoints,
+            tax: tax, total: try quote.total(), note: nil)
+    }
+
+    /// Each line's share of `tax`, in proportion to its net, the remainder's minor units going to the
+    /// largest fractions first (ties to the earlier line): the shares add up to the tax exactly.
+    static func sharing(_ tax: Money, over lines: [Line]) -> [Line] {
+        let net = lines.reduce(Int64(0)) { $0 + $1.total.minorUnits }
+        guard net > 0 else { return lines }
+        var shares = lines.map { line -> (whole: Int64, remainder: Int64) in
+            let product = line.total.minorUnits.multipliedFullWidth(by: tax.minorUnits)
+            let (quotient, remainder) = net.dividingFullWidth(product)
+            return (quotient, remainder)
+        }
+        var left = tax.minorUnits - shares.reduce(Int64(0)) { $0 + $1.whole }
+        let order = shares.indices.sorted { (-shares[$0].remainder, $0) < (-shares[$1].remainder, $1) }
+        for index in order where left > 0 {
+            shares[index].whole += 1
+            left -= 1
+        }
+        return zip(lines, shares).map { line, share in
+            var line = line
+            line.tax = Money(minorUnits: share.whole, currency: tax.currency)
+            return line
+        }
     }
 
     /// A credit note for a refund of `amount` (tax included). The tax share is worked out from the
@@ -60,10 +92,21 @@ public struct InvoiceDocument: Hashable, Sendable {
         let tax = Money(minorUnits: amount.minorUnits - net, currency: amount.currency)
         var note = "Credit for invoice \(invoiceNumber)"
         if let reason, !reason.isEmpty { note += ": \(reason)" }
-        let line = Line(description: "Refund of order \(orderId.rawValue)", quantity: 1, unitAmount: subtotal, total: subtotal)
+        // A full refund credits every line of the invoice (its subtotal and tax as invoiced); a partial
+        // one is one line of its own.
+        if let whole = try? quote.total(), whole == amount,
+            let invoiced = try? invoice(
+                number: number, issueDate: issueDate, seller: seller, quote: quote, orderId: orderId, paymentIntent: PaymentIntentID(refund.rawValue))
+        {
+            return InvoiceDocument(
+                kind: .creditNote, number: number, issueDate: issueDate, supplyDate: issueDate, paidWith: nil, seller: seller,
+                buyer: quote.buyer, supplier: quote.supplier, orderId: orderId, reference: refund.rawValue, lines: invoiced.lines,
+                subtotal: invoiced.subtotal, taxRateBasisPoints: rate, tax: invoiced.tax, total: amount, note: note)
+        }
+        let line = Line(description: "Refund of order \(orderId.rawValue)", quantity: 1, unitAmount: subtotal, total: subtotal, tax: tax)
         return InvoiceDocument(
-            kind: .creditNote, number: number, issueDate: issueDate, seller: seller, buyer: quote.buyer,
-            supplier: quote.supplier, orderId: orderId, reference: refund.rawValue, lines: [line],
+            kind: .creditNote, number: number, issueDate: issueDate, supplyDate: issueDate, paidWith: nil, seller: seller,
+            buyer: quote.buyer, supplier: quote.supplier, orderId: orderId, reference: refund.rawValue, lines: [line],
             subtotal: subtotal, taxRateBasisPoints: rate, tax: tax, total: amount, note: note)
     }
 }

@@ -2,7 +2,7 @@ import CHaru
 import Core
 import Foundation
 
-/// Lays an `InvoiceDocument` out as a one-page A4 PDF with libharu. Text is set in DejaVu Sans,
+/// Lays an `InvoiceDocument` out as an A4 PDF of as many pages as it needs (`PageLayout`) with libharu. Text is set in DejaVu Sans,
 /// a TrueType font loaded with UTF-8 encoding, because the PDF base-14 fonts garble é, ü and €.
 /// One embedded font only (headings are stroked to look bold): libharu embeds a whole TrueType
 /// font, and each one costs ~90 KB and ~20 ms of CPU per document.
@@ -23,10 +23,13 @@ public struct InvoiceRenderer: Sendable {
         }
         HPDF_SetInfoAttr(pdf, HPDF_INFO_TITLE, "\(document.title) \(document.number)")
         HPDF_SetInfoAttr(pdf, HPDF_INFO_CREATOR, "payrecon")
-        guard let page = HPDF_AddPage(pdf) else { throw InvoiceRenderError(step: "add page", code: HPDF_GetError(pdf)) }
-        HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT)
-        var layout = PageLayout(page: page, font: font)
-        layout.draw(document)
+        var layout = PageLayout(document: document, font: font) {
+            guard let page = HPDF_AddPage(pdf) else { return nil }
+            HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT)
+            return page
+        }
+        layout.draw()
+        guard !layout.pages.isEmpty else { throw InvoiceRenderError(step: "add page", code: HPDF_GetError(pdf)) }
         try check(HPDF_SaveToStream(pdf), "save")
         var size = HPDF_GetStreamSize(pdf)
         var bytes = [UInt8](repeating: 0, count: Int(size))

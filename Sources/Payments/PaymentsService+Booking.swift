@@ -11,24 +11,36 @@ extension PaymentsService {
     /// (which webhook acknowledgements also wait for) should not be held that long. nil when there
     /// is nothing to book.
     /// `ahead`: invoices of the same group that will be numbered before this one.
-    func prepareInvoice(_ intent: PaymentIntent, ahead: Int = 0, at now: Timestamp) throws -> PreparedInvoice? {
+    func prepareInvoice(_ intent: PaymentIntent, charge: Charge?, ahead: Int = 0, at now: Timestamp) throws -> PreparedInvoice? {
         let ready = try store.readPayments(at: now) { tx -> PreparedInvoice? in
             guard try tx.order(forPaymentIntent: intent.id) == nil, let stored = try tx.quote(forPaymentIntent: intent.id) else { return nil }
             return PreparedInvoice(number: try tx.peekNextDocumentNumber(.invoice, ahead: ahead), quote: stored, document: nil, pdf: nil)
         }
         guard let ready else { return nil }
-        let (_, document) = try invoiceDocument(number: ready.number, stored: ready.quote, intent: intent.id, at: now)
+        let (_, document) = try invoiceDocument(number: ready.number, stored: ready.quote, intent: intent.id, charge: charge, at: now)
         return PreparedInvoice(number: ready.number, quote: ready.quote, document: document, pdf: try renderer.render(document))
     }
 
-    func invoiceDocument(number: String, stored: StoredQuote, intent: PaymentIntentID, at now: Timestamp) throws -> (Quote, InvoiceDocument) {
+    func invoiceDocument(number: String, stored: StoredQuote, intent: PaymentIntentID, charge: Charge?, at now: Timestamp) throws
+        -> (Quote, InvoiceDocument)
+    {
         let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
+        let paidAt = charge.map { Timestamp(seconds: $0.created) } ?? now
         return (
             quote,
             try InvoiceDocument.invoice(
-                number: number, issueDate: localDay(now), seller: configuration.seller, quote: quote,
-                orderId: stored.orderId, paymentIntent: intent)
+                number: number, issueDate: localDay(now), supplyDate: localDay(paidAt), paidWith: Self.paidWith(charge),
+                seller: configuration.seller, quote: quote, orderId: stored.orderId, paymentIntent: intent)
         )
+    }
+
+    /// "Visa •••• 4242" for a card, the method's type ("sepa_debit") otherwise.
+    static func paidWith(_ charge: Charge?) -> String? {
+        guard let method = charge?.paymentMethodDetails else { return nil }
+        if let card = method.card, let last4 = card.last4 {
+            return "\((card.brand ?? "card").capitalized) •••• \(last4)"
+        }
+        return method.type
     }
 
     /// Books the order of a quote whose PaymentIntent succeeded. Returns false if it exists already.
@@ -43,7 +55,7 @@ extension PaymentsService {
         let paidAt = charge.map { Timestamp(seconds: $0.created) } ?? tx.now
         // The file is written here, under the number just taken, so two preparations that guessed
         // the same number can never leave one order's invoice under another's number.
-        let (quote, document) = try invoiceDocument(number: number, stored: stored, intent: intent.id, at: tx.now)
+        let (quote, document) = try invoiceDocument(number: number, stored: stored, intent: intent.id, charge: charge, at: tx.now)
         let pdf = try prepared.flatMap { $0.number == number && $0.document == document ? $0.pdf : nil } ?? renderer.render(document)
         let record = try saveDocument(pdf, document, kind: .invoice, orderId: stored.orderId, refund: nil, at: tx.now)
         try tx.insertOrder(

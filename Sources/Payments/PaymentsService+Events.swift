@@ -46,7 +46,7 @@ extension PaymentsService {
                     let succeeded = try Self.object(SucceededIntent.self, in: pending.payload)
                     intent = succeeded.intent
                     charge = try await chargeToBook(succeeded.latestCharge)
-                    invoice = try prepareInvoice(succeeded.intent, ahead: invoicesAhead, at: clock())
+                    invoice = try prepareInvoice(succeeded.intent, charge: charge, ahead: invoicesAhead, at: clock())
                     if invoice != nil { invoicesAhead += 1 }
                 }
                 ready[pending.id] = PreparedEvent(envelope: envelope, payload: pending.payload, intent: intent, charge: charge, invoice: invoice)

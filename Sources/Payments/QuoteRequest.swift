@@ -68,7 +68,7 @@ public struct QuoteRequest: Sendable, Decodable {
     static func masked(_ party: Quote.Party) -> Quote.Party {
         Quote.Party(
             id: CardNumberMask.mask(party.id), name: CardNumberMask.mask(party.name), email: party.email,
-            address: party.address.map(CardNumberMask.mask))
+            address: party.address.map(CardNumberMask.mask), taxId: party.taxId.map(CardNumberMask.mask))
     }
 
     static func isValidId(_ id: String) -> Bool {
