@@ -5,8 +5,9 @@ set -euo pipefail
 
 apt_packages=(libsqlite3-dev libcurl4-openssl-dev libxlsxwriter-dev libhpdf-dev fonts-dejavu-core poppler-utils pkg-config python3 python3-pip)
 # The tests start a PostgreSQL server of their own (the ledger's database source), open a report
-# workbook in LibreOffice (headless, converting it to PDF), and check jobs/systemd with systemd-analyze.
-if [ "${1:-}" = "--test" ]; then apt_packages+=(postgresql libreoffice-calc-nogui systemd); fi
+# workbook in LibreOffice (headless, converting it to PDF), check jobs/systemd with systemd-analyze, and
+# load the buyer's checkout page in headless Chromium.
+if [ "${1:-}" = "--test" ]; then apt_packages+=(postgresql libreoffice-calc-nogui systemd chromium); fi
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -32,6 +32,24 @@ public enum PaymentsApplication {
             }
         }
 
+        // The buyer's pages: no token (the signed link is the credential), HTML, a strict CSP.
+        router.get("/pay/assets/checkout.js") { _, _ in asset(CheckoutPage.script, type: "text/javascript; charset=utf-8") }
+        router.get("/pay/assets/checkout.css") { _, _ in asset(CheckoutPage.style, type: "text/css; charset=utf-8") }
+        router.get("/pay/:quote") { request, context -> Response in
+            await page { () async throws(PaymentsError) -> String in
+                try await service.checkoutPage(
+                    quoteId: context.parameters.get("quote") ?? "", expires: request.uri.queryParameters.get("expires"),
+                    signature: request.uri.queryParameters.get("signature"), origin: origin(request))
+            }
+        }
+        router.get("/pay/:quote/return") { request, context -> Response in
+            await page { () async throws(PaymentsError) -> String in
+                try await service.checkoutReturn(
+                    quoteId: context.parameters.get("quote") ?? "", expires: request.uri.queryParameters.get("expires"),
+                    signature: request.uri.queryParameters.get("signature"))
+            }
+        }
+
         let backend = router.group().add(middleware: BearerAuthMiddleware(token: secrets.apiToken))
         backend.post("/quotes/:id/payment-intent") { request, context -> Response in
             try await respond(logger) {
@@ -94,6 +112,28 @@ public enum PaymentsApplication {
                 ErrorBody(error: .init(code: "internal_error", message: "the request failed; see the server log")),
                 status: .internalServerError)
         }
+    }
+
+    /// An HTML page with the checkout's Content-Security-Policy; a refusal is a page too.
+    static func page(_ body: () async throws(PaymentsError) -> String) async -> Response {
+        let (status, html): (HTTPResponse.Status, String)
+        do { (status, html) = (.ok, try await body()) } catch { (status, html) = (.init(code: error.status), CheckoutPage.problem(error)) }
+        var response = Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        response.headers[.init("Content-Security-Policy")!] = CheckoutPage.contentSecurityPolicy
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        return response
+    }
+
+    static func asset(_ text: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// Where the buyer reached this server: https and the Host they asked for (behind the proxy, its
+    /// X-Forwarded-Host), so the return URL comes back the same way.
+    static func origin(_ request: Request) -> String {
+        let host = request.headers[.init("X-Forwarded-Host")!] ?? request.head.authority ?? "localhost"
+        return "https://" + host
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {

@@ -129,6 +129,32 @@ public struct PaymentsConfiguration: Sendable, Codable {
     public var email: Email
     public var supplierNotificationURL: String
     public var outbox: Outbox
+    /// The buyer's checkout page (`GET /pay/{quote_id}`); nil: no page, the integrator mounts the Payment Element.
+    public var checkout: Checkout?
+
+    /// The checkout page's settings. The link's signing key is a secret: PAYRECON_CHECKOUT_SECRET.
+    public struct Checkout: Sendable, Codable {
+        /// Stripe's publishable key (pk_…): it is public, and the page hands it to Stripe.js.
+        public var publishableKey: String
+        /// Where buyers reach this server (https://pay.marketplace.example): the links the API hands out start with it.
+        public var publicURL: String
+        /// How long a link stays valid.
+        public var linkTTLHours: Int = 168
+        public init(publishableKey: String, publicURL: String, linkTTLHours: Int = 168) {
+            self.publishableKey = publishableKey; self.publicURL = publicURL; self.linkTTLHours = linkTTLHours
+        }
+        enum CodingKeys: String, CodingKey {
+            case publishableKey = "publishable_key"
+            case publicURL = "public_url"
+            case linkTTLHours = "link_ttl_hours"
+        }
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            publishableKey = try c.decode(String.self, forKey: .publishableKey)
+            publicURL = try c.decode(String.self, forKey: .publicURL)
+            linkTTLHours = try c.decodeIfPresent(Int.self, forKey: .linkTTLHours) ?? 168
+        }
+    }
 
     public init(
         listen: Listen = Listen(), database: String, documentsDirectory: String, timeZone: String = "UTC", https: HTTPS,
@@ -141,7 +167,7 @@ public struct PaymentsConfiguration: Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case listen, database, https, stripe, seller, email, outbox
+        case listen, database, https, stripe, seller, email, outbox, checkout
         case documentsDirectory = "documents_directory"
         case timeZone = "time_zone"
         case maxBodyBytes = "max_body_bytes"
@@ -161,6 +187,7 @@ public struct PaymentsConfiguration: Sendable, Codable {
         email = try c.decode(Email.self, forKey: .email)
         supplierNotificationURL = try c.decode(String.self, forKey: .supplierNotificationURL)
         outbox = try c.decodeIfPresent(Outbox.self, forKey: .outbox) ?? Outbox()
+        checkout = try c.decodeIfPresent(Checkout.self, forKey: .checkout)
     }
 
     /// Reads and checks a configuration file; errors name the file and the field.
@@ -192,6 +219,17 @@ public struct PaymentsConfiguration: Sendable, Codable {
         }
         guard TimeZone(identifier: timeZone) != nil else {
             throw PaymentsConfigurationError(description: "\(path): time_zone: '\(timeZone)' is not an IANA time zone")
+        }
+        if let checkout {
+            guard checkout.publishableKey.hasPrefix("pk_") else {
+                throw PaymentsConfigurationError(description: "\(path): checkout.publishable_key: expected Stripe's publishable key (pk_…)")
+            }
+            guard checkout.publicURL.hasPrefix("https://") else {
+                throw PaymentsConfigurationError(description: "\(path): checkout.public_url: expected an https:// URL")
+            }
+            guard checkout.linkTTLHours > 0 else {
+                throw PaymentsConfigurationError(description: "\(path): checkout.link_ttl_hours: expected a positive number")
+            }
         }
         guard maxBodyBytes > 0 else { throw PaymentsConfigurationError(description: "\(path): max_body_bytes: expected a positive number") }
     }

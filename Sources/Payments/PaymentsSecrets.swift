@@ -12,8 +12,12 @@ public struct PaymentsSecrets: Sendable, CustomStringConvertible {
     let apiToken: String
     let smtpPassword: String?
 
-    public init(apiKey: APIKey, webhookSecrets: [String], apiToken: String, smtpPassword: String? = nil) {
+    /// Signs checkout links (`CheckoutLink`); needed when the configuration has a checkout page.
+    public let checkoutSecret: String?
+
+    public init(apiKey: APIKey, webhookSecrets: [String], apiToken: String, smtpPassword: String? = nil, checkoutSecret: String? = nil) {
         self.apiKey = apiKey; self.webhookSecrets = webhookSecrets; self.apiToken = apiToken; self.smtpPassword = smtpPassword
+        self.checkoutSecret = checkoutSecret
     }
 
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(PaymentsConfigurationError)
@@ -33,7 +37,12 @@ public struct PaymentsSecrets: Sendable, CustomStringConvertible {
             throw PaymentsConfigurationError(
                 description: "set PAYRECON_API_TOKEN (or PAYRECON_API_TOKEN_FILE) to a bearer token of at least 16 characters")
         }
-        return PaymentsSecrets(apiKey: apiKey, webhookSecrets: list, apiToken: token, smtpPassword: try value("SMTP_PASSWORD", environment))
+        let checkout = try value("PAYRECON_CHECKOUT_SECRET", environment)
+        if let checkout, checkout.count < 32 {
+            throw PaymentsConfigurationError(description: "PAYRECON_CHECKOUT_SECRET: expected at least 32 characters (it signs checkout links)")
+        }
+        return PaymentsSecrets(
+            apiKey: apiKey, webhookSecrets: list, apiToken: token, smtpPassword: try value("SMTP_PASSWORD", environment), checkoutSecret: checkout)
     }
 
     static func value(_ name: String, _ environment: [String: String]) throws(PaymentsConfigurationError) -> String? {

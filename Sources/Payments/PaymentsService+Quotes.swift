@@ -12,11 +12,14 @@ public struct PaymentIntentAnswer: Sendable, Encodable {
     public let amount: String
     public let currency: String
     public let status: String
+    /// The buyer's signed, expiring link to the checkout page, when one is configured.
+    public let checkoutURL: String?
 
     enum CodingKeys: String, CodingKey {
         case paymentIntentId = "payment_intent_id"
         case clientSecret = "client_secret"
         case orderId = "order_id"
+        case checkoutURL = "checkout_url"
         case amount, currency, status
     }
 }
@@ -60,7 +63,8 @@ extension PaymentsService {
                 }
                 return PaymentIntentAnswer(
                     paymentIntentId: intent.id.rawValue, clientSecret: secret, orderId: quote.orderId.rawValue,
-                    amount: total.decimalString, currency: total.currency.code, status: intent.status)
+                    amount: total.decimalString, currency: total.currency.code, status: intent.status,
+                    checkoutURL: self.checkoutURL(quoteId: quoteId))
             }
         } catch {
             throw answer(for: error, doing: "create a PaymentIntent")

@@ -69,6 +69,8 @@ public struct PaymentsStoreFailure: Error, CustomStringConvertible, Sendable {
 public protocol PaymentsTransaction {
     var now: Timestamp { get }
     func quote(forPaymentIntent id: PaymentIntentID) throws -> StoredQuote?
+    /// A quote by its id (the checkout page's).
+    func quote(id: String) throws -> StoredQuote?
     func order(_ id: OrderID) throws -> OrderRecord?
     func order(forPaymentIntent id: PaymentIntentID) throws -> OrderRecord?
     func order(forCharge id: ChargeID) throws -> OrderRecord?

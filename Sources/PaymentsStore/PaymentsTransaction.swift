@@ -14,6 +14,10 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
             .map(PayreconStore.storedQuote)
     }
 
+    public func quote(id: String) throws -> StoredQuote? {
+        try Row.fetchOne(db, sql: "SELECT * FROM payment_quote WHERE quote_id = ?", arguments: [id]).map(PayreconStore.storedQuote)
+    }
+
     public func order(_ id: OrderID) throws -> OrderRecord? { try PayreconStore.order(db, .orderId, id.rawValue) }
 
     public func order(forPaymentIntent id: PaymentIntentID) throws -> OrderRecord? { try PayreconStore.order(db, .paymentIntent, id.rawValue) }

@@ -17,6 +17,8 @@ final class PaymentsHarness: @unchecked Sendable {
     static let webhookSecret = "whsec_test_payrecon_harness"
     static let token = "test-backend-token-0123456789"
     static let apiKey = "sk_test_payrecon_harness"
+    static let publishableKey = "pk_test_payrecon_checkout"
+    static let checkoutSecret = "checkout-link-secret-0123456789abcdef"
 
     let directory: URL
     let localstripe: HelperProcess?
@@ -38,7 +40,7 @@ final class PaymentsHarness: @unchecked Sendable {
     /// - withLocalstripe: start it and register our webhook endpoint; otherwise Stripe is an unreachable port.
     init(
         tls: Bool, withLocalstripe: Bool, failingNotifications: Int = 0, logHandler: (any LogHandler)? = nil,
-        breakerThreshold: Int = 5
+        breakerThreshold: Int = 5, checkout: Bool = false, stripeIsTheRecorder: Bool = false
     ) async throws {
         directory = TestScratch.directory.appendingPathComponent("payments-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -60,9 +62,13 @@ final class PaymentsHarness: @unchecked Sendable {
         receiver = try HelperProcess(
             script: "http_receiver.py",
             arguments: [directory.appendingPathComponent("notifications").path, String(failingNotifications)])
-        var stripe = PaymentsConfiguration.Stripe(apiBase: localstripe?.baseURL ?? "http://127.0.0.1:9", paymentMethodTypes: ["card"])
+        // As the recorder, "Stripe" is the HTTP receiver: it keeps what the client sends, with the Dashboard's
+        // automatic payment methods (no payment_method_types), and answers nothing a client could use.
+        var stripe = PaymentsConfiguration.Stripe(
+            apiBase: stripeIsTheRecorder ? receiver.baseURL : localstripe?.baseURL ?? "http://127.0.0.1:9",
+            paymentMethodTypes: stripeIsTheRecorder ? nil : ["card"])
         stripe.breakerFailureThreshold = breakerThreshold
-        let configuration = PaymentsConfiguration(
+        var configuration = PaymentsConfiguration(
             listen: .init(host: "127.0.0.1", port: 0), database: directory.appendingPathComponent("payrecon.sqlite").path,
             documentsDirectory: directory.appendingPathComponent("documents").path, timeZone: "Europe/Berlin",
             https: tls ? .init(mode: .tls, certificate: certificate, privateKey: key) : .init(mode: .proxy), maxBodyBytes: 16_384,
@@ -72,9 +78,10 @@ final class PaymentsHarness: @unchecked Sendable {
                 requireTLS: tls, caFile: certificate),
             supplierNotificationURL: "\(receiver.baseURL)/suppliers/notify",
             outbox: .init(maxAttempts: 5, baseDelayMilliseconds: 50, maxDelayMilliseconds: 200, pollMilliseconds: 50))
+        if checkout { configuration.checkout = .init(publishableKey: Self.publishableKey, publicURL: "https://pay.marketplace.invalid") }
         let secrets = PaymentsSecrets(
             apiKey: try APIKey(Self.apiKey), webhookSecrets: ["whsec_test_old_secret", Self.webhookSecret],
-            apiToken: Self.token)
+            apiToken: Self.token, checkoutSecret: checkout ? Self.checkoutSecret : nil)
         let logger = Logger(label: "payments-test") { _ in logHandler ?? SwiftLogNoOpLogHandler() }
         store = try PayreconStore(path: configuration.database, durability: .full)
         service = try PaymentsService(
