@@ -95,12 +95,16 @@ extension PaymentsService {
         case "payment_intent.succeeded":
             guard let intent = prepared.intent, let stored = try tx.quote(forPaymentIntent: intent.id) else { return .ignored }
             _ = try bookOrder(intent, charge: prepared.charge, stored: stored, prepared: prepared.invoice, in: tx)
+            try tx.endProcessing(intent.id, status: .succeeded)
             return .processed
+        case "payment_intent.processing":
+            return try markProcessing(try Self.object(ProcessingIntent.self, in: payload), in: tx)
         case "payment_intent.payment_failed":
             let failure = try Self.object(PaymentFailure.self, in: payload)
             try tx.recordPaymentFailure(
                 eventId: EventID(prepared.envelope.id), paymentIntent: failure.id,
                 code: failure.lastPaymentError?.code, message: failure.lastPaymentError?.message.map(CardNumberMask.mask))
+            try endFailedProcessing(failure, in: tx)
             return .processed
         case "charge.refunded":
             let charge = try Self.object(Charge.self, in: payload)
@@ -196,6 +200,24 @@ struct SucceededIntent: Decodable {
 }
 
 /// A failed PaymentIntent's id and `last_payment_error` (code and message only: never the payment method).
+/// A `payment_intent.processing` event's object: its id and, when the charge is expanded, its method's type.
+struct ProcessingIntent: Decodable {
+    let id: PaymentIntentID
+    let method: String?
+    enum CodingKeys: String, CodingKey {
+        case id
+        case latestCharge = "latest_charge"
+        case paymentMethodTypes = "payment_method_types"
+    }
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(PaymentIntentID.self, forKey: .id)
+        let charge = try? c.decodeIfPresent(Charge.self, forKey: .latestCharge)
+        let types = (try? c.decodeIfPresent([String].self, forKey: .paymentMethodTypes)) ?? nil
+        method = charge?.paymentMethodDetails?.type ?? (types?.count == 1 ? types?.first : nil)
+    }
+}
+
 struct PaymentFailure: Decodable {
     struct Detail: Decodable { let code: String?; let message: String? }
     let id: PaymentIntentID

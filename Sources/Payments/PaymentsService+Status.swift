@@ -21,10 +21,14 @@ public struct OrderStatus: Sendable, Encodable {
         }
     }
     let orderId: String
+    /// paid, processing (a bank debit Stripe has not settled; no invoice yet) or payment_failed.
+    let status: String
     let paymentIntentId: String
     let amount: String
     let currency: String
-    let invoiceNumber: String
+    /// Absent until the order is paid.
+    let invoiceNumber: String?
+    let paymentMethod: String?
     let cardBrand: String?
     let cardLast4: String?
     let documents: [Document]
@@ -34,7 +38,8 @@ public struct OrderStatus: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case orderId = "order_id"
         case paymentIntentId = "payment_intent_id"
-        case amount, currency
+        case paymentMethod = "payment_method"
+        case amount, currency, status
         case invoiceNumber = "invoice_number"
         case cardBrand = "card_brand"
         case cardLast4 = "card_last4"
@@ -45,21 +50,33 @@ public struct OrderStatus: Sendable, Encodable {
 extension PaymentsService {
     public func orderStatus(_ id: OrderID) throws(PaymentsError) -> OrderStatus {
         do {
+            let deliveries = try store.outboxItems(order: id).map {
+                OrderStatus.Delivery(channel: $0.channel.rawValue, status: $0.status.rawValue, attempts: $0.attempts, lastError: $0.lastError)
+            }
             guard let order = try store.order(id) else {
-                throw PaymentsError(status: 404, code: "unknown_order", message: "no paid order \(id.rawValue)")
+                // Not paid: perhaps a bank debit still processing, or one that failed.
+                let processing = try store.readPayments(at: clock()) { try $0.processing(order: id) }
+                let quote = try processing.flatMap { record in try store.readPayments(at: clock()) { try $0.quote(id: record.quoteId) } }
+                guard let processing, let quote else {
+                    throw PaymentsError(status: 404, code: "unknown_order", message: "no paid order \(id.rawValue)")
+                }
+                return OrderStatus(
+                    orderId: id.rawValue, status: processing.status == .failed ? "payment_failed" : "processing",
+                    paymentIntentId: processing.paymentIntentId.rawValue, amount: quote.total.decimalString, currency: quote.total.currency.code,
+                    invoiceNumber: nil, paymentMethod: processing.paymentMethod, cardBrand: nil, cardLast4: nil, documents: [], ledger: [],
+                    deliveries: deliveries)
             }
             return OrderStatus(
-                orderId: id.rawValue, paymentIntentId: order.paymentIntentId.rawValue, amount: order.amount.decimalString,
-                currency: order.amount.currency.code, invoiceNumber: order.invoiceNumber, cardBrand: order.cardBrand, cardLast4: order.cardLast4,
+                orderId: id.rawValue, status: "paid", paymentIntentId: order.paymentIntentId.rawValue, amount: order.amount.decimalString,
+                currency: order.amount.currency.code, invoiceNumber: order.invoiceNumber,
+                paymentMethod: order.cardBrand == nil ? nil : "card", cardBrand: order.cardBrand, cardLast4: order.cardLast4,
                 documents: try store.documents(order: id).map {
                     .init(number: $0.number, kind: $0.kind.rawValue, total: $0.total.decimalString, sha256: $0.sha256)
                 },
                 ledger: try store.ledgerEntries(order: id).map {
                     .init(entryId: $0.entryId.rawValue, type: $0.kind.rawValue, amount: $0.amount.decimalString, stripeId: $0.stripeId)
                 },
-                deliveries: try store.outboxItems(order: id).map {
-                    .init(channel: $0.channel.rawValue, status: $0.status.rawValue, attempts: $0.attempts, lastError: $0.lastError)
-                })
+                deliveries: deliveries)
         } catch {
             throw answer(for: error, doing: "read the order")
         }

@@ -100,3 +100,24 @@ public struct OutboxItem: Hashable, Sendable {
     public let lastError: String?
     public let deliveredAt: Timestamp?
 }
+
+/// A payment Stripe reports as processing (a bank debit), before it succeeds or fails.
+public struct ProcessingRecord: Hashable, Sendable {
+    public enum Status: String, Sendable { case processing, succeeded, failed }
+    public let paymentIntentId: PaymentIntentID
+    public let orderId: OrderID
+    public let quoteId: String
+    public let status: Status
+    /// The payment method's type ("sepa_debit", "us_bank_account"), when the event says.
+    public let paymentMethod: String?
+    public let since: Timestamp
+    public let updatedAt: Timestamp
+
+    public init(
+        paymentIntentId: PaymentIntentID, orderId: OrderID, quoteId: String, status: Status, paymentMethod: String?, since: Timestamp,
+        updatedAt: Timestamp
+    ) {
+        self.paymentIntentId = paymentIntentId; self.orderId = orderId; self.quoteId = quoteId; self.status = status
+        self.paymentMethod = paymentMethod; self.since = since; self.updatedAt = updatedAt
+    }
+}

@@ -71,6 +71,15 @@ public protocol PaymentsTransaction {
     func quote(forPaymentIntent id: PaymentIntentID) throws -> StoredQuote?
     /// A quote by its id (the checkout page's).
     func quote(id: String) throws -> StoredQuote?
+    /// The processing state of a payment (bank debits), if Stripe reported one.
+    func processing(forPaymentIntent id: PaymentIntentID) throws -> ProcessingRecord?
+    func processing(order id: OrderID) throws -> ProcessingRecord?
+    /// Records that the payment is processing; false when a state is recorded already (an event again, or late).
+    @discardableResult
+    func markProcessing(_ record: ProcessingRecord) throws -> Bool
+    /// Ends a processing payment: succeeded (booked) or failed. False when none was processing.
+    @discardableResult
+    func endProcessing(_ id: PaymentIntentID, status: ProcessingRecord.Status) throws -> Bool
     func order(_ id: OrderID) throws -> OrderRecord?
     func order(forPaymentIntent id: PaymentIntentID) throws -> OrderRecord?
     func order(forCharge id: ChargeID) throws -> OrderRecord?

@@ -18,6 +18,45 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
         try Row.fetchOne(db, sql: "SELECT * FROM payment_quote WHERE quote_id = ?", arguments: [id]).map(PayreconStore.storedQuote)
     }
 
+    public func processing(forPaymentIntent id: PaymentIntentID) throws -> ProcessingRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM payment_processing WHERE payment_intent_id = ?", arguments: [id.rawValue]).map(Self.processing)
+    }
+
+    public func processing(order id: OrderID) throws -> ProcessingRecord? {
+        try Row.fetchOne(db, sql: "SELECT * FROM payment_processing WHERE order_id = ? ORDER BY since DESC LIMIT 1", arguments: [id.rawValue])
+            .map(Self.processing)
+    }
+
+    @discardableResult
+    public func markProcessing(_ record: ProcessingRecord) throws -> Bool {
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO payment_processing (payment_intent_id, order_id, quote_id, status, payment_method, since, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.paymentIntentId.rawValue, record.orderId.rawValue, record.quoteId, record.status.rawValue, record.paymentMethod,
+                record.since.microseconds, record.updatedAt.microseconds,
+            ])
+        return db.changesCount > 0
+    }
+
+    @discardableResult
+    public func endProcessing(_ id: PaymentIntentID, status: ProcessingRecord.Status) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE payment_processing SET status = ?, updated_at = ? WHERE payment_intent_id = ? AND status = 'processing'",
+            arguments: [status.rawValue, now.microseconds, id.rawValue])
+        return db.changesCount > 0
+    }
+
+    static func processing(_ row: Row) -> ProcessingRecord {
+        ProcessingRecord(
+            paymentIntentId: PaymentIntentID(row["payment_intent_id"] as String), orderId: OrderID(row["order_id"] as String),
+            quoteId: row["quote_id"], status: ProcessingRecord.Status(rawValue: row["status"]) ?? .processing,
+            paymentMethod: row["payment_method"], since: Timestamp(microseconds: row["since"]),
+            updatedAt: Timestamp(microseconds: row["updated_at"]))
+    }
+
     public func order(_ id: OrderID) throws -> OrderRecord? { try PayreconStore.order(db, .orderId, id.rawValue) }
 
     public func order(forPaymentIntent id: PaymentIntentID) throws -> OrderRecord? { try PayreconStore.order(db, .paymentIntent, id.rawValue) }

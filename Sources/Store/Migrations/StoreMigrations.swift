@@ -21,6 +21,7 @@ enum StoreMigrations {
         (Migration13AuditLog.identifier, Migration13AuditLog.run),
         (Migration14ExtractCheckpoint.identifier, Migration14ExtractCheckpoint.run),
         (Migration15TransactionPayout.identifier, Migration15TransactionPayout.run),
+        (Migration16PaymentProcessing.identifier, Migration16PaymentProcessing.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }
