@@ -8,13 +8,17 @@ import Logging
 /// show at the default level.
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    let tokens: APITokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
         let requestId = request.headers[.init("X-Request-Id")!].flatMap(Self.plausible) ?? UUID().uuidString.lowercased()
+        // The handlers read the id from the request (the audit log keeps it); the caller's own is replaced when implausible.
+        var head = request.head
+        head.headerFields[.init("X-Request-Id")!] = requestId
         var response: Response
         do {
-            response = try await next(request, context)
+            response = try await next(Request(head: head, body: request.body), context)
         } catch let error as HTTPError {
             response = PaymentsApplication.json(
                 ErrorBody(error: .init(code: "http_error", message: error.body ?? error.status.reasonPhrase)), status: error.status)
@@ -29,17 +33,16 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
             metadata: [
                 "http.method": "\(request.method.rawValue)", "http.route": "\(context.endpointPath ?? request.uri.path)",
                 "http.status": "\(status)", "duration_ms": "\(String(format: "%.1f", milliseconds))",
-                "actor": "\(Self.actor(request))", "request_id": "\(requestId)",
+                "actor": "\(actor(request))", "request_id": "\(requestId)",
             ])
         return response
     }
 
-    /// Who is asking, as far as the request says before a handler checks it: Stripe (a signed webhook),
-    /// the marketplace backend (a bearer token), or nobody.
-    static func actor(_ request: Request) -> String {
+    /// Who is asking: Stripe (a signed webhook), a known token by its name, a bearer nobody knows, or nobody.
+    func actor(_ request: Request) -> String {
         if request.headers[.init("Stripe-Signature")!] != nil { return "stripe" }
-        if request.headers[.authorization]?.hasPrefix("Bearer ") == true { return "backend" }
-        return "anonymous"
+        if let name = tokens.actor(authorization: request.headers[.authorization]) { return name }
+        return request.headers[.authorization] == nil ? "anonymous" : "unknown-token"
     }
 
     /// A caller's request id is kept only when it is short and plain (it goes into every log line).

@@ -16,7 +16,8 @@ public enum PaymentsApplication {
     ) throws -> some ApplicationProtocol {
         let configuration = service.configuration
         let router = Router()
-        router.add(middleware: AccessLogMiddleware(logger: logger))
+        let tokens = APITokens(named: configuration.apiTokens, shared: secrets.apiToken)
+        router.add(middleware: AccessLogMiddleware(logger: logger, tokens: tokens))
         router.add(middleware: SecurityMiddleware(https: configuration.https, logger: logger))
         let limit = configuration.maxBodyBytes
 
@@ -50,11 +51,11 @@ public enum PaymentsApplication {
             }
         }
 
-        let backend = router.group().add(middleware: BearerAuthMiddleware(token: secrets.apiToken))
+        let backend = router.group().add(middleware: BearerAuthMiddleware(tokens: tokens))
         backend.post("/quotes/:id/payment-intent") { request, context -> Response in
             try await respond(logger) {
                 let body: QuoteRequest = try decodeJSON(try await collect(request, limit: limit))
-                return try await service.paymentIntent(quoteId: context.parameters.get("id") ?? "", request: body)
+                return try await service.paymentIntent(quoteId: context.parameters.get("id") ?? "", request: body, actor: actor(request))
             }
         }
         backend.post("/orders/:id/refunds") { request, context -> Response in
@@ -62,7 +63,7 @@ public enum PaymentsApplication {
                 let body: RefundRequestBody = try decodeJSON(try await collect(request, limit: limit))
                 return try await service.refund(
                     orderId: OrderID(context.parameters.get("id") ?? ""), body: body,
-                    requestKey: request.headers[.init("Idempotency-Key")!] ?? "")
+                    requestKey: request.headers[.init("Idempotency-Key")!] ?? "", actor: actor(request))
             }
         }
         backend.get("/orders/:id") { _, context -> Response in
@@ -112,6 +113,11 @@ public enum PaymentsApplication {
                 ErrorBody(error: .init(code: "internal_error", message: "the request failed; see the server log")),
                 status: .internalServerError)
         }
+    }
+
+    /// The actor `BearerAuthMiddleware` named and the id `AccessLogMiddleware` gave the request.
+    static func actor(_ request: Request) -> RequestActor {
+        RequestActor(name: request.headers[.init("X-Payrecon-Actor")!] ?? "backend", requestId: request.headers[.init("X-Request-Id")!])
     }
 
     /// An HTML page with the checkout's Content-Security-Policy; a refusal is a page too.

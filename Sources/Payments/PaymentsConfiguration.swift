@@ -131,6 +131,8 @@ public struct PaymentsConfiguration: Sendable, Codable {
     public var outbox: Outbox
     /// The buyer's checkout page (`GET /pay/{quote_id}`); nil: no page, the integrator mounts the Payment Element.
     public var checkout: Checkout?
+    /// Named backend tokens, by SHA-256 (`payrecon token hash`): each request's actor in the audit log.
+    public var apiTokens: [APITokens.Named] = []
 
     /// The checkout page's settings. The link's signing key is a secret: PAYRECON_CHECKOUT_SECRET.
     public struct Checkout: Sendable, Codable {
@@ -168,6 +170,7 @@ public struct PaymentsConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case listen, database, https, stripe, seller, email, outbox, checkout
+        case apiTokens = "api_tokens"
         case documentsDirectory = "documents_directory"
         case timeZone = "time_zone"
         case maxBodyBytes = "max_body_bytes"
@@ -188,6 +191,7 @@ public struct PaymentsConfiguration: Sendable, Codable {
         supplierNotificationURL = try c.decode(String.self, forKey: .supplierNotificationURL)
         outbox = try c.decodeIfPresent(Outbox.self, forKey: .outbox) ?? Outbox()
         checkout = try c.decodeIfPresent(Checkout.self, forKey: .checkout)
+        apiTokens = try c.decodeIfPresent([APITokens.Named].self, forKey: .apiTokens) ?? []
     }
 
     /// Reads and checks a configuration file; errors name the file and the field.
@@ -219,6 +223,15 @@ public struct PaymentsConfiguration: Sendable, Codable {
         }
         guard TimeZone(identifier: timeZone) != nil else {
             throw PaymentsConfigurationError(description: "\(path): time_zone: '\(timeZone)' is not an IANA time zone")
+        }
+        for (index, token) in apiTokens.enumerated() {
+            guard token.sha256.count == 64, token.sha256.allSatisfy(\.isHexDigit), !token.name.isEmpty else {
+                throw PaymentsConfigurationError(
+                    description: "\(path): api_tokens[\(index)]: expected a name and the token's sha256 (64 hex digits; payrecon token hash)")
+            }
+        }
+        if Set(apiTokens.map(\.name)).count != apiTokens.count {
+            throw PaymentsConfigurationError(description: "\(path): api_tokens: each name once")
         }
         if let checkout {
             guard checkout.publishableKey.hasPrefix("pk_") else {

@@ -9,19 +9,21 @@ import StripeAPI
 public struct PaymentsSecrets: Sendable, CustomStringConvertible {
     public let apiKey: APIKey
     public let webhookSecrets: [String]
-    let apiToken: String
+    /// The shared backend token (actor `backend`); nil when only named tokens are configured.
+    let apiToken: String?
     let smtpPassword: String?
 
     /// Signs checkout links (`CheckoutLink`); needed when the configuration has a checkout page.
     public let checkoutSecret: String?
 
-    public init(apiKey: APIKey, webhookSecrets: [String], apiToken: String, smtpPassword: String? = nil, checkoutSecret: String? = nil) {
+    public init(apiKey: APIKey, webhookSecrets: [String], apiToken: String?, smtpPassword: String? = nil, checkoutSecret: String? = nil) {
         self.apiKey = apiKey; self.webhookSecrets = webhookSecrets; self.apiToken = apiToken; self.smtpPassword = smtpPassword
         self.checkoutSecret = checkoutSecret
     }
 
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(PaymentsConfigurationError)
-        -> PaymentsSecrets
+    /// `namedTokens`: the configuration has named API tokens, so PAYRECON_API_TOKEN may be left out.
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment, namedTokens: Bool = false)
+        throws(PaymentsConfigurationError) -> PaymentsSecrets
     {
         let apiKey: APIKey
         do { apiKey = try APIKey.fromEnvironment(environment) } catch { throw PaymentsConfigurationError(description: error.description) }
@@ -33,9 +35,11 @@ public struct PaymentsSecrets: Sendable, CustomStringConvertible {
         guard !list.isEmpty, list.allSatisfy({ $0.hasPrefix("whsec_") }) else {
             throw PaymentsConfigurationError(description: "STRIPE_WEBHOOK_SECRET: expected whsec_… secrets separated by commas")
         }
-        guard let token = try value("PAYRECON_API_TOKEN", environment), token.count >= 16 else {
+        let token = try value("PAYRECON_API_TOKEN", environment)
+        guard token.map({ $0.count >= 16 }) ?? namedTokens else {
             throw PaymentsConfigurationError(
-                description: "set PAYRECON_API_TOKEN (or PAYRECON_API_TOKEN_FILE) to a bearer token of at least 16 characters")
+                description:
+                    "set PAYRECON_API_TOKEN (or PAYRECON_API_TOKEN_FILE) to a bearer token of at least 16 characters, or name tokens in api_tokens")
         }
         let checkout = try value("PAYRECON_CHECKOUT_SECRET", environment)
         if let checkout, checkout.count < 32 {

@@ -99,6 +99,10 @@ extension PaymentsService {
         let record = try saveDocument(
             try renderer.render(document), document, kind: .creditNote, orderId: order.orderId, refund: refund.id, at: tx.now)
         try tx.recordDocument(record)
+        try tx.appendAudit(
+            AuditEntry(
+                at: tx.now, actor: "stripe", action: "refund.booked", subject: refund.id.rawValue,
+                after: "\(refund.money.decimalString) \(refund.money.currency.code) of order \(order.orderId.rawValue), credit note \(number)"))
         try enqueueEmail(
             title: document.title, number: number, orderId: order.orderId, total: document.total, path: record.path,
             to: quote.buyer, in: tx)

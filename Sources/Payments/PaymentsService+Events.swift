@@ -94,7 +94,15 @@ extension PaymentsService {
         switch prepared.envelope.type {
         case "payment_intent.succeeded":
             guard let intent = prepared.intent, let stored = try tx.quote(forPaymentIntent: intent.id) else { return .ignored }
-            _ = try bookOrder(intent, charge: prepared.charge, stored: stored, prepared: prepared.invoice, in: tx)
+            if try bookOrder(intent, charge: prepared.charge, stored: stored, prepared: prepared.invoice, in: tx),
+                let order = try tx.order(forPaymentIntent: intent.id)
+            {
+                try tx.appendAudit(
+                    AuditEntry(
+                        at: tx.now, actor: "stripe", action: "order.booked", subject: order.orderId.rawValue, requestId: prepared.envelope.id,
+                        before: try tx.processing(forPaymentIntent: intent.id).map { _ in "processing" },
+                        after: "paid \(order.amount.decimalString) \(order.amount.currency.code), invoice \(order.invoiceNumber)"))
+            }
             try tx.endProcessing(intent.id, status: .succeeded)
             return .processed
         case "payment_intent.processing":

@@ -15,6 +15,10 @@ extension PaymentsService {
             paymentIntentId: intent.id, orderId: stored.orderId, quoteId: stored.quoteId, status: .processing,
             paymentMethod: intent.method, since: tx.now, updatedAt: tx.now)
         if try tx.markProcessing(record) {
+            try tx.appendAudit(
+                AuditEntry(
+                    at: tx.now, actor: "stripe", action: "order.processing", subject: stored.orderId.rawValue, requestId: intent.id.rawValue,
+                    after: "processing \(stored.total.decimalString) \(stored.total.currency.code) by \(intent.method ?? "an unknown method")"))
             logger.info("Payment processing", metadata: ["order.id": "\(stored.orderId)", "payment_method": "\(intent.method ?? "?")"])
         }
         return .processed
@@ -25,6 +29,10 @@ extension PaymentsService {
     func endFailedProcessing(_ failure: PaymentFailure, in tx: PaymentsTransaction) throws {
         guard try tx.endProcessing(failure.id, status: .failed), let stored = try tx.quote(forPaymentIntent: failure.id) else { return }
         let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
+        try tx.appendAudit(
+            AuditEntry(
+                at: tx.now, actor: "stripe", action: "order.payment_failed", subject: stored.orderId.rawValue, requestId: failure.id.rawValue,
+                before: "processing", after: "payment_failed", note: failure.lastPaymentError?.message.map(CardNumberMask.mask)))
         logger.warning("Processing payment failed", metadata: ["order.id": "\(stored.orderId)", "stripe.payment_intent": "\(failure.id)"])
         if let address = quote.buyer.email {
             let reason = failure.lastPaymentError?.message.map(CardNumberMask.mask) ?? "your bank did not pay it"

@@ -28,7 +28,9 @@ extension PaymentsService {
     /// `POST /quotes/{id}/payment-intent`: the PaymentIntent for an approved quote. The amount is
     /// the quote's total computed here. Asking again for the same quote returns the same
     /// PaymentIntent; the same id with other content is refused.
-    public func paymentIntent(quoteId: String, request: QuoteRequest) async throws(PaymentsError) -> PaymentIntentAnswer {
+    public func paymentIntent(quoteId: String, request: QuoteRequest, actor: RequestActor = .backend) async throws(PaymentsError)
+        -> PaymentIntentAnswer
+    {
         let quote = try request.quote(id: quoteId)
         let total: Money
         let quoteJSON: String
@@ -56,6 +58,17 @@ extension PaymentsService {
                         "/v1/payment_intents", form: self.paymentIntentForm(quote, total: total),
                         idempotencyKey: "payrecon-quote-\(quoteId)-\(fingerprint.prefix(16))")
                     try self.store.attachPaymentIntent(intent.id, toQuote: quoteId)
+                    let now = self.clock()
+                    try self.store.appendAudit(
+                        AuditEntry(
+                            at: now, actor: actor.name, action: "quote.priced", subject: quoteId, requestId: actor.requestId,
+                            after:
+                                "order \(quote.orderId.rawValue), total \(total.decimalString) \(total.currency.code), sha256 \(fingerprint.prefix(16))"
+                        ))
+                    try self.store.appendAudit(
+                        AuditEntry(
+                            at: now, actor: actor.name, action: "payment_intent.created", subject: intent.id.rawValue, requestId: actor.requestId,
+                            after: "\(total.decimalString) \(total.currency.code) for quote \(quoteId)"))
                     self.logger.info("Created PaymentIntent", metadata: ["quote.id": "\(quoteId)", "stripe.payment_intent": "\(intent.id)"])
                 }
                 guard let secret = intent.clientSecret else {

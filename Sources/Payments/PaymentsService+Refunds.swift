@@ -31,7 +31,9 @@ extension PaymentsService {
     /// Refunds (part of) an order. The request key makes the call idempotent: the same key gives the
     /// same refund, however often it is sent. The amount is reserved against what remains before
     /// Stripe is called, so concurrent requests cannot refund more than was paid.
-    public func refund(orderId: OrderID, body: RefundRequestBody, requestKey: String) async throws(PaymentsError) -> RefundAnswer {
+    public func refund(orderId: OrderID, body: RefundRequestBody, requestKey: String, actor: RequestActor = .backend) async throws(PaymentsError)
+        -> RefundAnswer
+    {
         guard !requestKey.isEmpty, requestKey.count <= 255 else {
             throw .invalid("Idempotency-Key", "a header of 1–255 characters naming this request")
         }
@@ -59,9 +61,15 @@ extension PaymentsService {
                     message: "amount: at most \(remaining.decimalString) \(remaining.currency.code) remains to refund")
             case .existing(let record) where record.status != .requested:
                 return try answer(record, orderId: orderId)
-            case .existing(let record), .reserved(let record):
-                // New, or sent before without an answer: (re)send with the same Idempotency-Key.
+            case .existing(let record):
+                // Sent before without an answer: send again with the same Idempotency-Key.
                 request = record
+            case .reserved(let record):
+                request = record
+                try store.appendAudit(
+                    AuditEntry(
+                        at: clock(), actor: actor.name, action: "refund.requested", subject: orderId.rawValue, requestId: actor.requestId,
+                        after: "\(record.amount.decimalString) \(record.amount.currency.code), key \(requestKey)", note: reason))
             }
             return try await send(request, order: order)
         } catch {

@@ -30,20 +30,22 @@ struct SecurityMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-/// The marketplace backend's bearer token, compared in constant time.
+/// The marketplace backend's bearer tokens (`APITokens`): a request without a known one is 401; one
+/// with it goes on carrying its actor's name in `X-Payrecon-Actor` (set here, whatever the caller sent).
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
-    let token: String
+    let tokens: APITokens
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let presented = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
-        guard ConstantTime.equal(Array(presented.utf8), Array(token.utf8)) else {
+        guard let actor = tokens.actor(authorization: request.headers[.authorization]) else {
             var response = PaymentsApplication.json(
                 ErrorBody(error: .init(code: "unauthorized", message: "Authorization: Bearer token required")),
                 status: .unauthorized)
             response.headers[.wwwAuthenticate] = "Bearer"
             return response
         }
-        return try await next(request, context)
+        var head = request.head
+        head.headerFields[.init("X-Payrecon-Actor")!] = actor
+        return try await next(Request(head: head, body: request.body), context)
     }
 }
 

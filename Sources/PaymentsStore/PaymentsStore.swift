@@ -7,6 +7,8 @@ import Store
 /// and a store shared by several replicas can stand behind it alike.
 public protocol PaymentsStore: Sendable {
     func registerQuote(_ quote: StoredQuote, at now: Timestamp) throws -> StoredQuote
+    /// An action in the audit log (append-only in the store itself), outside a payments transaction.
+    func appendAudit(_ entry: AuditEntry) throws
     func attachPaymentIntent(_ id: PaymentIntentID, toQuote quoteId: String) throws
     func order(_ id: OrderID) throws -> OrderRecord?
     func documents(order id: OrderID) throws -> [DocumentRecord]
@@ -71,6 +73,8 @@ public protocol PaymentsTransaction {
     func quote(forPaymentIntent id: PaymentIntentID) throws -> StoredQuote?
     /// A quote by its id (the checkout page's).
     func quote(id: String) throws -> StoredQuote?
+    /// An action in the audit log, committed with the transaction's other writes.
+    func appendAudit(_ entry: AuditEntry) throws
     /// The processing state of a payment (bank debits), if Stripe reported one.
     func processing(forPaymentIntent id: PaymentIntentID) throws -> ProcessingRecord?
     func processing(order id: OrderID) throws -> ProcessingRecord?

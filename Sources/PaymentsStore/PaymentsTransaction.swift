@@ -14,6 +14,8 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
             .map(PayreconStore.storedQuote)
     }
 
+    public func appendAudit(_ entry: AuditEntry) throws { try PayreconStore.appendAudit(entry, db) }
+
     public func quote(id: String) throws -> StoredQuote? {
         try Row.fetchOne(db, sql: "SELECT * FROM payment_quote WHERE quote_id = ?", arguments: [id]).map(PayreconStore.storedQuote)
     }

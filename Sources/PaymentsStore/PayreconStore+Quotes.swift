@@ -3,6 +3,10 @@ import GRDB
 import Store
 
 extension PayreconStore {
+    public func appendAudit(_ entry: AuditEntry) throws(StoreError) {
+        try write("append to the audit log") { db in try Self.appendAudit(entry, db) }
+    }
+
     /// Records a quote the first time it is asked to be paid and returns what is stored: the
     /// caller compares fingerprints to tell a retry from a different quote under the same id.
     public func registerQuote(_ quote: StoredQuote, at now: Timestamp) throws(StoreError) -> StoredQuote {

@@ -10,7 +10,7 @@ public struct PayreconCommand: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, SandboxCommand.self, ExtractCommand.self, LedgerCommand.self, ReconcileCommand.self,
             ReportCommand.self, ExportCommand.self, VerifyExportCommand.self, ResolveCommand.self, RunCommand.self, RunsCommand.self,
-            StatusCommand.self, ServeCommand.self,
+            StatusCommand.self, ServeCommand.self, TokenCommand.self,
         ])
 
     public init() {}

@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         try await failingWithExitCode2 {
             let configuration = try ServeSection.isYAML(config) ? ServeSection.load(path: config) : PaymentsConfiguration.load(path: config)
-            let secrets = try PaymentsSecrets.fromEnvironment()
+            let secrets = try PaymentsSecrets.fromEnvironment(namedTokens: !configuration.apiTokens.isEmpty)
             var logger = Logger(label: "payrecon.serve")
             // The access log is at info: shown unless PAYRECON_LOG_LEVEL says otherwise.
             if ProcessInfo.processInfo.environment["PAYRECON_LOG_LEVEL"] == nil { logger.logLevel = .info }

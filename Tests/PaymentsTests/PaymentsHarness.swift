@@ -40,7 +40,7 @@ final class PaymentsHarness: @unchecked Sendable {
     /// - withLocalstripe: start it and register our webhook endpoint; otherwise Stripe is an unreachable port.
     init(
         tls: Bool, withLocalstripe: Bool, failingNotifications: Int = 0, logHandler: (any LogHandler)? = nil,
-        breakerThreshold: Int = 5, checkout: Bool = false, stripeIsTheRecorder: Bool = false
+        breakerThreshold: Int = 5, checkout: Bool = false, stripeIsTheRecorder: Bool = false, namedTokens: [String: String] = [:]
     ) async throws {
         directory = TestScratch.directory.appendingPathComponent("payments-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -79,6 +79,7 @@ final class PaymentsHarness: @unchecked Sendable {
             supplierNotificationURL: "\(receiver.baseURL)/suppliers/notify",
             outbox: .init(maxAttempts: 5, baseDelayMilliseconds: 50, maxDelayMilliseconds: 200, pollMilliseconds: 50))
         if checkout { configuration.checkout = .init(publishableKey: Self.publishableKey, publicURL: "https://pay.marketplace.invalid") }
+        configuration.apiTokens = namedTokens.sorted { $0.key < $1.key }.map { APITokens.Named(name: $0.key, sha256: APITokens.hash($0.value)) }
         let secrets = PaymentsSecrets(
             apiKey: try APIKey(Self.apiKey), webhookSecrets: ["whsec_test_old_secret", Self.webhookSecret],
             apiToken: Self.token, checkoutSecret: checkout ? Self.checkoutSecret : nil)

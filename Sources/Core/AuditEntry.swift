@@ -1,5 +1,3 @@
-import Core
-
 /// One action in the audit log: who did what to which record, when, and what it was before and after.
 public struct AuditEntry: Hashable, Sendable {
     public let at: Timestamp
