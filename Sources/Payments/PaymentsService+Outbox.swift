@@ -27,8 +27,9 @@ extension PaymentsService {
             } catch {
                 let attempts = item.attempts + 1
                 let retryAt = attempts >= configuration.outbox.maxAttempts ? nil : clock().adding(microseconds: backoff(attempts: attempts))
-                logger.warning(
-                    "Outbox delivery failed",
+                // A give-up (no retry left) is an error: an email or notification that will never go out.
+                logger.log(
+                    level: retryAt == nil ? .error : .warning, retryAt == nil ? "Outbox delivery failed, given up" : "Outbox delivery failed",
                     metadata: [
                         "outbox.id": "\(item.id)", "channel": "\(item.channel.rawValue)",
                         "attempt": "\(attempts)", "error": "\(error)",

@@ -43,18 +43,22 @@ public actor CircuitBreaker {
     /// An admitted call ended without a verdict on Stripe (cancelled): it neither opens nor closes.
     public func abandon() { trialInFlight = false }
 
-    /// Records how an admitted call ended.
-    public func record(success: Bool) {
+    /// Records how an admitted call ended; true when this call opened the breaker (it was closed or half-open).
+    @discardableResult
+    public func record(success: Bool) -> Bool {
         trialInFlight = false
         if success {
             consecutiveFailures = 0
             state = .closed
-            return
+            return false
         }
         consecutiveFailures += 1
         if state == .halfOpen || consecutiveFailures >= failureThreshold {
+            let opening = state == .closed || state == .halfOpen
             state = .open(until: ContinuousClock.now + cooldown)
+            return opening
         }
+        return false
     }
 }
 

@@ -75,7 +75,11 @@ public final class StripeClient: Sendable {
             await breaker.record(success: true)
             return data
         } catch let error as StripeError {
-            await breaker.record(success: !error.isUnavailable)
+            if await breaker.record(success: !error.isUnavailable) {
+                // At error: every call to Stripe is refused from now until the cooldown's trial.
+                logger.error(
+                    "Stripe circuit breaker opened", metadata: ["stripe.path": "\(path)", "cooldown": "\(breaker.cooldown)", "error": "\(error)"])
+            }
             throw error
         } catch {
             await breaker.abandon()
@@ -129,7 +133,7 @@ public final class StripeClient: Sendable {
                 case .fail: false
                 }
             guard mayRetry else { throw error(status: outcome.status, body: outcome.body, headers: outcome.headers, path: path) }
-            logger.notice(
+            logger.warning(
                 "Stripe answered \(outcome.status); retrying",
                 metadata: ["stripe.path": "\(path)", "attempt": "\(attempt)"])
             // Retry-After (seconds) is Stripe's own word on when to come back: never sooner.

@@ -39,14 +39,15 @@ import Testing
     @Test func theBreakerOpensAfterTheThresholdLetsOneTrialThroughAndClosesOnSuccess() async throws {
         let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .milliseconds(200))
         try await breaker.admit(path: "/v1/x")
-        await breaker.record(success: false)
+        #expect(await breaker.record(success: false) == false)
         try await breaker.admit(path: "/v1/x")
-        await breaker.record(success: false)
+        // The failure that opens it says so (the client logs that at error).
+        #expect(await breaker.record(success: false) == true)
         await #expect(throws: CircuitOpenError.self) { try await breaker.admit(path: "/v1/x") }
         try await Task.sleep(for: .milliseconds(250))
         try await breaker.admit(path: "/v1/x") // the trial
         await #expect(throws: CircuitOpenError.self) { try await breaker.admit(path: "/v1/x") } // one at a time
-        await breaker.record(success: false) // trial failed: open again
+        #expect(await breaker.record(success: false) == true) // trial failed: open again
         await #expect(throws: CircuitOpenError.self) { try await breaker.admit(path: "/v1/x") }
         try await Task.sleep(for: .milliseconds(250))
         try await breaker.admit(path: "/v1/x")

@@ -113,7 +113,9 @@ struct CapturingLogHandler: LogHandler {
     }
 
     @Test func whileStripeFailsTheBreakerAnswers503WithRetryAfterAtOnce() async throws {
-        let harness = try await PaymentsHarness(tls: false, withLocalstripe: false, breakerThreshold: 2)
+        let log = CapturedLog()
+        let harness = try await PaymentsHarness(
+            tls: false, withLocalstripe: false, logHandler: CapturingLogHandler(log: log), breakerThreshold: 2)
         do {
             for attempt in 1...2 {
                 let reply = try await harness.backend("POST", "/quotes/Q-\(attempt)/payment-intent", json: PaymentsHarness.quoteJSON)
@@ -126,6 +128,9 @@ struct CapturingLogHandler: LogHandler {
             #expect(Int(open.headers["retry-after"] ?? "") ?? 0 >= 1)
             // Refused without calling Stripe: no connection attempts, no retries.
             #expect(started.duration(to: .now) < .milliseconds(500))
+            // The opening shows at error, once; the retries before it at warning.
+            #expect(log.all.components(separatedBy: "error Stripe circuit breaker opened").count - 1 == 1, "\(log.all)")
+            #expect(log.all.contains("warning Stripe connection failed; retrying"))
         } catch { await harness.stop(); throw error }
         await harness.stop()
     }
