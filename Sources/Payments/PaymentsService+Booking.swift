@@ -6,19 +6,21 @@ import PaymentsStore
 /// What a paid order and a confirmed refund write, inside the transaction of the event or request
 /// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.
 extension PaymentsService {
-    /// Renders the invoice a succeeded PaymentIntent will need, before its transaction, under the
-    /// number the sequence will most likely give: rendering takes milliseconds, and the write lock
-    /// (which webhook acknowledgements also wait for) should not be held that long. nil when there
-    /// is nothing to book.
-    /// `ahead`: invoices of the same group that will be numbered before this one.
-    func prepareInvoice(_ intent: PaymentIntent, charge: Charge?, ahead: Int = 0, at now: Timestamp) throws -> PreparedInvoice? {
-        let ready = try store.readPayments(at: now) { tx -> PreparedInvoice? in
+    /// The invoice a succeeded PaymentIntent will need, planned before its transaction under the number
+    /// the sequence will most likely give (`ahead`: invoices of the same group numbered before this
+    /// one); nil when there is nothing to book. Rendering (`renderInvoice`) takes milliseconds, and the
+    /// write lock (which webhook acknowledgements also wait for) should not be held that long.
+    func planInvoice(_ intent: PaymentIntent, ahead: Int = 0, at now: Timestamp) throws -> PreparedInvoice? {
+        try store.readPayments(at: now) { tx -> PreparedInvoice? in
             guard try tx.order(forPaymentIntent: intent.id) == nil, let stored = try tx.quote(forPaymentIntent: intent.id) else { return nil }
             return PreparedInvoice(number: try tx.peekNextDocumentNumber(.invoice, ahead: ahead), quote: stored, document: nil, pdf: nil)
         }
-        guard let ready else { return nil }
-        let (_, document) = try invoiceDocument(number: ready.number, stored: ready.quote, intent: intent.id, charge: charge, at: now)
-        return PreparedInvoice(number: ready.number, quote: ready.quote, document: document, pdf: try renderer.render(document))
+    }
+
+    /// The planned invoice's document and PDF.
+    func renderInvoice(_ planned: PreparedInvoice, intent: PaymentIntent, charge: Charge?, at now: Timestamp) throws -> PreparedInvoice {
+        let (_, document) = try invoiceDocument(number: planned.number, stored: planned.quote, intent: intent.id, charge: charge, at: now)
+        return PreparedInvoice(number: planned.number, quote: planned.quote, document: document, pdf: try renderer.render(document))
     }
 
     func invoiceDocument(number: String, stored: StoredQuote, intent: PaymentIntentID, charge: Charge?, at now: Timestamp) throws

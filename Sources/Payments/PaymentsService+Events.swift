@@ -32,27 +32,40 @@ extension PaymentsService {
     }
 
     /// One group: what needs the network or much CPU (fetching a charge, rendering an invoice under
-    /// the number it will most likely get) happens first, then one transaction for the group.
+    /// the number it will most likely get) happens first, for every event of the group at once (the
+    /// renders on every core), then one transaction for the group.
     func process(_ group: ArraySlice<PendingWebhookEvent>) async -> Int {
-        var ready: [EventID: PreparedEvent] = [:]
+        // In order and cheap: which events book an order, and the number each will most likely get.
+        var jobs: [PreparationJob] = []
         var invoicesAhead = 0
         for pending in group {
             do {
                 let envelope = try JSONDecoder().decode(EventEnvelope.self, from: pending.payload)
-                var intent: PaymentIntent?
-                var charge: Charge?
-                var invoice: PreparedInvoice?
+                var job = PreparationJob(pending: pending, envelope: envelope)
                 if envelope.type == "payment_intent.succeeded" {
                     let succeeded = try Self.object(SucceededIntent.self, in: pending.payload)
-                    intent = succeeded.intent
-                    charge = try await chargeToBook(succeeded.latestCharge)
-                    invoice = try prepareInvoice(succeeded.intent, charge: charge, ahead: invoicesAhead, at: clock())
-                    if invoice != nil { invoicesAhead += 1 }
+                    job.succeeded = succeeded
+                    job.invoice = try planInvoice(succeeded.intent, ahead: invoicesAhead, at: clock())
+                    if job.invoice != nil { invoicesAhead += 1 }
                 }
-                ready[pending.id] = PreparedEvent(envelope: envelope, payload: pending.payload, intent: intent, charge: charge, invoice: invoice)
+                jobs.append(job)
             } catch {
-                logger.error("Webhook preparation failed; will retry", metadata: ["stripe.event": "\(pending.id)", "error": "\(error)"])
-                try? store.recordWebhookFailure(pending.id, reason: String(describing: error), at: clock())
+                failPreparation(pending.id, error)
+            }
+        }
+        // Concurrently: the charges from Stripe, then the PDFs.
+        var ready: [EventID: PreparedEvent] = [:]
+        await withTaskGroup(of: (EventID, Result<PreparedEvent, any Error>).self) { tasks in
+            for job in jobs {
+                tasks.addTask {
+                    do { return (job.pending.id, .success(try await self.prepare(job))) } catch { return (job.pending.id, .failure(error)) }
+                }
+            }
+            for await (id, result) in tasks {
+                switch result {
+                case .success(let prepared): ready[id] = prepared
+                case .failure(let error): failPreparation(id, error)
+                }
             }
         }
         let ids = group.map(\.id).filter { ready[$0] != nil }
@@ -76,6 +89,20 @@ extension PaymentsService {
             logger.error("Webhook processing failed; will retry", metadata: ["error": "\(error)"])
             return 0
         }
+    }
+
+    private func prepare(_ job: PreparationJob) async throws -> PreparedEvent {
+        guard let succeeded = job.succeeded else {
+            return PreparedEvent(envelope: job.envelope, payload: job.pending.payload, intent: nil, charge: nil, invoice: nil)
+        }
+        let charge = try await chargeToBook(succeeded.latestCharge)
+        let invoice = try job.invoice.map { planned in try renderInvoice(planned, intent: succeeded.intent, charge: charge, at: clock()) }
+        return PreparedEvent(envelope: job.envelope, payload: job.pending.payload, intent: succeeded.intent, charge: charge, invoice: invoice)
+    }
+
+    private func failPreparation(_ id: EventID, _ error: any Error) {
+        logger.error("Webhook preparation failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(error)"])
+        try? store.recordWebhookFailure(id, reason: String(describing: error), at: clock())
     }
 
     /// The charge of a succeeded PaymentIntent: inside the event when expanded (older API
@@ -189,7 +216,7 @@ struct EventObject<T: Decodable>: Decodable {
 }
 
 /// A succeeded PaymentIntent with its `latest_charge`, which is an id or, expanded, the charge.
-struct SucceededIntent: Decodable {
+struct SucceededIntent: Decodable, Sendable {
     enum ChargeReference: Decodable {
         case id(String)
         case object(Charge)
@@ -208,6 +235,15 @@ struct SucceededIntent: Decodable {
 }
 
 /// A failed PaymentIntent's id and `last_payment_error` (code and message only: never the payment method).
+/// An event of a group on its way to its transaction: decoded, and for a payment, the invoice planned.
+struct PreparationJob: Sendable {
+    let pending: PendingWebhookEvent
+    let envelope: EventEnvelope
+    var succeeded: SucceededIntent?
+    var invoice: PreparedInvoice?
+    init(pending: PendingWebhookEvent, envelope: EventEnvelope) { self.pending = pending; self.envelope = envelope }
+}
+
 /// A `payment_intent.processing` event's object: its id and, when the charge is expanded, its method's type.
 struct ProcessingIntent: Decodable {
     let id: PaymentIntentID
