@@ -16,15 +16,19 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         // The handlers read the id from the request (the audit log keeps it); the caller's own is replaced when implausible.
         var head = request.head
         head.headerFields[.init("X-Request-Id")!] = requestId
-        var response: Response
         do {
-            response = try await next(Request(head: head, body: request.body), context)
-        } catch let error as HTTPError {
-            response = PaymentsApplication.json(
-                ErrorBody(error: .init(code: "http_error", message: error.body ?? error.status.reasonPhrase)), status: error.status)
+            var response = try await next(Request(head: head, body: request.body), context)
+            response.headers[.init("X-Request-Id")!] = requestId
+            log(request, context, status: Int(response.status.code), requestId: requestId, since: started)
+            return response
+        } catch {
+            // SecurityMiddleware turns handlers' HTTP errors into answers; what still escapes is the server's 500.
+            log(request, context, status: (error as? HTTPError).map { Int($0.status.code) } ?? 500, requestId: requestId, since: started)
+            throw error
         }
-        response.headers[.init("X-Request-Id")!] = requestId
-        let status = Int(response.status.code)
+    }
+
+    private func log(_ request: Request, _ context: Context, status: Int, requestId: String, since started: ContinuousClock.Instant) {
         let level: Logger.Level = status >= 500 ? .error : status >= 400 ? .warning : .info
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
@@ -35,7 +39,6 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
                 "http.status": "\(status)", "duration_ms": "\(String(format: "%.1f", milliseconds))",
                 "actor": "\(actor(request))", "request_id": "\(requestId)",
             ])
-        return response
     }
 
     /// Who is asking: Stripe (a signed webhook), a known token by its name, a bearer nobody knows, or nobody.

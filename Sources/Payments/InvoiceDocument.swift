@@ -43,6 +43,16 @@ public struct InvoiceDocument: Hashable, Sendable {
         number: String, issueDate: String, supplyDate: String? = nil, paidWith: String? = nil, seller: Seller, quote: Quote,
         orderId: OrderID, paymentIntent: PaymentIntentID
     ) throws -> InvoiceDocument {
+        let (lines, tax) = try invoicedLines(quote)
+        return InvoiceDocument(
+            kind: .invoice, number: number, issueDate: issueDate, supplyDate: supplyDate ?? issueDate, paidWith: paidWith,
+            seller: seller, buyer: quote.buyer, supplier: quote.supplier, orderId: orderId, reference: paymentIntent.rawValue,
+            lines: lines, subtotal: try quote.subtotal(), taxRateBasisPoints: quote.taxRateBasisPoints, tax: tax, total: try quote.total(),
+            note: nil)
+    }
+
+    /// The quote's lines as invoiced, each with its share of the quote's tax, and that tax.
+    static func invoicedLines(_ quote: Quote) throws -> (lines: [Line], tax: Money) {
         let lines = try quote.lines.map { line in
             Line(
                 description: line.description, quantity: line.quantity,
@@ -50,11 +60,7 @@ public struct InvoiceDocument: Hashable, Sendable {
                 tax: Money(minorUnits: 0, currency: quote.currency))
         }
         let tax = try quote.tax()
-        return InvoiceDocument(
-            kind: .invoice, number: number, issueDate: issueDate, supplyDate: supplyDate ?? issueDate, paidWith: paidWith,
-            seller: seller, buyer: quote.buyer, supplier: quote.supplier, orderId: orderId, reference: paymentIntent.rawValue,
-            lines: Self.sharing(tax, over: lines), subtotal: try quote.subtotal(), taxRateBasisPoints: quote.taxRateBasisPoints,
-            tax: tax, total: try quote.total(), note: nil)
+        return (sharing(tax, over: lines), tax)
     }
 
     /// Each line's share of `tax`, in proportion to its net, the remainder's minor units going to the
@@ -94,14 +100,11 @@ public struct InvoiceDocument: Hashable, Sendable {
         if let reason, !reason.isEmpty { note += ": \(reason)" }
         // A full refund credits every line of the invoice (its subtotal and tax as invoiced); a partial
         // one is one line of its own.
-        if let whole = try? quote.total(), whole == amount,
-            let invoiced = try? invoice(
-                number: number, issueDate: issueDate, seller: seller, quote: quote, orderId: orderId, paymentIntent: PaymentIntentID(refund.rawValue))
-        {
+        if let whole = try? quote.total(), whole == amount, let invoiced = try? invoicedLines(quote), let invoicedNet = try? quote.subtotal() {
             return InvoiceDocument(
                 kind: .creditNote, number: number, issueDate: issueDate, supplyDate: issueDate, paidWith: nil, seller: seller,
                 buyer: quote.buyer, supplier: quote.supplier, orderId: orderId, reference: refund.rawValue, lines: invoiced.lines,
-                subtotal: invoiced.subtotal, taxRateBasisPoints: rate, tax: invoiced.tax, total: amount, note: note)
+                subtotal: invoicedNet, taxRateBasisPoints: rate, tax: invoiced.tax, total: amount, note: note)
         }
         let line = Line(description: "Refund of order \(orderId.rawValue)", quantity: 1, unitAmount: subtotal, total: subtotal, tax: tax)
         return InvoiceDocument(

@@ -40,7 +40,7 @@ public enum PaymentsApplication {
             await page { () async throws(PaymentsError) -> String in
                 try await service.checkoutPage(
                     quoteId: context.parameters.get("quote") ?? "", expires: request.uri.queryParameters.get("expires"),
-                    signature: request.uri.queryParameters.get("signature"), origin: origin(request))
+                    signature: request.uri.queryParameters.get("signature"), origin: origin(request, mode: configuration.https.mode))
             }
         }
         router.get("/pay/:quote/return") { request, context -> Response in
@@ -135,11 +135,12 @@ public enum PaymentsApplication {
         Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// Where the buyer reached this server: https and the Host they asked for (behind the proxy, its
-    /// X-Forwarded-Host), so the return URL comes back the same way.
-    static func origin(_ request: Request) -> String {
-        let host = request.headers[.init("X-Forwarded-Host")!] ?? request.head.authority ?? "localhost"
-        return "https://" + host
+    /// Where the buyer reached this server: https and the Host they asked for (behind the proxy, the
+    /// X-Forwarded-Host it sets; served natively, a caller's X-Forwarded-Host means nothing), so the
+    /// return URL comes back the same way.
+    static func origin(_ request: Request, mode: PaymentsConfiguration.HTTPS.Mode) -> String {
+        let forwarded = mode == .proxy ? request.headers[.init("X-Forwarded-Host")!] : nil
+        return "https://" + (forwarded ?? request.head.authority ?? "localhost")
     }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status) -> Response {

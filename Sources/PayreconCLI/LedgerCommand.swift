@@ -47,14 +47,9 @@ struct LedgerImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await failingWithExitCode2 {
-            let layout = try mapping.map(ColumnMapping.load) ?? ColumnMapping()
-            var sources: [any LedgerSource] = []
-            if let postgresQuery {
-                sources.append(try PostgresLedgerSource(urlEnvironmentVariable: postgresUrlEnv, query: postgresQuery))
-            } else if let file {
-                sources.append(CSVLedgerSource(path: file, mapping: layout, maxFieldBytes: maxFieldBytes))
-            }
-            if let refunds { sources.append(CSVLedgerSource(path: refunds, mapping: layout.refunds, maxFieldBytes: maxFieldBytes)) }
+            let sources = try LedgerSources.make(
+                csv: file, postgresQuery: postgresQuery, postgresURLEnv: postgresUrlEnv, refunds: refunds, mapping: mapping,
+                maxFieldBytes: maxFieldBytes)
             let db = try PayreconStore(path: store.db)
             let summary = try await LedgerImportStage(runner: StageRunner(store: db)).run(sources, allowEmpty: allowEmpty)
             print(Self.report(summary))

@@ -17,13 +17,16 @@ public struct APIKey: Sendable, CustomStringConvertible, CustomDebugStringConver
     /// STRIPE_API_KEY, or the file named by STRIPE_API_KEY_FILE.
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws(APIKeyError) -> APIKey {
         if let value = environment["STRIPE_API_KEY"] { return try APIKey(value) }
-        if let path = environment["STRIPE_API_KEY_FILE"] {
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw APIKeyError(description: "cannot read STRIPE_API_KEY_FILE \(path)")
-            }
-            return try APIKey(text)
-        }
+        if let path = environment["STRIPE_API_KEY_FILE"] { return try fromFile(path, named: "STRIPE_API_KEY_FILE") }
         throw APIKeyError(description: "set STRIPE_API_KEY (or STRIPE_API_KEY_FILE) to a Stripe secret key")
+    }
+
+    /// The key in a file (a mounted secret); `name` is what the error calls the setting that named it.
+    public static func fromFile(_ path: String, named name: String) throws(APIKeyError) -> APIKey {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw APIKeyError(description: "cannot read \(name) \(path)")
+        }
+        return try APIKey(text)
     }
 
     /// Test-mode keys get Stripe's sandbox rate limit.

@@ -161,24 +161,15 @@ public struct NightlyRun {
             }
             return try APIKey(value)
         }
-        let path = configuration.stripe.apiKeyFile ?? ""
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw NightlyRunError("cannot read stripe.api_key_file \(path)")
-        }
-        return try APIKey(text)
+        return try APIKey.fromFile(configuration.stripe.apiKeyFile ?? "", named: "stripe.api_key_file")
     }
 
     private func syncLedger(_ runner: StageRunner) async throws -> String {
         let ledger = configuration.ledger
-        let layout = try ledger.mapping.map(ColumnMapping.load) ?? ColumnMapping()
-        let maxField = ledger.maxFieldBytes ?? CSVReader.defaultMaxFieldBytes
-        var sources: [any LedgerSource] = []
-        if let query = ledger.postgresQuery, let variable = ledger.postgresURLEnv {
-            sources.append(try PostgresLedgerSource(urlEnvironmentVariable: variable, query: query, environment: environment, logger: logger))
-        } else if let csv = ledger.csv {
-            sources.append(CSVLedgerSource(path: csv, mapping: layout, maxFieldBytes: maxField))
-        }
-        if let refunds = ledger.refundsCSV { sources.append(CSVLedgerSource(path: refunds, mapping: layout.refunds, maxFieldBytes: maxField)) }
+        let sources = try LedgerSources.make(
+            csv: ledger.csv, postgresQuery: ledger.postgresQuery, postgresURLEnv: ledger.postgresURLEnv ?? "", refunds: ledger.refundsCSV,
+            mapping: ledger.mapping, maxFieldBytes: ledger.maxFieldBytes ?? CSVReader.defaultMaxFieldBytes, environment: environment,
+            logger: logger)
         let summary = try await LedgerImportStage(runner: runner).run(sources, allowEmpty: ledger.allowEmpty)
         return "\(summary.entries) entries: \(summary)"
     }
@@ -220,7 +211,7 @@ public struct NightlyRun {
         let workbook = outcome.reportFolder.map { $0 + "/report.xlsx" }
         for line in await notifier.notify(outcome, workbook: workbook) { logger.info("notification", metadata: ["result": "\(line)"]) }
         if let path = configuration.metricsTextfile {
-            do { try RunMetricsFile(path: path).write(outcome, store: store) } catch {
+            do { try RunMetricsFile(path: path).write(outcome, store: store, now: clock()) } catch {
                 logger.error("cannot write the metrics file", metadata: ["path": "\(path)", "error": "\(error)"])
             }
         }

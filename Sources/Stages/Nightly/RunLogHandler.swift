@@ -27,7 +27,7 @@ public struct RunLogHandler: LogHandler {
             return
         }
         var fields: [String: Any] = [
-            "time": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "label": label,
+            "time": StageClock.now().description, "level": event.level.rawValue, "label": label,
             "message": event.message.description,
         ]
         if let runId = RunLogContext.runId { fields["run_id"] = runId }

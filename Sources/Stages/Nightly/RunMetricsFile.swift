@@ -11,7 +11,7 @@ import Store
 struct RunMetricsFile {
     let path: String
 
-    func write(_ outcome: NightlyOutcome, store: PayreconStore) throws {
+    func write(_ outcome: NightlyOutcome, store: PayreconStore, now: Timestamp) throws {
         let registry = PrometheusCollectorRegistry()
         registry.makeGauge(name: "payrecon_run_duration_seconds", help: "How long the last nightly run took.").set(outcome.seconds)
         registry.makeGauge(name: "payrecon_run_exit_code", help: "0 clean, 1 discrepancies at or above fail_on, 2 failed.")
@@ -19,7 +19,7 @@ struct RunMetricsFile {
         registry.makeGauge(name: "payrecon_run_success", help: "1 when the last run's stages all succeeded.")
             .set(Int64(outcome.status == .failed ? 0 : 1))
         registry.makeGauge(name: "payrecon_last_run_timestamp_seconds", help: "When the last run ended (Unix time).")
-            .set(Double(StageClock.now().seconds))
+            .set(Double(now.seconds))
         let successes = try store.runs().filter { $0.stage == "nightly" && $0.status == "succeeded" }
         if let last = successes.last?.finishedAt {
             registry.makeGauge(name: "payrecon_last_success_timestamp_seconds", help: "When the last successful run ended (Unix time).")
