@@ -49,17 +49,27 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]),
+        // A PostgreSQL connection string read as libpq reads it (sslmode, sslrootcert): the ledger source's and serve's.
+        .target(
+            name: "PostgresAccess",
+            dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl")]),
         .target(
             name: "Extract",
             dependencies: [
-                "Core", "Store", "StripeAPI", .product(name: "Logging", package: "swift-log"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"), .product(name: "Crypto", package: "swift-crypto"),
+                "Core", "Store", "StripeAPI", "PostgresAccess", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Crypto", package: "swift-crypto"),
             ]),
         // The rules only: facts in, matches and discrepancies out. No Store, no GRDB.
         .target(name: "Reconcile", dependencies: ["Core", "Facts"]),
         // The payments companion's tables (quotes, orders, refunds, documents, inbox, outbox) behind a protocol.
         .target(name: "PaymentsStore", dependencies: ["Core", "Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same tables in PostgreSQL, for serve as several replicas (`postgres_url_env`).
+        .target(
+            name: "PaymentsPostgres",
+            dependencies: [
+                "Core", "PaymentsStore", "PostgresAccess", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .systemLibrary(name: "CXlsxWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"])]),
         .target(name: "Report", dependencies: ["Core", "Store", "CXlsxWriter", .product(name: "Crypto", package: "swift-crypto")]),
         .systemLibrary(name: "CHaru", providers: [.apt(["libhpdf-dev"])]),
@@ -96,7 +106,7 @@ let package = Package(
         .target(
             name: "Stages",
             dependencies: [
-                "Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments",
+                "Core", "Facts", "Store", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "PaymentsPostgres",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "Yams", package: "Yams"),
@@ -106,8 +116,8 @@ let package = Package(
         .target(
             name: "PayreconCLI",
             dependencies: [
-                "Core", "Store", "PaymentsStore", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox", "SandboxData", "Stages",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Core", "Store", "PaymentsStore", "PaymentsPostgres", "StripeAPI", "Extract", "Reconcile", "Report", "Payments", "Sandbox",
+                "SandboxData", "Stages", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
@@ -127,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "webhook-bench",
             dependencies: [
-                "Core", "Store", "PaymentsStore", "StripeAPI", "Payments",
+                "Core", "Store", "PaymentsStore", "PaymentsPostgres", "StripeAPI", "Payments", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ], path: "Benchmarks/WebhookBenchmark"),
@@ -153,7 +163,7 @@ let package = Package(
         .testTarget(
             name: "PaymentsTests",
             dependencies: [
-                "Core", "Store", "PaymentsStore", "StripeAPI", "Payments", "Reconcile", "Stages", "TestSupport",
+                "Core", "Store", "PaymentsStore", "PaymentsPostgres", "StripeAPI", "Payments", "Reconcile", "Stages", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,7 @@
 import Core
 import Foundation
 import Logging
-import NIOSSL
+import PostgresAccess
 import PostgresNIO
 
 /// The marketplace's own database as a ledger source: a query that returns the canonical ledger
@@ -11,10 +11,7 @@ import PostgresNIO
 /// A `numeric` amount may carry trailing zeros past its currency's decimals (`12.3400` USD is 12.34);
 /// any other extra digit is refused.
 ///
-/// The connection string comes from an environment variable (never argv): `postgres://user:password@host:port/database`.
-/// TLS as libpq's `sslmode` says: `prefer` (the default: TLS when the server offers it), `disable`,
-/// `require` (TLS, the certificate not checked), `verify-ca` (signed by a trusted root) or
-/// `verify-full` (and issued for the host); `sslrootcert=FILE` names the roots (else the system's).
+/// The connection string comes from an environment variable (never argv), read as `PostgresURL` says.
 public struct PostgresLedgerSource: LedgerSource {
     public let urlEnvironmentVariable: String
     public let query: String
@@ -44,52 +41,10 @@ public struct PostgresLedgerSource: LedgerSource {
     }
 
     static func configuration(_ text: String, variable: String) throws(LedgerImportError) -> PostgresConnection.Configuration {
-        func refuse(_ why: String) -> LedgerImportError {
-            // The URL itself is never repeated: it may hold a password.
-            LedgerImportError(diagnostics: [Diagnostic(file: variable, message: "\(why) (expected postgres://user:password@host:5432/database)")])
-        }
-        guard let url = URLComponents(string: text), ["postgres", "postgresql"].contains(url.scheme ?? "") else {
-            throw refuse("not a postgres:// URL")
-        }
-        guard let host = url.host, !host.isEmpty, let user = url.user, !user.isEmpty else { throw refuse("no host or user") }
-        let database = url.path.hasPrefix("/") ? String(url.path.dropFirst()) : url.path
-        let parameters = Dictionary((url.queryItems ?? []).map { ($0.name, $0.value ?? "") }) { $1 }
-        let tls: PostgresConnection.Configuration.TLS
-        do { tls = try Self.tls(mode: parameters["sslmode"] ?? "prefer", rootCertificate: parameters["sslrootcert"]) } catch let why as TLSRefusal {
-            throw refuse(why.reason)
-        } catch {
-            throw refuse("TLS cannot be set up: \(error)")
-        }
-        return PostgresConnection.Configuration(
-            host: host, port: url.port ?? 5432, username: user, password: url.password, database: database.isEmpty ? nil : database, tls: tls)
-    }
-
-    struct TLSRefusal: Error { let reason: String }
-
-    static func tls(mode: String, rootCertificate: String?) throws -> PostgresConnection.Configuration.TLS {
-        var configuration = TLSConfiguration.makeClientConfiguration()
-        if let rootCertificate {
-            guard FileManager.default.isReadableFile(atPath: rootCertificate) else {
-                throw TLSRefusal(reason: "sslrootcert '\(rootCertificate)' cannot be read")
-            }
-            configuration.trustRoots = .file(rootCertificate)
-        }
-        switch mode {
-        case "disable": return .disable
-        case "allow", "prefer":
-            configuration.certificateVerification = .none
-            return .prefer(try NIOSSLContext(configuration: configuration))
-        case "require":
-            configuration.certificateVerification = .none
-            return .require(try NIOSSLContext(configuration: configuration))
-        case "verify-ca":
-            configuration.certificateVerification = .noHostnameVerification
-            return .require(try NIOSSLContext(configuration: configuration))
-        case "verify-full":
-            configuration.certificateVerification = .fullVerification
-            return .require(try NIOSSLContext(configuration: configuration))
-        default:
-            throw TLSRefusal(reason: "sslmode '\(mode)' is not one of disable, allow, prefer, require, verify-ca, verify-full")
+        do { return try PostgresURL.configuration(text) } catch {
+            throw LedgerImportError(diagnostics: [
+                Diagnostic(file: variable, message: "\(error.reason) (expected postgres://user:password@host:5432/database)")
+            ])
         }
     }
 

@@ -118,7 +118,11 @@ public struct PaymentsConfiguration: Sendable, Codable {
     }
 
     public var listen: Listen
+    /// The SQLite store that holds the payments tables, unless `postgresURLEnv` is given.
     public var database: String
+    /// The environment variable that holds the PostgreSQL connection string of the payments tables
+    /// (`postgres_url_env`), for several replicas on one database; nil: they stay in the SQLite store.
+    public var postgresURLEnv: String?
     public var documentsDirectory: String
     /// Invoice dates are shown in this zone.
     public var timeZone: String
@@ -170,6 +174,7 @@ public struct PaymentsConfiguration: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case listen, database, https, stripe, seller, email, outbox, checkout
+        case postgresURLEnv = "postgres_url_env"
         case apiTokens = "api_tokens"
         case documentsDirectory = "documents_directory"
         case timeZone = "time_zone"
@@ -180,7 +185,9 @@ public struct PaymentsConfiguration: Sendable, Codable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         listen = try c.decodeIfPresent(Listen.self, forKey: .listen) ?? Listen()
-        database = try c.decode(String.self, forKey: .database)
+        postgresURLEnv = try c.decodeIfPresent(String.self, forKey: .postgresURLEnv)
+        // With PostgreSQL the SQLite store is not needed: `database` may be left out.
+        database = try postgresURLEnv == nil ? c.decode(String.self, forKey: .database) : c.decodeIfPresent(String.self, forKey: .database) ?? ""
         documentsDirectory = try c.decode(String.self, forKey: .documentsDirectory)
         timeZone = try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
         https = try c.decode(HTTPS.self, forKey: .https)
@@ -218,6 +225,10 @@ public struct PaymentsConfiguration: Sendable, Codable {
     }
 
     func validate(path: String) throws(PaymentsConfigurationError) {
+        if let postgresURLEnv, postgresURLEnv.isEmpty || !postgresURLEnv.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) {
+            throw PaymentsConfigurationError(
+                description: "\(path): postgres_url_env: expected the name of the environment variable that holds the connection string")
+        }
         if https.mode == .tls, https.certificate == nil || https.privateKey == nil {
             throw PaymentsConfigurationError(description: "\(path): https: mode tls needs certificate and private_key (PEM files)")
         }

@@ -18,20 +18,28 @@ extension PaymentsService {
     static let preparationWidth = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
 
     /// Processes every event waiting in the inbox; returns how many were processed (not deferred).
-    /// Safe to run from several tasks: the store processes each event id once.
+    /// Safe to run from several tasks and replicas: the store processes each event id once. A store
+    /// may hand out fewer events than asked (PostgreSQL's share each replica a batch at a time), so
+    /// this asks again for as long as a batch got something done.
     @discardableResult
     public func processPendingEvents() async -> Int {
-        let pending: [PendingWebhookEvent]
-        do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts, at: clock()) } catch {
-            logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
-            return 0
-        }
         var done = 0
-        var start = 0
-        while start < pending.count {
-            let group = pending[start..<min(start + Self.eventsPerTransaction, pending.count)]
-            done += await process(group)
-            start += Self.eventsPerTransaction
+        while !Task.isCancelled {
+            let pending: [PendingWebhookEvent]
+            do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts, at: clock()) } catch {
+                logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
+                return done
+            }
+            var batch = 0
+            var start = 0
+            while start < pending.count {
+                let group = pending[start..<min(start + Self.eventsPerTransaction, pending.count)]
+                batch += await process(group)
+                start += Self.eventsPerTransaction
+            }
+            done += batch
+            // Nothing done (all deferred, failing, or taken by another replica): wait for the doorbell or the poll.
+            if batch == 0 { break }
         }
         return done
     }

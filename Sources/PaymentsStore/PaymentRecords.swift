@@ -51,6 +51,11 @@ public struct DocumentRecord: Hashable, Sendable {
         case creditNote = "credit_note"
         /// The printed prefix of the number: INV-000001, CN-000001.
         public var prefix: String { self == .invoice ? "INV" : "CN" }
+        /// The document number of the sequence's `sequence`th document: `INV-000042`.
+        public func number(_ sequence: Int64) -> String {
+            let digits = String(sequence)
+            return prefix + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        }
     }
     public let number: String
     public let kind: Kind
@@ -80,6 +85,12 @@ public struct RefundRequestRecord: Hashable, Sendable {
     public let status: Status
     public let refundId: RefundID?
     public let error: String?
+    public init(
+        requestKey: String, orderId: OrderID, amount: Money, reason: String?, status: Status, refundId: RefundID?, error: String?
+    ) {
+        self.requestKey = requestKey; self.orderId = orderId; self.amount = amount; self.reason = reason; self.status = status
+        self.refundId = refundId; self.error = error
+    }
 }
 
 /// An email or supplier notification waiting to go out, or gone.
@@ -99,6 +110,14 @@ public struct OutboxItem: Hashable, Sendable {
     public let nextAttemptAt: Timestamp
     public let lastError: String?
     public let deliveredAt: Timestamp?
+    public init(
+        id: Int64, channel: Channel, dedupeKey: String, orderId: OrderID?, payload: [UInt8], status: Status, attempts: Int,
+        nextAttemptAt: Timestamp, lastError: String?, deliveredAt: Timestamp?
+    ) {
+        self.id = id; self.channel = channel; self.dedupeKey = dedupeKey; self.orderId = orderId; self.payload = payload
+        self.status = status; self.attempts = attempts; self.nextAttemptAt = nextAttemptAt; self.lastError = lastError
+        self.deliveredAt = deliveredAt
+    }
 }
 
 /// A payment Stripe reports as processing (a bank debit), before it succeeds or fails.

@@ -73,18 +73,13 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
                 INSERT INTO document_sequence (kind, last) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET last = last + 1
                 """, arguments: [kind.rawValue])
         let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 1
-        return Self.format(kind, last)
+        return kind.number(last)
     }
 
     /// The number `nextDocumentNumber` would give after `ahead` more (for rendering before the transaction).
     public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind, ahead: Int) throws -> String {
         let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
-        return Self.format(kind, last + 1 + Int64(ahead))
-    }
-
-    static func format(_ kind: DocumentRecord.Kind, _ sequence: Int64) -> String {
-        let digits = String(sequence)
-        return kind.prefix + "-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+        return kind.number(last + 1 + Int64(ahead))
     }
 
     public func insertOrder(_ order: OrderRecord) throws {

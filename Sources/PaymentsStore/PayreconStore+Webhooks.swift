@@ -13,6 +13,16 @@ public enum WebhookDisposition: String, Sendable {
     case ignored
 }
 
+/// When a failed or deferred event is tried again: a deferred one soon (its order may arrive
+/// any moment), a failed one after 2^attempts seconds, at most ten minutes, so an outage of
+/// Stripe or the disk is waited out rather than burning through the attempts.
+public enum WebhookRetry {
+    /// Microseconds.
+    public static func delay(attempts: Int, deferred: Bool) -> Int64 {
+        deferred ? 1_000_000 : min(600, Int64(1) << Int64(min(attempts, 10))) * 1_000_000
+    }
+}
+
 /// A verified event on its way into the inbox.
 public struct IncomingWebhookEvent: Hashable, Sendable {
     public let id: EventID
@@ -37,6 +47,7 @@ public enum WebhookOutcome: Hashable, Sendable {
 public struct PendingWebhookEvent: Hashable, Sendable {
     public let id: EventID
     public let payload: Data
+    public init(id: EventID, payload: Data) { self.id = id; self.payload = payload }
 }
 
 /// One inbox row, for status pages and tests.
@@ -47,6 +58,10 @@ public struct WebhookEventRecord: Hashable, Sendable {
     public let deliveries: Int
     public let attempts: Int
     public let error: String?
+    public init(eventId: EventID, type: String, status: String, deliveries: Int, attempts: Int, error: String?) {
+        self.eventId = eventId; self.type = type; self.status = status; self.deliveries = deliveries; self.attempts = attempts
+        self.error = error
+    }
 }
 
 extension PayreconStore {
@@ -84,13 +99,6 @@ extension PayreconStore {
         }
     }
 
-    /// When a failed or deferred event is tried again: a deferred one soon (its order may arrive
-    /// any moment), a failed one after 2^attempts seconds, at most ten minutes, so an outage of
-    /// Stripe or the disk is waited out rather than burning through the attempts.
-    static func retryDelay(attempts: Int, deferred: Bool) -> Int64 {
-        deferred ? 1_000_000 : min(600, Int64(1) << Int64(min(attempts, 10))) * 1_000_000
-    }
-
     /// Processes inbox events exactly once, several in one write transaction (one flush for the
     /// group). Each event runs in its own savepoint: it checks the event is still waiting, runs `body`,
     /// and marks the outcome. If `body` throws, nothing it wrote stays, and the attempt, the error and
@@ -121,7 +129,7 @@ extension PayreconStore {
                                 processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?
                                 """,
                             arguments: [
-                                disposition.rawValue, now.microseconds + Self.retryDelay(attempts: 0, deferred: true),
+                                disposition.rawValue, now.microseconds + WebhookRetry.delay(attempts: 0, deferred: true),
                                 disposition.rawValue, now.microseconds, id.rawValue,
                             ])
                         return .commit
@@ -146,7 +154,7 @@ extension PayreconStore {
         let attempts = try Int.fetchOne(db, sql: "SELECT attempts FROM webhook_event WHERE event_id = ?", arguments: [id.rawValue]) ?? 0
         try db.execute(
             sql: "UPDATE webhook_event SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE event_id = ?",
-            arguments: [reason, now.microseconds + Self.retryDelay(attempts: attempts + 1, deferred: false), id.rawValue])
+            arguments: [reason, now.microseconds + WebhookRetry.delay(attempts: attempts + 1, deferred: false), id.rawValue])
     }
 
     public func webhookEvents() throws(StoreError) -> [WebhookEventRecord] {

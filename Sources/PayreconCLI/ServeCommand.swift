@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import Payments
+import PaymentsPostgres
+import PaymentsStore
 import ServiceLifecycle
 import Stages
 import Store
@@ -14,7 +16,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the payments companion: payment intents for approved quotes, refunds, Stripe webhooks.",
         discussion: """
             Secrets from the environment (or NAME_FILE naming a file): STRIPE_API_KEY, STRIPE_WEBHOOK_SECRET \
-            (several comma-separated during a rotation), PAYRECON_API_TOKEN, SMTP_PASSWORD (optional).
+            (several comma-separated during a rotation), PAYRECON_API_TOKEN, SMTP_PASSWORD (optional); \
+            with postgres_url_env in the config, the variable it names (the payments database's postgres:// URL).
             """)
 
     @Option(name: .long, help: "The JSON configuration file (fixtures/payments-config.example.json), or the YAML config's serve section.")
@@ -27,7 +30,9 @@ struct ServeCommand: AsyncParsableCommand {
             var logger = Logger(label: "payrecon.serve")
             // The access log is at info: shown unless PAYRECON_LOG_LEVEL says otherwise.
             if ProcessInfo.processInfo.environment["PAYRECON_LOG_LEVEL"] == nil { logger.logLevel = .info }
-            let store = try PayreconStore(path: configuration.database, durability: .full)
+            let store: any PaymentsStore =
+                try configuration.postgresURLEnv.map { try PostgresPaymentsStore.fromEnvironment(variable: $0, logger: logger) }
+                ?? PayreconStore(path: configuration.database, durability: .full)
             let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
             let app = try PaymentsApplication.buildApplication(service: service, secrets: secrets, logger: logger) { port in
                 let scheme = configuration.https.mode == .tls ? "https" : "http (behind an HTTPS proxy)"

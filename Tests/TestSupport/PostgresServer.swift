@@ -28,11 +28,18 @@ public final class PostgresServer: @unchecked Sendable {
 
     public func stop() { helper.stop() }
 
+    /// A new empty database: its URL and name (tests that share one server keep apart this way).
+    public func freshDatabase() throws -> (url: String, name: String) {
+        let name = "payrecon_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try psql("CREATE DATABASE \(name)")
+        return ("postgres://postgres@127.0.0.1:\(port)/\(name)", name)
+    }
+
     /// Runs SQL through psql (as the client it is: files named in \copy are read by this process).
     @discardableResult
-    public func psql(_ sql: String) throws -> String {
+    public func psql(_ sql: String, database: String = "postgres") throws -> String {
         let done = try CommandOutput.capture(
-            psqlPath, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+            psqlPath, ["-h", "127.0.0.1", "-p", "\(port)", "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
         guard done.status == 0 else { throw Failure(description: "psql failed: \(done.stderr)") }
         return done.stdout
     }

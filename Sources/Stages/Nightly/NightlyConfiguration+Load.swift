@@ -147,6 +147,7 @@ struct ConfigValues {
         c.ledger.allowEmpty = boolean("ledger.allow_empty") ?? false
         c.ledger.postgresURLEnv = string("ledger.postgres.url_env")
         c.ledger.postgresQuery = string("ledger.postgres.query")
+        c.ledger.paymentsPostgresURLEnv = string("serve.postgres_url_env")
         let postgres = c.ledger.postgresURLEnv != nil || c.ledger.postgresQuery != nil
         if postgres {
             if c.ledger.postgresURLEnv == nil {

@@ -27,6 +27,9 @@ public struct NightlyConfiguration: Sendable {
         public var allowEmpty = false
         public var postgresURLEnv: String?
         public var postgresQuery: String?
+        /// `serve.postgres_url_env`: serve books its ledger entries in that PostgreSQL database, and each
+        /// sync imports them beside the ledger's own (with SQLite, serve writes them into the store itself).
+        public var paymentsPostgresURLEnv: String?
     }
 
     public struct Reconcile: Sendable {

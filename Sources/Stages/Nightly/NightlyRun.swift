@@ -3,6 +3,7 @@ import Core
 import Extract
 import Foundation
 import Logging
+import PaymentsPostgres
 import Reconcile
 import Report
 import Store
@@ -166,10 +167,15 @@ public struct NightlyRun {
 
     private func syncLedger(_ runner: StageRunner) async throws -> String {
         let ledger = configuration.ledger
-        let sources = try LedgerSources.make(
+        var sources = try LedgerSources.make(
             csv: ledger.csv, postgresQuery: ledger.postgresQuery, postgresURLEnv: ledger.postgresURLEnv ?? "", refunds: ledger.refundsCSV,
             mapping: ledger.mapping, maxFieldBytes: ledger.maxFieldBytes ?? CSVReader.defaultMaxFieldBytes, environment: environment,
             logger: logger)
+        if let variable = ledger.paymentsPostgresURLEnv {
+            sources.append(
+                try PostgresLedgerSource(
+                    urlEnvironmentVariable: variable, query: PostgresPaymentsStore.ledgerQuery, environment: environment, logger: logger))
+        }
         let summary = try await LedgerImportStage(runner: runner).run(sources, allowEmpty: ledger.allowEmpty)
         return "\(summary.entries) entries: \(summary)"
     }
