@@ -7,9 +7,11 @@ import Payments
 import PaymentsStore
 import Store
 import StripeAPI
+import TestSupport
 
 enum WebhookBenchmark {
     static let secret = "whsec_bench_secret"
+    static let fixture = BookingFixture(prefix: "bench")
 
     static func main(_ arguments: [String]) async {
         var events = 20_000
@@ -45,14 +47,14 @@ enum WebhookBenchmark {
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let store = try PayreconStore(path: configuration.database, durability: .full)
         let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
-        if book { try registerQuotes(events, store: store) }
+        if book { try fixture.registerQuotes(0..<events, in: store) }
         let server = try await RunningPaymentsServer.start(service: service, secrets: secrets, logger: logger)
         let url = "http://127.0.0.1:\(server.port)/webhooks/stripe"
 
         // Signed ahead of time: the client's work should not be what is measured.
         let now = Int64(Date().timeIntervalSince1970)
         let bodies: [(Data, String)] = (0..<events).map { number in
-            let body = event(number, created: now)
+            let body = fixture.event(number, created: now)
             return (body, WebhookSignature.header(payload: body, secret: secret, timestamp: now))
         }
         var clientConfiguration = HTTPClient.Configuration()
@@ -108,35 +110,6 @@ enum WebhookBenchmark {
         let response = try await client.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 65_536)
         return Int(response.status.code)
-    }
-
-    static func event(_ number: Int, created: Int64) -> Data {
-        Data(
-            """
-            {"id": "evt_bench_\(number)", "object": "event", "type": "payment_intent.succeeded", "created": \(created), "livemode": false,
-             "data": {"object": {"id": "pi_bench_\(number)", "object": "payment_intent", "amount": 11900, "currency": "eur",
-               "status": "succeeded", "created": \(created), "metadata": {"order_id": "ord_Q-\(number)", "quote_id": "Q-\(number)"},
-               "latest_charge": {"id": "ch_bench_\(number)", "object": "charge", "amount": 11900, "currency": "eur", "status": "succeeded",
-                 "captured": true, "created": \(created), "payment_intent": "pi_bench_\(number)", "metadata": {},
-                 "payment_method_details": {"type": "card", "card": {"brand": "visa", "last4": "4242"}}}}}}
-            """.utf8)
-    }
-
-    /// Quotes Q-0… as the quote endpoint leaves them, so each event books a real order.
-    static func registerQuotes(_ count: Int, store: PayreconStore) throws {
-        let eur = try Currency(code: "EUR")
-        for number in 0..<count {
-            let quote = Quote(
-                id: "Q-\(number)", buyer: .init(id: "B", name: "Buyer", email: "buyer@example.com"),
-                supplier: .init(id: "S", name: "Supplier"), currency: eur,
-                lines: [.init(description: "Item", quantity: 1, unitAmount: 10_000)], taxRateBasisPoints: 1900)
-            let json = String(decoding: try JSONEncoder().encode(quote), as: UTF8.self)
-            _ = try store.registerQuote(
-                StoredQuote(
-                    quoteId: quote.id, orderId: quote.orderId, fingerprint: "f", quoteJSON: json,
-                    total: try quote.total()), at: Timestamp(seconds: 0))
-            try store.attachPaymentIntent(PaymentIntentID("pi_bench_\(number)"), toQuote: quote.id)
-        }
     }
 
     static func peakResidentMiB() -> Int {

@@ -44,7 +44,7 @@ import Testing
         let (store, other, server, database) = try replicas()
         defer { store.shutdown(); other.shutdown() }
         try store.appendAudit(AuditEntry(at: now, actor: "ops", action: "refund.requested", subject: "ord_1", after: "10.00 EUR"))
-        try store.withPaymentsTransaction(at: now) { tx in
+        _ = try store.withPaymentsTransaction(at: now) { tx in
             try tx.appendLedger(
                 LedgerEntry(
                     entryId: "pay-ord_1", orderId: "ord_1", kind: .payment, amount: Money(minorUnits: 1000, currency: try Currency(code: "EUR")),
