@@ -163,8 +163,8 @@ let package = Package(
         .testTarget(
             name: "PaymentsTests",
             dependencies: [
-                "Core", "Store", "PaymentsStore", "PaymentsPostgres", "StripeAPI", "Payments", "Reconcile", "Stages", "TestSupport",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Core", "Store", "PaymentsStore", "PaymentsPostgres", "StripeAPI", "Extract", "Payments", "Reconcile", "Stages",
+                "TestSupport", .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -2,6 +2,8 @@ import Core
 import Foundation
 import Logging
 import Payments
+import Extract
+import PaymentsPostgres
 import PaymentsStore
 import Reconcile
 import Stages
@@ -13,10 +15,14 @@ import Testing
 /// The whole flow against localstripe over real HTTPS: quote → PaymentIntent → confirm with a
 /// test card → signed webhook → order, ledger entry, invoice PDF → email in the SMTP sink →
 /// supplier notification (after a failed first delivery) → partial refund → credit note and ledger
-/// refund → the nightly reconciliation finds nothing wrong.
+/// refund → the nightly reconciliation finds nothing wrong. The same on PostgreSQL, whose payments
+/// ledger the nightly run imports through its ledger source.
 @Suite(.serialized) struct PaymentFlowEndToEndTests {
-    @Test func quoteToPaidOrderToPartialRefund() async throws {
-        let harness = try await PaymentsHarness(tls: true, withLocalstripe: true, failingNotifications: 1)
+    @Test(arguments: [false, true]) func quoteToPaidOrderToPartialRefund(onPostgres: Bool) async throws {
+        let postgres = try onPostgres ? PostgresServer() : nil
+        defer { postgres?.stop() }
+        let harness = try await PaymentsHarness(
+            tls: true, withLocalstripe: true, failingNotifications: 1, postgresURL: try postgres?.freshDatabase().url)
         do {
             try await run(harness)
         } catch {
@@ -55,17 +61,17 @@ import Testing
         #expect(confirmed.status == "succeeded")
 
         // 3. localstripe's signed payment_intent.succeeded arrives; the order is booked.
-        let booked = try await harness.eventually { try harness.store.order("ord_Q-1001") != nil }
+        let booked = try await harness.eventually { try harness.payments.order("ord_Q-1001") != nil }
         #expect(booked, "no order after the webhook")
-        let order = try #require(try harness.store.order("ord_Q-1001"))
+        let order = try #require(try harness.payments.order("ord_Q-1001"))
         #expect(order.invoiceNumber == "INV-000001")
         #expect(order.amount.minorUnits == 7731)
         #expect(order.paymentIntentId.rawValue == intentId)
-        let ledger = try harness.store.ledgerEntries(order: "ord_Q-1001")
+        let ledger = try harness.payments.ledgerEntries(order: "ord_Q-1001")
         #expect(ledger.map(\.kind) == [.payment])
         #expect(ledger.first?.stripeId == intentId)
         #expect(ledger.first?.amount.minorUnits == 7731)
-        let invoice = try #require(try harness.store.documents(order: "ord_Q-1001").first)
+        let invoice = try #require(try harness.payments.documents(order: "ord_Q-1001").first)
         let invoiceText = try PDFText.extract(path: invoice.path)
         for expected in ["Invoice INV-000001", "Zoë Müller GmbH", "Łódź Tools", "Crème brûlée torch", "Gas refill €-pack", "77.31 EUR", "12.34 EUR"] {
             #expect(invoiceText.contains(expected), "invoice lacks \(expected)")
@@ -110,11 +116,11 @@ import Testing
             headers: ["Idempotency-Key": "refund-req-2"])
         #expect(tooMuch.status == 422)
         #expect(tooMuch.text.contains("57.31 EUR"))
-        let entries = try harness.store.ledgerEntries(order: "ord_Q-1001")
+        let entries = try harness.payments.ledgerEntries(order: "ord_Q-1001")
         #expect(entries.map(\.kind) == [.payment, .refund])
         #expect(entries.last?.stripeId == refundId)
         #expect(entries.last?.amount.minorUnits == 2000)
-        let note = try #require(try harness.store.documents(order: "ord_Q-1001").first { $0.kind == .creditNote })
+        let note = try #require(try harness.payments.documents(order: "ord_Q-1001").first { $0.kind == .creditNote })
         let noteText = try PDFText.extract(path: note.path)
         #expect(noteText.contains("Credit note CN-000001"))
         #expect(noteText.contains("Credit for invoice INV-000001: one torch damaged"))
@@ -128,18 +134,38 @@ import Testing
             "/v1/payment_intents/\(declinedId)", form: [("payment_method", "pm_card_chargeCustomerFail")],
             idempotencyKey: "buyer-attach-2")
         _ = try? await stripe.post("/v1/payment_intents/\(declinedId)/confirm", form: [], idempotencyKey: "buyer-confirm-2", as: PaymentIntent.self)
-        #expect(try await harness.eventually { !(try harness.store.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).isEmpty) })
-        #expect(try harness.store.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).first?.code == "card_declined")
-        #expect(try harness.store.order("ord_Q-1002") == nil)
+        #expect(try await harness.eventually { !(try harness.payments.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).isEmpty) })
+        #expect(try harness.payments.paymentFailures(paymentIntent: PaymentIntentID(declinedId)).first?.code == "card_declined")
+        #expect(try harness.payments.order("ord_Q-1002") == nil)
 
         // 8. The nightly reconciliation over this store finds nothing wrong with these orders.
         let now = PaymentsService.systemNow()
+        if harness.postgresURL != nil { return try await importsThePaymentsLedger(harness, entries: entries, at: now) }
         let today = ISO8601Time.format(now).prefix(10)
         let period = try ReportingPeriod(from: String(today), to: String(today))
         let (result, _) = try ReconcileStage(store: harness.store).run(period: period, options: .init(), now: now.adding(seconds: 7 * 86_400))
         #expect(result.discrepancies.isEmpty, "\(result.discrepancies)")
         #expect(result.matches.allSatisfy { $0.rule == .stripeId || $0.rule == .refundAmount }, "\(result.matches)")
         #expect(result.matches.count == 2)
+    }
+}
+
+extension PaymentFlowEndToEndTests {
+    /// On PostgreSQL the nightly run's ledger sync reads serve's ledger with the query it names
+    /// (`serve.postgres_url_env`): the entries arrive in the store as serve booked them.
+    func importsThePaymentsLedger(_ harness: PaymentsHarness, entries: [LedgerEntry], at now: Timestamp) async throws {
+        guard let payments = harness.payments as? PostgresPaymentsStore else { throw StormError(message: "not on PostgreSQL") }
+        let booked = try payments.ledgerEntries()
+        #expect(booked == entries)
+        let url = try #require(harness.postgresURL)
+        let source = try PostgresLedgerSource(
+            urlEnvironmentVariable: "PAYMENTS_DATABASE_URL", query: PostgresPaymentsStore.ledgerQuery, environment: ["PAYMENTS_DATABASE_URL": url])
+        let summary = try await LedgerImportStage(runner: StageRunner(store: harness.store)).run([source])
+        #expect(summary.entries == 2)
+        for entry in booked {
+            let imported = try harness.store.loadLedger(from: entry.createdAt, to: entry.createdAt.adding(seconds: 1)).filter { $0.entryId == entry.entryId }
+            #expect(imported == [entry], "\(imported) is not \(entry)")
+        }
     }
 }
 

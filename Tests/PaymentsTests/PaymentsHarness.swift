@@ -5,6 +5,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import Payments
+import PaymentsPostgres
 import PaymentsStore
 import Stages
 import Store
@@ -25,7 +26,13 @@ final class PaymentsHarness: @unchecked Sendable {
     let smtp: HelperProcess
     let receiver: HelperProcess
     let service: PaymentsService
+    /// The SQLite store (the nightly run's; the payments tables too unless on PostgreSQL).
     let store: PayreconStore
+    /// Where the payments tables are: `store`, or PostgreSQL's.
+    let payments: any PaymentsStore
+    private let postgres: PostgresPaymentsStore?
+    /// The PostgreSQL database of the payments tables, when they are there.
+    let postgresURL: String?
     let port: Int
     let scheme: String
     let http: HTTPClient
@@ -40,7 +47,8 @@ final class PaymentsHarness: @unchecked Sendable {
     /// - withLocalstripe: start it and register our webhook endpoint; otherwise Stripe is an unreachable port.
     init(
         tls: Bool, withLocalstripe: Bool, failingNotifications: Int = 0, logHandler: (any LogHandler)? = nil,
-        breakerThreshold: Int = 5, checkout: Bool = false, stripeIsTheRecorder: Bool = false, namedTokens: [String: String] = [:]
+        breakerThreshold: Int = 5, checkout: Bool = false, stripeIsTheRecorder: Bool = false, namedTokens: [String: String] = [:],
+        postgresURL: String? = nil
     ) async throws {
         directory = TestScratch.directory.appendingPathComponent("payments-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -85,8 +93,11 @@ final class PaymentsHarness: @unchecked Sendable {
             apiToken: Self.token, checkoutSecret: checkout ? Self.checkoutSecret : nil)
         let logger = Logger(label: "payments-test") { _ in logHandler ?? SwiftLogNoOpLogHandler() }
         store = try PayreconStore(path: configuration.database, durability: .full)
+        self.postgresURL = postgresURL
+        postgres = try postgresURL.map { try PostgresPaymentsStore(url: $0, variable: "TEST_PAYMENTS_URL") }
+        payments = postgres ?? store
         service = try PaymentsService(
-            configuration: configuration, secrets: secrets, store: store, logger: logger,
+            configuration: configuration, secrets: secrets, store: payments, logger: logger,
             retry: RetryPolicy(maxAttempts: 2, baseDelay: .milliseconds(5), rateLimitPatience: .seconds(1)))
         server = try await RunningPaymentsServer.start(service: service, secrets: secrets, logger: logger)
         port = server.port
@@ -108,6 +119,7 @@ final class PaymentsHarness: @unchecked Sendable {
 
     func stop() async {
         await server.stop()
+        postgres?.shutdown()
         try? await http.shutdown()
         localstripe?.stop()
         smtp.stop()
