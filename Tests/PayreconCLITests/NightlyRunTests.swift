@@ -1,5 +1,6 @@
 import Core
 import Foundation
+import PaymentsPostgres
 import SandboxData
 import Store
 import TestSupport
@@ -262,6 +263,34 @@ import Testing
         #expect(planned.stdout.contains("period \(Self.day(after: Self.account.lastDay))"), "\(planned.stdout)")
         // The key is read as a secret: it is in no output.
         #expect(!(failed.stdout + failed.stderr + planned.stdout + planned.stderr).contains("sk_test_nightly"))
+    }
+
+    @Test func servesLedgerInPostgreSQLIsSyncedBesideTheLedgerFile() throws {
+        let night = try Night()
+        let postgres = try PostgresServer()
+        defer { postgres.stop() }
+        let (url, _) = try postgres.freshDatabase()
+        let payments = try PostgresPaymentsStore(url: url, variable: "PAYMENTS_DATABASE_URL")
+        let booked = try #require(ISO8601Time.parse(Self.account.firstDay + "T12:00:00Z"))
+        let eur = try Currency(code: "EUR")
+        _ = try payments.withPaymentsTransaction(at: booked) { tx in
+            try tx.appendLedger(
+                LedgerEntry(
+                    entryId: "pay-ord_serve-1", orderId: "ord_serve-1", kind: .payment, amount: Money(minorUnits: 11_900, currency: eur),
+                    stripeId: "pi_serve_1", createdAt: booked, supplierId: "S-1"))
+        }
+        payments.shutdown()
+        let config = try night.config("serve-ledger.yaml", store: "serve-ledger.sqlite", extra: "serve:\n  postgres_url_env: PAYMENTS_DATABASE_URL\n")
+        let outcome = try Self.run(
+            config, (Self.account.firstDay, Self.account.lastDay), environment: Self.environment.merging(["PAYMENTS_DATABASE_URL": url]) { $1 })
+        #expect(outcome.stdout.contains("ledger_sync: ok"), "\(outcome.stdout)\(outcome.stderr)")
+        let store = try PayreconStore(path: night.path("serve-ledger.sqlite"), create: false)
+        #expect(try store.ledgerCount() == Self.account.ledger.count + 1)
+        let imported = try store.loadLedger(from: booked, to: booked.adding(seconds: 1)).filter { $0.entryId == "pay-ord_serve-1" }
+        #expect(imported.map(\.amount) == [Money(minorUnits: 11_900, currency: eur)])
+        #expect(imported.map(\.createdAt) == [booked])
+        // The connection string holds no password here, but it is never printed either way.
+        #expect(!(outcome.stdout + outcome.stderr).contains(url))
     }
 
     static func day(after day: String) -> String {
