@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import Payments
+import PaymentsPostgres
 import PaymentsStore
 import Store
 import StripeAPI
@@ -17,23 +18,29 @@ enum WebhookBenchmark {
         var events = 20_000
         var concurrency = 32
         var book = false
+        var postgres = false
+        var replicas = 1
         var index = 0
         while index < arguments.count {
             switch arguments[index] {
             case "--events": index += 1; events = Int(arguments[index]) ?? events
             case "--concurrency": index += 1; concurrency = Int(arguments[index]) ?? concurrency
             case "--book": book = true
-            default: print("usage: webhook-bench [--events N] [--concurrency C] [--book]"); exit(64)
+            case "--postgres": postgres = true
+            case "--replicas": index += 1; replicas = max(1, Int(arguments[index]) ?? replicas)
+            default: print("usage: webhook-bench [--events N] [--concurrency C] [--book] [--postgres [--replicas R]]"); exit(64)
             }
             index += 1
         }
-        do { try await run(events: events, concurrency: concurrency, book: book) } catch {
+        do { try await run(events: events, concurrency: concurrency, book: book, postgres: postgres, replicas: postgres ? replicas : 1) } catch {
             print("webhook-bench: \(error)")
             exit(2)
         }
     }
 
-    static func run(events: Int, concurrency: Int, book: Bool) async throws {
+    /// On SQLite one server; with `postgres`, `replicas` servers in this process, each with its own
+    /// connection pool, on one PostgreSQL server of the bench's own (as the tests start it).
+    static func run(events: Int, concurrency: Int, book: Bool, postgres: Bool, replicas: Int) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -45,11 +52,21 @@ enum WebhookBenchmark {
             outbox: .init(maxAttempts: 1, pollMilliseconds: 60_000))
         let secrets = PaymentsSecrets(apiKey: try APIKey("sk_test_bench"), webhookSecrets: [secret], apiToken: "bench-token-0123456789")
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        let store = try PayreconStore(path: configuration.database, durability: .full)
-        let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
+        let server = try postgres ? PostgresServer() : nil
+        defer { server?.stop() }
+        let url = try server?.freshDatabase().url
+        var stores: [any PaymentsStore] = []
+        for _ in 0..<replicas {
+            stores.append(try url.map { try PostgresPaymentsStore(url: $0, variable: "BENCH_PAYMENTS_URL") } ?? PayreconStore(path: configuration.database, durability: .full))
+        }
+        let store = stores[0]
         if book { try fixture.registerQuotes(0..<events, in: store) }
-        let server = try await RunningPaymentsServer.start(service: service, secrets: secrets, logger: logger)
-        let url = "http://127.0.0.1:\(server.port)/webhooks/stripe"
+        var servers: [RunningPaymentsServer] = []
+        for replica in stores {
+            let service = try PaymentsService(configuration: configuration, secrets: secrets, store: replica, logger: logger)
+            servers.append(try await RunningPaymentsServer.start(service: service, secrets: secrets, logger: logger))
+        }
+        let urls = servers.map { "http://127.0.0.1:\($0.port)/webhooks/stripe" }
 
         // Signed ahead of time: the client's work should not be what is measured.
         let now = Int64(Date().timeIntervalSince1970)
@@ -61,7 +78,7 @@ enum WebhookBenchmark {
         clientConfiguration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         // Warm the connections and the server's caches.
-        _ = try await post(client, url, body: bodies[0].0, signature: bodies[0].1)
+        for url in urls { _ = try await post(client, url, body: bodies[0].0, signature: bodies[0].1) }
 
         let clock = ContinuousClock()
         let started = clock.now
@@ -72,7 +89,7 @@ enum WebhookBenchmark {
                     var number = worker
                     while number < events {
                         let sent = clock.now
-                        let status = try await post(client, url, body: bodies[number].0, signature: bodies[number].1)
+                        let status = try await post(client, urls[number % urls.count], body: bodies[number].0, signature: bodies[number].1)
                         guard status == 200 else { throw BenchError(message: "event \(number): HTTP \(status)") }
                         mine.append(sent.duration(to: clock.now))
                         number += concurrency
@@ -88,16 +105,25 @@ enum WebhookBenchmark {
             let value = latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
             return String(format: "%.2f ms", Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000)
         }
-        print("webhook-bench: \(events) events, \(concurrency) in flight, durable inbox (WAL, synchronous=FULL)\(book ? ", booking orders" : "")")
+        let inbox = postgres ? "PostgreSQL, \(replicas) replicas, synchronous_commit=on" : "SQLite WAL, synchronous=FULL"
+        print("webhook-bench: \(events) events, \(concurrency) in flight, durable inbox (\(inbox))\(book ? ", booking orders" : "")")
         print(String(format: "  acknowledged: %.0f events/s over %.2f s", Double(events) / seconds, seconds))
         print("  ack latency: p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), max \(percentile(0.9999999))")
         let drainStart = clock.now
-        while try store.webhookEventsToProcess(limit: 1, maxAttempts: 20).count > 0 { try await Task.sleep(for: .milliseconds(100)) }
+        while try store.webhookEventsToProcess(limit: 1, maxAttempts: 20).count > 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let drained = started.duration(to: clock.now)
+        let total = Double(drained.components.seconds) + Double(drained.components.attoseconds) / 1e18
         let processed = try store.webhookEvents().filter { $0.status == "processed" || $0.status == "ignored" }.count
         print("  processed in the background: \(processed) events; backlog drained \(drainStart.duration(to: clock.now)) after the last ack")
+        print(String(format: "  processed: %.0f events/s (first post to empty inbox, %.2f s)", Double(processed) / total, total))
+        if book {
+            let orders = try (0..<events).filter { try store.order(OrderID("ord_Q-\($0)")) != nil }.count
+            print(String(format: "  booked: %d orders, %.1f orders/s", orders, Double(orders) / total))
+        }
         print("  peak RSS: \(peakResidentMiB()) MiB")
         try await client.shutdown()
-        await server.stop()
+        for server in servers { await server.stop() }
+        for case let replica as PostgresPaymentsStore in stores { replica.shutdown() }
     }
 
     static func post(_ client: HTTPClient, _ url: String, body: Data, signature: String) async throws -> Int {

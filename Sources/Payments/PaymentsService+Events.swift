@@ -17,7 +17,8 @@ extension PaymentsService {
     /// p99 132 ms, while booking went from 50 to 84 orders/s; docs/features/payments.md).
     static let preparationWidth = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
 
-    /// Processes every event waiting in the inbox; returns how many were processed (not deferred).
+    /// Processes every event waiting in the inbox; returns how many were done with (processed or
+    /// ignored; not deferred or failed).
     /// Safe to run from several tasks and replicas: the store processes each event id once. A store
     /// may hand out fewer events than asked (PostgreSQL's share each replica a batch at a time), so
     /// this asks again for as long as a batch got something done.
@@ -103,7 +104,7 @@ extension PaymentsService {
             var processed = 0
             for id in ids {
                 switch outcomes[id] {
-                case .done(.processed)?: processed += 1
+                case .done(.processed)?, .done(.ignored)?: processed += 1
                 case .failed(let reason)?:
                     logger.error("Webhook processing failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(reason)"])
                 default: break

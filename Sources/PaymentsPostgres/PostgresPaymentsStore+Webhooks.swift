@@ -7,32 +7,40 @@ extension PostgresPaymentsStore {
     /// Events handed to one worker at a time: small, so that replicas share a backlog.
     static let claimBatch = 64
 
-    /// Stores verified events in one transaction before they are acknowledged (durable: PostgreSQL
-    /// flushes its log at commit). Inserted in event-id order, so two replicas storing overlapping
-    /// groups lock in the same order and never deadlock. A redelivery is counted in a row of its own.
+    /// Stores verified events before they are acknowledged, in one statement (durable: PostgreSQL
+    /// flushes its log at commit), whatever the group's size. Rows are inserted in event-id order, so
+    /// two replicas storing overlapping groups lock in the same order and never deadlock. Redeliveries
+    /// (an id already stored, or twice in the group) are counted in a row of their own.
     public func receiveWebhookEvents(_ events: [IncomingWebhookEvent], at now: Timestamp) throws -> [Bool] {
-        try write("store webhook events") { session in
-            var fresh = [Bool](repeating: false, count: events.count)
-            let order = events.indices.sorted { (events[$0].id.rawValue, $0) < (events[$1].id.rawValue, $1) }
-            for index in order {
-                let event = events[index]
-                fresh[index] =
-                    try session.execute(
-                        """
-                        INSERT INTO webhook_event (event_id, type, created, payload, received_at, status, attempts, next_attempt_at)
-                        VALUES (\(event.id.rawValue), \(event.type), \(event.created), \(event.payload), \(now.microseconds), 'received', 0, 0)
-                        ON CONFLICT (event_id) DO NOTHING
-                        """) == 1
-                if !fresh[index] {
-                    try session.execute(
-                        """
-                        INSERT INTO webhook_redelivery (event_id, count) VALUES (\(event.id.rawValue), 1)
-                        ON CONFLICT (event_id) DO UPDATE SET count = webhook_redelivery.count + 1
-                        """)
-                }
-            }
-            return fresh
+        var copies: [EventID: Int64] = [:]
+        var unique: [IncomingWebhookEvent] = []
+        for event in events {
+            if copies[event.id] == nil { unique.append(event) }
+            copies[event.id, default: 0] += 1
         }
+        let inserted = try run("store webhook events") { session in
+            try session.rows(
+                """
+                WITH incoming AS (
+                    SELECT * FROM unnest(\(unique.map(\.id.rawValue))::text[], \(unique.map(\.type))::text[], \(unique.map(\.created))::bigint[],
+                                         \(unique.map { ByteBuffer(data: $0.payload) })::bytea[], \(unique.map { copies[$0.id] ?? 1 })::bigint[])
+                      AS i(event_id, type, created, payload, copies)),
+                inserted AS (
+                    INSERT INTO webhook_event (event_id, type, created, payload, received_at, status, attempts, next_attempt_at)
+                    SELECT event_id, type, created, payload, \(now.microseconds), 'received', 0, 0 FROM incoming ORDER BY event_id
+                    ON CONFLICT (event_id) DO NOTHING RETURNING event_id),
+                repeats AS (
+                    SELECT event_id, copies - CASE WHEN event_id IN (SELECT event_id FROM inserted) THEN 1 ELSE 0 END AS count FROM incoming),
+                counted AS (
+                    INSERT INTO webhook_redelivery (event_id, count) SELECT event_id, count FROM repeats WHERE count > 0 ORDER BY event_id
+                    ON CONFLICT (event_id) DO UPDATE SET count = webhook_redelivery.count + EXCLUDED.count)
+                SELECT event_id FROM inserted
+                """
+            ).map { try $0.string("event_id") }
+        }
+        // The first delivery of each new id in the group is the new one.
+        var fresh = Set(inserted)
+        return events.map { fresh.remove($0.id.rawValue) != nil }
     }
 
     /// With `now`: hands due events to this worker, oldest Stripe time first, for a lease (they are not
@@ -82,15 +90,21 @@ extension PostgresPaymentsStore {
         try write("process webhook events") { session in
             let tx = PostgresPaymentsTransaction(session: session, now: now)
             var outcomes: [EventID: WebhookOutcome] = [:]
+            // One round trip locks the group's rows, less those another replica holds.
+            var waiting: [String: Data] = [:]
+            for row in try session.rows(
+                """
+                SELECT event_id, payload FROM webhook_event
+                WHERE event_id = ANY(\(ids.map(\.rawValue))::text[]) AND status IN ('received', 'deferred') FOR UPDATE SKIP LOCKED
+                """)
+            {
+                waiting[try row.string("event_id")] = try row.bytes("payload")
+            }
             for id in ids {
-                guard
-                    let row = try session.row("SELECT status, payload FROM webhook_event WHERE event_id = \(id.rawValue) FOR UPDATE SKIP LOCKED"),
-                    ["received", "deferred"].contains(try row.string("status"))
-                else {
+                guard let payload = waiting[id.rawValue] else {
                     outcomes[id] = .skipped
                     continue
                 }
-                let payload = try row.bytes("payload")
                 do {
                     let disposition = try session.savepoint {
                         let disposition = try body(tx, id, payload)
