@@ -79,53 +79,69 @@ extension PostgresPaymentsStore {
             .map { PendingWebhookEvent(id: EventID($0.id), payload: $0.payload) }
     }
 
-    /// Processes events exactly once, a group per transaction, each in a savepoint. An event's row is
-    /// locked first (`FOR UPDATE SKIP LOCKED`): one another replica is processing is skipped, not waited
-    /// for, and one it finished is no longer waiting. A handler that throws leaves nothing behind but
-    /// its recorded attempt.
+    /// Processes events exactly once, a group per transaction. The group's rows are locked first
+    /// (`FOR UPDATE SKIP LOCKED`): an event another replica is processing is skipped, not waited for,
+    /// and one it finished is no longer waiting. Handlers seldom fail, so a group first runs without
+    /// savepoints (two round trips an event); if a handler throws, that transaction is rolled back and
+    /// the group runs again with a savepoint per event, where a failing handler leaves nothing behind
+    /// but its recorded attempt.
     public func processWebhookEvents(
         _ ids: [EventID], at now: Timestamp,
         _ body: (any PaymentsTransaction, EventID, Data) throws -> WebhookDisposition
     ) throws -> [EventID: WebhookOutcome] {
-        try write("process webhook events") { session in
-            let tx = PostgresPaymentsTransaction(session: session, now: now)
-            var outcomes: [EventID: WebhookOutcome] = [:]
-            // One round trip locks the group's rows, less those another replica holds.
-            var waiting: [String: Data] = [:]
-            for row in try session.rows(
-                """
-                SELECT event_id, payload FROM webhook_event
-                WHERE event_id = ANY(\(ids.map(\.rawValue))::text[]) AND status IN ('received', 'deferred') FOR UPDATE SKIP LOCKED
-                """)
-            {
-                waiting[try row.string("event_id")] = try row.bytes("payload")
-            }
-            for id in ids {
-                guard let payload = waiting[id.rawValue] else {
-                    outcomes[id] = .skipped
-                    continue
-                }
-                do {
-                    let disposition = try session.savepoint {
-                        let disposition = try body(tx, id, payload)
-                        let processedAt: Int64? = disposition == .deferred ? nil : now.microseconds
-                        try session.execute(
-                            """
-                            UPDATE webhook_event SET status = \(disposition.rawValue), attempts = attempts + 1, error = NULL,
-                              next_attempt_at = \(now.microseconds + WebhookRetry.delay(attempts: 0, deferred: true)), processed_at = \(processedAt)
-                            WHERE event_id = \(id.rawValue)
-                            """)
-                        return disposition
-                    }
-                    outcomes[id] = .done(disposition)
-                } catch {
-                    let reason = CardNumberMask.mask(String(describing: error))
-                    try Self.recordWebhookFailure(session, id, reason: reason, at: now)
-                    outcomes[id] = .failed(reason)
-                }
-            }
-            return outcomes
+        do {
+            return try write("process webhook events") { session in try Self.process(ids, session, at: now, isolated: false, body) }
+        } catch is HandlerFailed {
+            return try write("process webhook events") { session in try Self.process(ids, session, at: now, isolated: true, body) }
         }
+    }
+
+    /// A handler threw in a group run without savepoints: run the group again with them.
+    struct HandlerFailed: Error {}
+
+    static func process(
+        _ ids: [EventID], _ session: PostgresSession, at now: Timestamp, isolated: Bool,
+        _ body: (any PaymentsTransaction, EventID, Data) throws -> WebhookDisposition
+    ) throws -> [EventID: WebhookOutcome] {
+        let tx = PostgresPaymentsTransaction(session: session, now: now)
+        var outcomes: [EventID: WebhookOutcome] = [:]
+        // One round trip locks the group's rows, less those another replica holds.
+        var waiting: [String: Data] = [:]
+        for row in try session.rows(
+            """
+            SELECT event_id, payload FROM webhook_event
+            WHERE event_id = ANY(\(ids.map(\.rawValue))::text[]) AND status IN ('received', 'deferred') FOR UPDATE SKIP LOCKED
+            """)
+        {
+            waiting[try row.string("event_id")] = try row.bytes("payload")
+        }
+        var done: [(id: String, disposition: String)] = []
+        for id in ids {
+            guard let payload = waiting[id.rawValue] else {
+                outcomes[id] = .skipped
+                continue
+            }
+            do {
+                let disposition = try isolated ? session.savepoint { try body(tx, id, payload) } : body(tx, id, payload)
+                done.append((id.rawValue, disposition.rawValue))
+                outcomes[id] = .done(disposition)
+            } catch {
+                guard isolated else { throw HandlerFailed() }
+                let reason = CardNumberMask.mask(String(describing: error))
+                try recordWebhookFailure(session, id, reason: reason, at: now)
+                outcomes[id] = .failed(reason)
+            }
+        }
+        // Every outcome in one statement; a deferred event is looked at again in a second.
+        try session.execute(
+            """
+            UPDATE webhook_event AS e SET status = d.status, attempts = e.attempts + 1, error = NULL,
+              next_attempt_at = \(now.microseconds + WebhookRetry.delay(attempts: 0, deferred: true)),
+              processed_at = CASE WHEN d.status = 'deferred' THEN NULL ELSE \(now.microseconds) END
+            FROM unnest(\(done.map(\.id))::text[], \(done.map(\.disposition))::text[]) AS d(event_id, status)
+            WHERE e.event_id = d.event_id
+            """)
+        return outcomes
     }
 
     public func recordWebhookFailure(_ id: EventID, reason: String, at now: Timestamp) throws {

@@ -122,6 +122,31 @@ import Testing
         #expect(try first.outboxItems().count == 300)
     }
 
+    @Test func aFailingHandlerLeavesOnlyItsAttemptAndTheRestOfTheGroupCommits() throws {
+        let (store, other, _, _) = try replicas()
+        defer { store.shutdown(); other.shutdown() }
+        struct Boom: Error {}
+        let ids: [EventID] = ["evt_a", "evt_b", "evt_c"]
+        _ = try store.receiveWebhookEvents(ids.map { IncomingWebhookEvent(id: $0, type: "charge.refunded", created: 1, payload: Data("{}".utf8)) }, at: now)
+        let outcomes = try store.processWebhookEvents(ids, at: now) { tx, id, _ in
+            try tx.enqueue(.email, key: "mail-\(id.rawValue)", orderId: nil, payload: Array("m".utf8))
+            if id == "evt_b" { throw Boom() }
+            return id == "evt_c" ? .deferred : .processed
+        }
+        #expect(outcomes["evt_a"] == .done(.processed))
+        #expect(outcomes["evt_c"] == .done(.deferred))
+        guard case .failed(let reason)? = outcomes["evt_b"] else { Issue.record("evt_b did not fail: \(String(describing: outcomes["evt_b"]))"); return }
+        #expect(reason.contains("Boom"))
+        #expect(try store.outboxItems().map(\.dedupeKey) == ["mail-evt_a", "mail-evt_c"])
+        let records = try store.webhookEvents()
+        #expect(records.map(\.status) == ["processed", "received", "deferred"])
+        #expect(records.map(\.attempts) == [1, 1, 1])
+        #expect(records[1].error?.contains("Boom") == true)
+        // The failed event is due again only after its backoff; the deferred one after a second.
+        #expect(try store.webhookEventsToProcess(limit: 10, maxAttempts: 5, at: now).isEmpty)
+        #expect(try store.webhookEventsToProcess(limit: 10, maxAttempts: 5, at: now.adding(seconds: 1)).map(\.id) == ["evt_c"])
+    }
+
     @Test func concurrentRedeliveriesInOppositeOrdersNeitherDeadlockNorDoubleCount() throws {
         let (first, second, _, _) = try replicas()
         defer { first.shutdown(); second.shutdown() }
