@@ -172,7 +172,8 @@ let package = Package(
         .testTarget(
             name: "PayreconCLITests",
             dependencies: [
-                "PayreconCLI", "Core", "Facts", "Store", "PaymentsStore", "PaymentsPostgres", "Sandbox", "SandboxData", "Extract", "Reconcile", "Report", "StripeAPI",
+                "PayreconCLI", "Core", "Facts", "Store", "PaymentsStore", "PaymentsPostgres", "Sandbox", "SandboxData", "Extract", "Reconcile",
+                "Report", "StripeAPI",
                 "Payments", "Stages", "TestSupport",
             ]),
     ]

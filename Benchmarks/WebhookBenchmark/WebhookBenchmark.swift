@@ -57,7 +57,9 @@ enum WebhookBenchmark {
         let url = try server?.freshDatabase().url
         var stores: [any PaymentsStore] = []
         for _ in 0..<replicas {
-            stores.append(try url.map { try PostgresPaymentsStore(url: $0, variable: "BENCH_PAYMENTS_URL") } ?? PayreconStore(path: configuration.database, durability: .full))
+            stores.append(
+                try url.map { try PostgresPaymentsStore(url: $0, variable: "BENCH_PAYMENTS_URL") }
+                    ?? PayreconStore(path: configuration.database, durability: .full))
         }
         let store = stores[0]
         if book { try fixture.registerQuotes(0..<events, in: store) }
@@ -119,6 +121,13 @@ enum WebhookBenchmark {
         if book {
             let orders = try (0..<events).filter { try store.order(OrderID("ord_Q-\($0)")) != nil }.count
             print(String(format: "  booked: %d orders, %.1f orders/s", orders, Double(orders) / total))
+            let (render, parallel) = try renderFigures(store, seller: configuration.seller)
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            print(
+                String(
+                    format: "  one invoice renders in %.1f ms (median of 40); goal 80 %% × %d cores ÷ render = %.1f orders/s", render, cores,
+                    0.8 * Double(cores) * 1000 / render))
+            print(String(format: "  rendering alone on every core: %.1f invoices/s", parallel))
         }
         print("  peak RSS: \(peakResidentMiB()) MiB")
         try await client.shutdown()
@@ -136,6 +145,31 @@ enum WebhookBenchmark {
         let response = try await client.execute(request, timeout: .seconds(30))
         _ = try await response.body.collect(upTo: 65_536)
         return Int(response.status.code)
+    }
+
+    /// The median time to render the bench's invoice alone (what booking's goal is measured against),
+    /// and how many render per second on every core at once with nothing else to do (the ceiling).
+    static func renderFigures(_ store: any PaymentsStore, seller: Seller) throws -> (median: Double, parallel: Double) {
+        guard let stored = try store.readPayments(at: Timestamp(seconds: 0), { try $0.quote(id: "Q-0") }) else { return (.nan, .nan) }
+        let quote = try JSONDecoder().decode(Quote.self, from: Data(stored.quoteJSON.utf8))
+        let document = try InvoiceDocument.invoice(
+            number: "INV-000001", issueDate: "2026-12-01", seller: seller, quote: quote, orderId: stored.orderId, paymentIntent: "pi_bench_0")
+        let renderer = InvoiceRenderer()
+        let clock = ContinuousClock()
+        func milliseconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+        }
+        var times: [Double] = []
+        for _ in 0..<40 {
+            let start = clock.now
+            _ = try renderer.render(document)
+            times.append(milliseconds(start.duration(to: clock.now)))
+        }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let start = clock.now
+        DispatchQueue.concurrentPerform(iterations: cores) { _ in for _ in 0..<40 { _ = try? renderer.render(document) } }
+        let parallel = Double(cores * 40) * 1000 / milliseconds(start.duration(to: clock.now))
+        return (times.sorted()[times.count / 2], parallel)
     }
 
     static func peakResidentMiB() -> Int {

@@ -7,13 +7,15 @@ import PaymentsStore
 /// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.
 extension PaymentsService {
     /// The invoice a succeeded PaymentIntent will need, planned before its transaction under the number
-    /// the sequence will most likely give (`ahead`: invoices of the same group numbered before this
-    /// one); nil when there is nothing to book. Rendering (`renderInvoice`) takes milliseconds, and the
-    /// write lock (which webhook acknowledgements also wait for) should not be held that long.
-    func planInvoice(_ intent: PaymentIntent, ahead: Int = 0, at now: Timestamp) throws -> PreparedInvoice? {
+    /// the sequence will most likely give: the next one, or `atLeast` when invoices planned before this
+    /// one are not committed yet. Nil when there is nothing to book. Rendering (`renderInvoice`) takes
+    /// milliseconds, and the write lock (which webhook acknowledgements also wait for) should not be
+    /// held that long.
+    func planInvoice(_ intent: PaymentIntent, atLeast floor: Int64 = 0, at now: Timestamp) throws -> PreparedInvoice? {
         try store.readPayments(at: now) { tx -> PreparedInvoice? in
             guard try tx.order(forPaymentIntent: intent.id) == nil, let stored = try tx.quote(forPaymentIntent: intent.id) else { return nil }
-            return PreparedInvoice(number: try tx.peekNextDocumentNumber(.invoice, ahead: ahead), quote: stored, document: nil, pdf: nil)
+            let next = max(DocumentRecord.Kind.sequence(of: try tx.peekNextDocumentNumber(.invoice)), floor)
+            return PreparedInvoice(number: DocumentRecord.Kind.invoice.number(next), quote: stored, document: nil, pdf: nil)
         }
     }
 

@@ -12,10 +12,13 @@ extension PaymentsService {
     /// acknowledgements also wait for) is held for ~1–2 ms per event, so about 10 ms at most.
     static let eventsPerTransaction = 8
 
-    /// Events of a group prepared at once: every core but one, which stays free for acknowledgements
-    /// (measured on 2 cores: rendering on both took acknowledgements from 2,955/s, p99 21 ms, to 674/s,
-    /// p99 132 ms, while booking went from 50 to 84 orders/s; docs/features/payments.md).
-    static let preparationWidth = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+    /// Events of a group prepared at once: every core but one while webhooks are arriving (that one
+    /// answers them), every core once they have stopped for a moment (docs/features/payments.md has
+    /// the figures on 2 cores for both widths).
+    var preparationWidth: Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return arrivals.isQuiet(for: .milliseconds(250)) ? cores : max(1, cores - 1)
+    }
 
     /// Processes every event waiting in the inbox; returns how many were done with (processed or
     /// ignored; not deferred or failed).
@@ -31,13 +34,19 @@ extension PaymentsService {
                 logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
                 return done
             }
+            // A pipeline: the next group is prepared while the one before commits, on a thread of its own.
             var batch = 0
             var start = 0
+            var nextInvoice: Int64 = 0
+            var committing: Task<Int, Never>?
             while start < pending.count {
                 let group = pending[start..<min(start + Self.eventsPerTransaction, pending.count)]
-                batch += await process(group)
+                let prepared = await prepare(group, nextInvoice: &nextInvoice)
+                if let committing { batch += await committing.value }
+                committing = Task { await self.commitOffThePool(prepared) }
                 start += Self.eventsPerTransaction
             }
+            if let committing { batch += await committing.value }
             done += batch
             // Nothing done (all deferred, failing, or taken by another replica): wait for the doorbell or the poll.
             if batch == 0 { break }
@@ -45,13 +54,13 @@ extension PaymentsService {
         return done
     }
 
-    /// One group: what needs the network or much CPU (fetching a charge, rendering an invoice under
-    /// the number it will most likely get) happens first, `preparationWidth` events at a time, then one
-    /// transaction for the group.
-    func process(_ group: ArraySlice<PendingWebhookEvent>) async -> Int {
+    /// One group, made ready for its transaction: what needs the network or much CPU (fetching a
+    /// charge, rendering an invoice under the number it will most likely get) is done here,
+    /// `preparationWidth` events at a time. `nextInvoice`: the sequence number after the last invoice
+    /// planned (the group before may not have committed yet).
+    func prepare(_ group: ArraySlice<PendingWebhookEvent>, nextInvoice: inout Int64) async -> PreparedGroup {
         // In order and cheap: which events book an order, and the number each will most likely get.
         var jobs: [PreparationJob] = []
-        var invoicesAhead = 0
         for pending in group {
             do {
                 let envelope = try JSONDecoder().decode(EventEnvelope.self, from: pending.payload)
@@ -59,8 +68,8 @@ extension PaymentsService {
                 if envelope.type == "payment_intent.succeeded" {
                     let succeeded = try Self.object(SucceededIntent.self, in: pending.payload)
                     job.succeeded = succeeded
-                    job.invoice = try planInvoice(succeeded.intent, ahead: invoicesAhead, at: clock())
-                    if job.invoice != nil { invoicesAhead += 1 }
+                    job.invoice = try planInvoice(succeeded.intent, atLeast: nextInvoice, at: clock())
+                    if let planned = job.invoice { nextInvoice = DocumentRecord.Kind.sequence(of: planned.number) + 1 }
                 }
                 jobs.append(job)
             } catch {
@@ -69,7 +78,7 @@ extension PaymentsService {
         }
         // Concurrently: the charges from Stripe, then the PDFs.
         var ready: [EventID: PreparedEvent] = [:]
-        let width = Self.preparationWidth
+        let width = preparationWidth
         let outcomes = await withTaskGroup(of: PreparationOutcome.self, returning: [PreparationOutcome].self) { tasks in
             var next = 0
             func start() {
@@ -94,7 +103,20 @@ extension PaymentsService {
             let id = jobs[outcome.index].pending.id
             if let prepared = outcome.prepared { ready[id] = prepared } else { failPreparation(id, outcome.failure ?? "?") }
         }
-        let ids = group.map(\.id).filter { ready[$0] != nil }
+        return PreparedGroup(ids: group.map(\.id).filter { ready[$0] != nil }, ready: ready)
+    }
+
+    /// Blocks while the store writes (and flushes): on a queue of its own, off the cooperative pool,
+    /// whose threads meanwhile render the next group.
+    func commitOffThePool(_ prepared: PreparedGroup) async -> Int {
+        await withCheckedContinuation { continuation in
+            commitQueue.async { continuation.resume(returning: self.commit(prepared)) }
+        }
+    }
+
+    /// One transaction for a prepared group; how many of its events were done with.
+    func commit(_ prepared: PreparedGroup) -> Int {
+        let (ids, ready) = (prepared.ids, prepared.ready)
         guard !ids.isEmpty else { return 0 }
         do {
             let outcomes = try store.processWebhookEvents(ids, at: clock()) { tx, id, _ in
@@ -225,6 +247,12 @@ extension PaymentsService {
     static func object<T: Decodable>(_ type: T.Type, in payload: Data) throws -> T {
         try JSONDecoder().decode(EventObject<T>.self, from: payload).data.object
     }
+}
+
+/// A group's events that are ready for their transaction.
+struct PreparedGroup: Sendable {
+    let ids: [EventID]
+    let ready: [EventID: PreparedEvent]
 }
 
 /// An event with what its transaction needs, made ready outside it.

@@ -18,6 +18,10 @@ public final class PaymentsService: Sendable {
     /// Rung when an event enters the inbox, so the processor does not wait for its next poll.
     let doorbell = Doorbell()
     let inbox: InboxWriter
+    /// Where a group of events commits (the store blocks while it flushes).
+    let commitQueue = DispatchQueue(label: "payrecon.event-commit")
+    /// When the last webhook arrived (how many cores preparation may take).
+    let arrivals = ArrivalClock()
     let clock: @Sendable () -> Timestamp
 
     public init(

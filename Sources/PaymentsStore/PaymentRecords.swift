@@ -51,6 +51,8 @@ public struct DocumentRecord: Hashable, Sendable {
         case creditNote = "credit_note"
         /// The printed prefix of the number: INV-000001, CN-000001.
         public var prefix: String { self == .invoice ? "INV" : "CN" }
+        /// The sequence number in a document number (`INV-000042` → 42; 0 if it has none).
+        public static func sequence(of number: String) -> Int64 { Int64(number.split(separator: "-").last ?? "") ?? 0 }
         /// The document number of the sequence's `sequence`th document: `INV-000042`.
         public func number(_ sequence: Int64) -> String {
             let digits = String(sequence)

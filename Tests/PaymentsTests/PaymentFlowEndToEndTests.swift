@@ -1,8 +1,8 @@
 import Core
+import Extract
 import Foundation
 import Logging
 import Payments
-import Extract
 import PaymentsPostgres
 import PaymentsStore
 import Reconcile
@@ -163,7 +163,9 @@ extension PaymentFlowEndToEndTests {
         let summary = try await LedgerImportStage(runner: StageRunner(store: harness.store)).run([source])
         #expect(summary.entries == 2)
         for entry in booked {
-            let imported = try harness.store.loadLedger(from: entry.createdAt, to: entry.createdAt.adding(seconds: 1)).filter { $0.entryId == entry.entryId }
+            let imported = try harness.store.loadLedger(from: entry.createdAt, to: entry.createdAt.adding(seconds: 1)).filter {
+                $0.entryId == entry.entryId
+            }
             #expect(imported == [entry], "\(imported) is not \(entry)")
         }
     }

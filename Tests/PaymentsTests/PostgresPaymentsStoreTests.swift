@@ -127,7 +127,8 @@ import Testing
         defer { store.shutdown(); other.shutdown() }
         struct Boom: Error {}
         let ids: [EventID] = ["evt_a", "evt_b", "evt_c"]
-        _ = try store.receiveWebhookEvents(ids.map { IncomingWebhookEvent(id: $0, type: "charge.refunded", created: 1, payload: Data("{}".utf8)) }, at: now)
+        _ = try store.receiveWebhookEvents(
+            ids.map { IncomingWebhookEvent(id: $0, type: "charge.refunded", created: 1, payload: Data("{}".utf8)) }, at: now)
         let outcomes = try store.processWebhookEvents(ids, at: now) { tx, id, _ in
             try tx.enqueue(.email, key: "mail-\(id.rawValue)", orderId: nil, payload: Array("m".utf8))
             if id == "evt_b" { throw Boom() }
@@ -135,7 +136,9 @@ import Testing
         }
         #expect(outcomes["evt_a"] == .done(.processed))
         #expect(outcomes["evt_c"] == .done(.deferred))
-        guard case .failed(let reason)? = outcomes["evt_b"] else { Issue.record("evt_b did not fail: \(String(describing: outcomes["evt_b"]))"); return }
+        guard case .failed(let reason)? = outcomes["evt_b"] else {
+            Issue.record("evt_b did not fail: \(String(describing: outcomes["evt_b"]))"); return
+        }
         #expect(reason.contains("Boom"))
         #expect(try store.outboxItems().map(\.dedupeKey) == ["mail-evt_a", "mail-evt_c"])
         let records = try store.webhookEvents()
