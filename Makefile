@@ -45,12 +45,15 @@ bench: deps
 	.build/release/reconcile-bench run --db $(BENCH_DB) --fresh --repeat 5
 
 # The webhook endpoint benchmark: EVENTS signed payment_intent.succeeded events, CONCURRENCY in flight,
-# release build. Prints acknowledged events/s and latency percentiles; the second run books real orders.
+# release build. Prints acknowledged events/s, latency percentiles and processed events/s: on SQLite,
+# then on a PostgreSQL of its own with two replicas (needs `make test-deps` for the server); the last
+# run books real orders and prints the booking goal beside it.
 EVENTS ?= 20000
 CONCURRENCY ?= 32
 bench-webhooks: deps
 	$(SWIFT) build -c release --product webhook-bench
 	.build/release/webhook-bench --events $(EVENTS) --concurrency $(CONCURRENCY)
+	.build/release/webhook-bench --events $(EVENTS) --concurrency $(CONCURRENCY) --postgres --replicas 2
 	.build/release/webhook-bench --events 2000 --concurrency $(CONCURRENCY) --book
 
 # The report benchmark: the reconciled period of the reconcile benchmark's store (ORDERS orders; `make
