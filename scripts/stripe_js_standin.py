@@ -24,8 +24,11 @@ subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-ke
 
 STRIPE_JS = b"""
 (function () {
+  // Numbered here, in the page's order: the POSTs may arrive in another.
+  var sequence = 0;
   function record(call, args) {
-    return fetch('https://api.stripe.com/__record', { method: 'POST', body: JSON.stringify({ call: call, args: args }) });
+    sequence += 1;
+    return fetch('https://api.stripe.com/__record', { method: 'POST', body: JSON.stringify({ seq: sequence, call: call, args: args }) });
   }
   window.Stripe = function (key) {
     record('Stripe', { key: key });

@@ -6,16 +6,24 @@ import PaymentsStore
 /// What a paid order and a confirmed refund write, inside the transaction of the event or request
 /// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.
 extension PaymentsService {
-    /// The invoice a succeeded PaymentIntent will need, planned before its transaction under the number
-    /// the sequence will most likely give: the next one, or `atLeast` when invoices planned before this
-    /// one are not committed yet. Nil when there is nothing to book. Rendering (`renderInvoice`) takes
-    /// milliseconds, and the write lock (which webhook acknowledgements also wait for) should not be
-    /// held that long.
-    func planInvoice(_ intent: PaymentIntent, atLeast floor: Int64 = 0, at now: Timestamp) throws -> PreparedInvoice? {
-        try store.readPayments(at: now) { tx -> PreparedInvoice? in
-            guard try tx.order(forPaymentIntent: intent.id) == nil, let stored = try tx.quote(forPaymentIntent: intent.id) else { return nil }
-            let next = max(DocumentRecord.Kind.sequence(of: try tx.peekNextDocumentNumber(.invoice)), floor)
-            return PreparedInvoice(number: DocumentRecord.Kind.invoice.number(next), quote: stored, document: nil, pdf: nil)
+    /// The invoices a group's succeeded PaymentIntents will need, planned before their transaction
+    /// under the numbers the sequence will most likely give, in the group's order: from the next one,
+    /// or from `atLeast` when invoices planned before these are not committed yet. Intents with nothing
+    /// to book (no quote, or an order already) get none. Rendering (`renderInvoice`) takes milliseconds,
+    /// and the write lock (which webhook acknowledgements also wait for) should not be held that long.
+    func planInvoices(_ intents: [PaymentIntentID], atLeast floor: Int64, at now: Timestamp) throws -> [PaymentIntentID: PreparedInvoice] {
+        guard !intents.isEmpty else { return [:] }
+        return try store.readPayments(at: now) { tx in
+            let quotes = try tx.quotesAwaitingOrders(intents)
+            guard !quotes.isEmpty else { return [:] }
+            var next = max(DocumentRecord.Kind.sequence(of: try tx.peekNextDocumentNumber(.invoice)), floor)
+            var planned: [PaymentIntentID: PreparedInvoice] = [:]
+            for id in intents where planned[id] == nil {
+                guard let quote = quotes[id] else { continue }
+                planned[id] = PreparedInvoice(number: DocumentRecord.Kind.invoice.number(next), quote: quote, document: nil, pdf: nil)
+                next += 1
+            }
+            return planned
         }
     }
 

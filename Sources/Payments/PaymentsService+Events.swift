@@ -65,16 +65,23 @@ extension PaymentsService {
             do {
                 let envelope = try JSONDecoder().decode(EventEnvelope.self, from: pending.payload)
                 var job = PreparationJob(pending: pending, envelope: envelope)
-                if envelope.type == "payment_intent.succeeded" {
-                    let succeeded = try Self.object(SucceededIntent.self, in: pending.payload)
-                    job.succeeded = succeeded
-                    job.invoice = try planInvoice(succeeded.intent, atLeast: nextInvoice, at: clock())
-                    if let planned = job.invoice { nextInvoice = DocumentRecord.Kind.sequence(of: planned.number) + 1 }
-                }
+                if envelope.type == "payment_intent.succeeded" { job.succeeded = try Self.object(SucceededIntent.self, in: pending.payload) }
                 jobs.append(job)
             } catch {
                 failPreparation(pending.id, error)
             }
+        }
+        let intents = jobs.compactMap { $0.succeeded?.intent.id }
+        do {
+            let planned = try planInvoices(intents, atLeast: nextInvoice, at: clock())
+            for index in jobs.indices {
+                guard let id = jobs[index].succeeded?.intent.id, let invoice = planned[id] else { continue }
+                jobs[index].invoice = invoice
+                nextInvoice = max(nextInvoice, DocumentRecord.Kind.sequence(of: invoice.number) + 1)
+            }
+        } catch {
+            // Planning is a guess: without one, each order is rendered in its transaction.
+            logger.warning("Cannot plan the group's invoices", metadata: ["error": "\(error)"])
         }
         // Concurrently: the charges from Stripe, then the PDFs.
         var ready: [EventID: PreparedEvent] = [:]

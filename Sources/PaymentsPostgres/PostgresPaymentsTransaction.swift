@@ -13,6 +13,17 @@ struct PostgresPaymentsTransaction: PaymentsTransaction {
         try session.row("SELECT * FROM payment_quote WHERE payment_intent_id = \(id.rawValue)").map(PostgresRecords.storedQuote)
     }
 
+    func quotesAwaitingOrders(_ ids: [PaymentIntentID]) throws -> [PaymentIntentID: StoredQuote] {
+        guard !ids.isEmpty else { return [:] }
+        let quotes = try session.rows(
+            """
+            SELECT q.* FROM payment_quote q WHERE q.payment_intent_id = ANY(\(ids.map(\.rawValue))::text[])
+            AND NOT EXISTS (SELECT 1 FROM payment_order o WHERE o.payment_intent_id = q.payment_intent_id)
+            """
+        ).map(PostgresRecords.storedQuote)
+        return Dictionary(quotes.compactMap { quote in quote.paymentIntentId.map { ($0, quote) } }) { first, _ in first }
+    }
+
     func quote(id: String) throws -> StoredQuote? {
         try session.row("SELECT * FROM payment_quote WHERE quote_id = \(id)").map(PostgresRecords.storedQuote)
     }

@@ -106,4 +106,14 @@ public protocol PaymentsTransaction {
 
 extension PaymentsTransaction {
     public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String { try peekNextDocumentNumber(kind, ahead: 0) }
+
+    /// The quotes of these PaymentIntents that have no order yet: what a group of succeeded events
+    /// will book. A store with round trips answers it in one.
+    public func quotesAwaitingOrders(_ ids: [PaymentIntentID]) throws -> [PaymentIntentID: StoredQuote] {
+        var quotes: [PaymentIntentID: StoredQuote] = [:]
+        for id in ids where try order(forPaymentIntent: id) == nil {
+            if let quote = try quote(forPaymentIntent: id) { quotes[id] = quote }
+        }
+        return quotes
+    }
 }

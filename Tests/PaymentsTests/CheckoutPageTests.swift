@@ -54,7 +54,7 @@ import Testing
             ])
             let calls = try String(contentsOfFile: records, encoding: .utf8).split(separator: "\n").compactMap {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }
+            }.sorted { ($0["seq"] as? Int ?? 0) < ($1["seq"] as? Int ?? 0) }
             #expect(calls.map { $0["call"] as? String } == ["Stripe", "elements", "create", "mount", "confirmPayment"], "\(calls)")
             func args(_ name: String) -> [String: Any] { calls.first { $0["call"] as? String == name }?["args"] as? [String: Any] ?? [:] }
             #expect(args("Stripe")["key"] as? String == PaymentsHarness.publishableKey)
