@@ -22,8 +22,9 @@ public struct PaymentsWorkers: Service {
                 }
                 group.addTask {
                     while !Task.isCancelled {
-                        await service.deliverDueOutbox()
-                        try? await Task.sleep(for: poll)
+                        // A store may hand out fewer items than asked (PostgreSQL's lease a few at a time):
+                        // after a batch that delivered something, look again at once.
+                        if await service.deliverDueOutbox() == 0 { try? await Task.sleep(for: poll) }
                     }
                 }
                 await group.waitForAll()

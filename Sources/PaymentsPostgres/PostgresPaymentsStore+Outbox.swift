@@ -3,6 +3,10 @@ import Foundation
 import PaymentsStore
 
 extension PostgresPaymentsStore {
+    /// Items handed to one worker at a time: few, so that the lease outlasts their delivery however
+    /// slow the SMTP server or the notification service is.
+    static let outboxClaim = 8
+
     /// Hands due items to this worker for a lease, oldest first, skipping those another replica holds:
     /// two replicas never send the same email at once. A replica that dies mid-delivery leaves its items
     /// to be taken again when the lease ends.
@@ -13,7 +17,7 @@ extension PostgresPaymentsStore {
                 UPDATE outbox SET next_attempt_at = \(now.microseconds + outboxLeaseMicroseconds)
                 WHERE id IN (
                     SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= \(now.microseconds)
-                    ORDER BY next_attempt_at, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
+                    ORDER BY next_attempt_at, id LIMIT \(Int64(min(limit, Self.outboxClaim))) FOR UPDATE SKIP LOCKED)
                 RETURNING *
                 """
             ).map(PostgresRecords.outboxItem).sorted { $0.id < $1.id }

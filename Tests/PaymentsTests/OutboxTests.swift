@@ -18,9 +18,9 @@ import Testing
             let signature = "t=\(now),v1=" + (try StripeSDK.signature(payload: payload, secret: PaymentsHarness.webhookSecret, timestamp: now))
             #expect(try await harness.deliver(payload, signature: signature).status == 200)
             #expect(
-                try await harness.eventually {
+                try await harness.eventually(seconds: 60) {
                     try harness.store.outboxItems(order: "ord_Q-1001").first { $0.channel == .email }.map { $0.attempts >= 2 } ?? false
-                })
+                }, "outbox: \((try? harness.store.outboxItems()) ?? [])")
             let email = try #require(try harness.store.outboxItems(order: "ord_Q-1001").first { $0.channel == .email })
             #expect(email.deliveredAt == nil)
             #expect(email.lastError?.contains("SMTP") == true, "\(email.lastError ?? "")")

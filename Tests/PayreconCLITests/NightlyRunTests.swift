@@ -2,6 +2,7 @@ import Core
 import Foundation
 import PaymentsPostgres
 import SandboxData
+import Stages
 import Store
 import TestSupport
 import Testing
@@ -279,6 +280,10 @@ import Testing
                     entryId: "pay-ord_serve-1", orderId: "ord_serve-1", kind: .payment, amount: Money(minorUnits: 11_900, currency: eur),
                     stripeId: "pi_serve_1", createdAt: booked, supplierId: "S-1"))
         }
+        // One action of serve's from that day, and one from a moment ago (its transaction may still be open: left for the next run).
+        try payments.appendAudit(
+            AuditEntry(at: booked, actor: "token:backend", action: "refund.requested", subject: "ord_serve-1", after: "5.00 EUR"))
+        try payments.appendAudit(AuditEntry(at: StageClock.now(), actor: "stripe", action: "order.booked", subject: "ord_serve-2"))
         payments.shutdown()
         let config = try night.config("serve-ledger.yaml", store: "serve-ledger.sqlite", extra: "serve:\n  postgres_url_env: PAYMENTS_DATABASE_URL\n")
         let outcome = try Self.run(
@@ -291,6 +296,15 @@ import Testing
         #expect(imported.map(\.createdAt) == [booked])
         // The connection string holds no password here, but it is never printed either way.
         #expect(!(outcome.stdout + outcome.stderr).contains(url))
+        // serve's audit log reaches the store the auditor export reads, each entry once however often the run repeats.
+        func copied() throws -> [AuditEntry] {
+            try store.auditLog(from: Timestamp(seconds: 0), to: StageClock.now().adding(seconds: 3_600)).filter { $0.subject.hasPrefix("ord_serve") }
+        }
+        #expect(try copied().map(\.action) == ["refund.requested"])
+        #expect(try copied().first?.at == booked)
+        #expect(outcome.stdout.contains("1 audit entries from serve"), "\(outcome.stdout)")
+        _ = try Self.run(config, environment: Self.environment.merging(["PAYMENTS_DATABASE_URL": url]) { $1 })
+        #expect(try copied().map(\.action) == ["refund.requested"])
     }
 
     static func day(after day: String) -> String {

@@ -171,13 +171,27 @@ public struct NightlyRun {
             csv: ledger.csv, postgresQuery: ledger.postgresQuery, postgresURLEnv: ledger.postgresURLEnv ?? "", refunds: ledger.refundsCSV,
             mapping: ledger.mapping, maxFieldBytes: ledger.maxFieldBytes ?? CSVReader.defaultMaxFieldBytes, environment: environment,
             logger: logger)
+        // serve's books in PostgreSQL: opened first, which creates its tables if serve has not run yet.
+        let payments = try ledger.paymentsPostgresURLEnv.map {
+            try PostgresPaymentsStore.fromEnvironment(variable: $0, environment: environment, logger: logger)
+        }
+        defer { payments?.shutdown() }
         if let variable = ledger.paymentsPostgresURLEnv {
             sources.append(
                 try PostgresLedgerSource(
                     urlEnvironmentVariable: variable, query: PostgresPaymentsStore.ledgerQuery, environment: environment, logger: logger))
         }
         let summary = try await LedgerImportStage(runner: runner).run(sources, allowEmpty: ledger.allowEmpty)
-        return "\(summary.entries) entries: \(summary)"
+        guard let payments, let variable = ledger.paymentsPostgresURLEnv else { return "\(summary.entries) entries: \(summary)" }
+        let copied = try copyAuditLog(from: payments, source: "serve:\(variable)", into: runner.store)
+        return "\(summary.entries) entries: \(summary); \(copied) audit entries from serve"
+    }
+
+    /// serve's audit log, copied into the store the auditor export reads: entries older than five
+    /// minutes (a transaction still open then is copied by the next run) and not copied before.
+    private func copyAuditLog(from payments: PostgresPaymentsStore, source: String, into store: PayreconStore) throws -> Int {
+        let entries = try payments.auditEntries(after: try store.lastImportedAuditSeq(source: source), before: clock().adding(seconds: -300))
+        return try store.importAudit(entries, source: source)
     }
 
     private func reconcile(_ runner: StageRunner, _ period: ReportingPeriod, _ outcome: inout NightlyOutcome) throws -> String {

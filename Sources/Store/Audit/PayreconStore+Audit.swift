@@ -26,6 +26,29 @@ extension PayreconStore {
         }
     }
 
+    /// The number of the last entry copied from `source`'s audit log (0: none yet).
+    public func lastImportedAuditSeq(source: String) throws(StoreError) -> Int64 {
+        try read("read the audit import") { db in
+            try Int64.fetchOne(db, sql: "SELECT last_seq FROM audit_import WHERE source = ?", arguments: [source]) ?? 0
+        }
+    }
+
+    /// Copies entries of another audit log (serve's, in PostgreSQL) into this one, in their order, and
+    /// records how far: together, so a failed copy leaves neither. Entries at or below the number
+    /// already copied are skipped; returns how many were copied.
+    public func importAudit(_ entries: [(seq: Int64, entry: AuditEntry)], source: String) throws(StoreError) -> Int {
+        try write("import the audit log of \(source)") { db in
+            let last = try Int64.fetchOne(db, sql: "SELECT last_seq FROM audit_import WHERE source = ?", arguments: [source]) ?? 0
+            let fresh = entries.filter { $0.seq > last }.sorted { $0.seq < $1.seq }
+            guard let newest = fresh.last?.seq else { return 0 }
+            for (_, entry) in fresh { try Self.appendAudit(entry, db) }
+            try db.execute(
+                sql: "INSERT INTO audit_import (source, last_seq) VALUES (?, ?) ON CONFLICT(source) DO UPDATE SET last_seq = excluded.last_seq",
+                arguments: [source, newest])
+            return fresh.count
+        }
+    }
+
     /// Who a command runs as, for the log: the operating-system user (commands carry no login of their own).
     public static var commandActor: String {
         let environment = ProcessInfo.processInfo.environment

@@ -22,6 +22,7 @@ enum StoreMigrations {
         (Migration14ExtractCheckpoint.identifier, Migration14ExtractCheckpoint.run),
         (Migration15TransactionPayout.identifier, Migration15TransactionPayout.run),
         (Migration16PaymentProcessing.identifier, Migration16PaymentProcessing.run),
+        (Migration17AuditImport.identifier, Migration17AuditImport.run),
     ]
 
     static var migrator: DatabaseMigrator { migrator(upTo: all.count) }
