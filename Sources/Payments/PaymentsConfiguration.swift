@@ -172,7 +172,7 @@ public struct PaymentsConfiguration: Sendable, Codable {
         self.supplierNotificationURL = supplierNotificationURL; self.outbox = outbox
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, database, https, stripe, seller, email, outbox, checkout
         case postgresURLEnv = "postgres_url_env"
         case apiTokens = "api_tokens"
@@ -212,6 +212,14 @@ public struct PaymentsConfiguration: Sendable, Codable {
     /// The configuration from its JSON (the file's, or the YAML config's `serve` section as JSON);
     /// `path` names it in errors.
     public static func decode(json data: Data, path: String) throws(PaymentsConfigurationError) -> PaymentsConfiguration {
+        // A misspelt key must not pass for an absent one: `postgres_url_envv` would leave each replica its own SQLite file.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let known = Set(CodingKeys.allCases.map(\.rawValue))
+            if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+                throw PaymentsConfigurationError(
+                    description: "\(path): \(unknown): unknown key (known here: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
         let configuration: PaymentsConfiguration
         do {
             configuration = try JSONDecoder().decode(PaymentsConfiguration.self, from: data)

@@ -56,6 +56,18 @@ import Testing
         #expect(try Self.run(["python3", "-m", "kubernetes_validate", "--strict", bad.path]).status != 0)
     }
 
+    @Test func theServeReplicasValidateAgainstTheKubernetesSchema() throws {
+        let serve = packageRoot.appendingPathComponent("jobs/kubernetes/serve.yaml").path
+        let validated = try Self.run(["python3", "-m", "kubernetes_validate", "--strict", serve])
+        #expect(validated.status == 0, "\(validated.output)")
+        for resource in ["deployment/payrecon-serve", "poddisruptionbudget/payrecon-serve", "service/payrecon-serve"] {
+            #expect(validated.output.contains("passed for resource \(resource)"), "\(validated.output)")
+        }
+        let text = try String(contentsOfFile: serve, encoding: .utf8)
+        // Two replicas on the PostgreSQL the config names, sharing the documents volume.
+        #expect(text.contains("replicas: 2") && text.contains("name: PAYMENTS_DATABASE_URL") && text.contains("ReadWriteMany"))
+    }
+
     @Test func theCrontabLineRunsTheNightlyJob() throws {
         let text = try String(contentsOf: packageRoot.appendingPathComponent("jobs/cron/payrecon"), encoding: .utf8)
         let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.contains("=") }

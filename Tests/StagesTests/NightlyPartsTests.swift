@@ -41,6 +41,20 @@ import Testing
         let bad = folder.appendingPathComponent("serve.yaml").path
         try "store: x.sqlite\nserve:\n  listen: {port: 1}\n".write(toFile: bad, atomically: true, encoding: .utf8)
         #expect(throws: PaymentsConfigurationError.self) { try ServeSection.load(path: bad) }
+        // serve.postgres_url_env is read; a misspelt key is refused by name, not taken for "no PostgreSQL".
+        let example = try String(contentsOfFile: Self.example, encoding: .utf8)
+        let postgres = folder.appendingPathComponent("postgres.yaml").path
+        try example.replacingOccurrences(of: "  # postgres_url_env: PAYMENTS_DATABASE_URL", with: "  postgres_url_env: PAYMENTS_DATABASE_URL")
+            .write(toFile: postgres, atomically: true, encoding: .utf8)
+        #expect(try ServeSection.load(path: postgres).postgresURLEnv == "PAYMENTS_DATABASE_URL")
+        let misspelt = folder.appendingPathComponent("misspelt.yaml").path
+        try example.replacingOccurrences(of: "  # postgres_url_env: PAYMENTS_DATABASE_URL", with: "  postgres_url_envv: PAYMENTS_DATABASE_URL")
+            .write(toFile: misspelt, atomically: true, encoding: .utf8)
+        #expect {
+            try ServeSection.load(path: misspelt)
+        } throws: { error in
+            "\(error)".contains("misspelt.yaml (serve): postgres_url_envv: unknown key (known here: api_tokens, checkout,")
+        }
     }
 
     @Test func aHeldLockNamesItsHolderAndAReleasedOneLeavesNoRecord() throws {
