@@ -15,6 +15,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
     private var idle: [PostgresConnection] = []
     private var opened = 0
     private var lastId = 0
+    private var isShutDown = false
 
     init(configuration: PostgresConnection.Configuration, capacity: Int, logger: Logger) {
         self.configuration = configuration
@@ -30,14 +31,20 @@ final class PostgresConnectionPool: @unchecked Sendable {
         return try body(PostgresSession(connection: connection, logger: logger))
     }
 
+    /// Closes the connections and the event loop; the pool takes no more calls. Also on deinit:
+    /// postgres-nio wants every connection closed before it goes.
     func shutdown() {
         condition.lock()
         let connections = idle
         idle = []
+        let first = !isShutDown
+        isShutDown = true
         condition.unlock()
         for connection in connections { try? connection.close().wait() }
-        try? group.syncShutdownGracefully()
+        if first { try? group.syncShutdownGracefully() }
     }
+
+    deinit { shutdown() }
 
     private func checkOut() throws -> PostgresConnection {
         condition.lock()

@@ -30,9 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
             var logger = Logger(label: "payrecon.serve")
             // The access log is at info: shown unless PAYRECON_LOG_LEVEL says otherwise.
             if ProcessInfo.processInfo.environment["PAYRECON_LOG_LEVEL"] == nil { logger.logLevel = .info }
-            let store: any PaymentsStore =
-                try configuration.postgresURLEnv.map { try PostgresPaymentsStore.fromEnvironment(variable: $0, logger: logger) }
-                ?? PayreconStore(path: configuration.database, durability: .full)
+            let store: any PaymentsStore
+            if let variable = configuration.postgresURLEnv {
+                store = try PostgresPaymentsStore.fromEnvironment(variable: variable, logger: logger)
+                try SequenceContinuity.check(postgres: store, sqlitePath: configuration.database)
+            } else {
+                store = try PayreconStore(path: configuration.database, durability: .full)
+            }
             let service = try PaymentsService(configuration: configuration, secrets: secrets, store: store, logger: logger)
             let app = try PaymentsApplication.buildApplication(service: service, secrets: secrets, logger: logger) { port in
                 let scheme = configuration.https.mode == .tls ? "https" : "http (behind an HTTPS proxy)"
@@ -43,6 +47,7 @@ struct ServeCommand: AsyncParsableCommand {
                     services: [app, PaymentsWorkers(service: service)],
                     gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
+            (store as? PostgresPaymentsStore)?.shutdown()
         }
     }
 }

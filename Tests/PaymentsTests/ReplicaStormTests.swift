@@ -141,6 +141,8 @@ import Testing
         #expect(Set(keys).count == events)
         let repeats = (emails.count - Set(messageIds).count) + (keys.count - Set(keys).count)
         #expect(repeats <= 1, "\(repeats) emails or notifications sent twice")
+        // A graceful stop closes the database connections and exits 0.
+        #expect(replicas.stopAll() == [0, 0])
     }
 
     /// Every event once per round, each round in another order (n × k + 7r mod events, k coprime with 1,000).
@@ -210,12 +212,15 @@ final class Replicas: @unchecked Sendable {
         lock.withLock { processes[index]?.port ?? processes.values.first?.port }
     }
 
-    func stopAll() {
+    /// Stops every replica with SIGTERM, as an orchestrator does; their exit statuses.
+    @discardableResult
+    func stopAll() -> [Int32] {
         let all = lock.withLock { processes.values.map(\.process) }
         for process in all where process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }
+        return all.map(\.terminationStatus)
     }
 }
 

@@ -1,4 +1,8 @@
+import Core
 import Foundation
+import PaymentsPostgres
+import PaymentsStore
+import Store
 import TestSupport
 import Testing
 
@@ -41,6 +45,37 @@ import Testing
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+    }
+
+    @Test func movingToPostgreSQLNeverNumbersAnInvoiceTwice() throws {
+        let folder = TestScratch.directory.appendingPathComponent("payrecon-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let json = try String(contentsOfFile: try Self.configuration(in: folder), encoding: .utf8)
+        let config = folder.appendingPathComponent("postgres.json").path
+        try json.replacingOccurrences(of: "{\"listen\"", with: "{\"postgres_url_env\": \"PAYMENTS_DATABASE_URL\", \"listen\"")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        // The SQLite store serve used until now has issued INV-000001…INV-000003.
+        let sqlite = try PayreconStore(path: folder.appendingPathComponent("pr.sqlite").path)
+        for _ in 0..<3 { _ = try sqlite.withPaymentsTransaction(at: Timestamp(seconds: 0)) { try $0.nextDocumentNumber(.invoice) } }
+        let postgres = try PostgresServer()
+        defer { postgres.stop() }
+        let (url, database) = try postgres.freshDatabase()
+        let environment = Self.secrets.merging(["PAYMENTS_DATABASE_URL": url]) { $1 }
+        let refused = try PayreconBinary.run(["serve", "--config", config], environment: environment)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("would number from INV-000001, but"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("has issued up to INV-000003 and numbers must not repeat"), "\(refused.stderr)")
+        // Continuing the sequence as the message says lets serve start; its next invoice is INV-000004.
+        try postgres.psql(
+            "INSERT INTO document_sequence (kind, last) VALUES ('invoice', 3) ON CONFLICT (kind) DO UPDATE SET last = EXCLUDED.last",
+            database: database)
+        let (process, _) = try PayreconBinary.startServer(["serve", "--config", config], environment: environment)
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let payments = try PostgresPaymentsStore(url: url, variable: "PAYMENTS_DATABASE_URL")
+        defer { payments.shutdown() }
+        #expect(try payments.readPayments(at: Timestamp(seconds: 0)) { try $0.peekNextDocumentNumber(.invoice) } == "INV-000004")
     }
 
     @Test func missingSecretsAndBadConfigurationAreNamedWithoutPrintingSecrets() throws {
