@@ -111,15 +111,7 @@ public struct PostgresLedgerSource: LedgerSource {
     /// why the connection failed.
     static func describe(_ error: any Error) -> String {
         guard let error = error as? PSQLError else { return "the ledger database could not be read: \(error)" }
-        if let message = error.serverInfo?[.message] {
-            let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-            return "the ledger query failed: \(message)\(state)"
-        }
-        if error.code == .sslUnsupported { return "cannot reach the ledger database: the server does not offer TLS, which sslmode requires" }
-        let underlying = error.underlying.map { ": \($0)" } ?? ""
-        if underlying.contains("CERTIFICATE_VERIFY_FAILED") {
-            return "cannot reach the ledger database: its TLS certificate could not be verified (sslrootcert=FILE names a private CA's)"
-        }
-        return "cannot reach the ledger database (\(error.code))\(underlying)"
+        if let server = PostgresProblem.serverMessage(error) { return "the ledger query failed: \(server.text)" }
+        return PostgresProblem.unreachable(error, database: "the ledger database")
     }
 }

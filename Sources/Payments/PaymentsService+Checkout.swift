@@ -16,39 +16,45 @@ extension PaymentsService {
     /// being paid), its state instead. `origin` is where the buyer reached this server: the return URL
     /// points back there.
     public func checkoutPage(quoteId: String, expires: String?, signature: String?, origin: String) async throws(PaymentsError) -> String {
-        let (link, checkout) = try checkoutSettings()
-        try link.verify(quoteId: quoteId, expires: expires, signature: signature, now: clock())
-        let (stored, quote, intentId) = try await payable(quoteId)
-        let intent: PaymentIntent
-        do { intent = try await stripe.get("/v1/payment_intents/\(intentId.rawValue)") } catch {
-            throw answer(for: error, doing: "load the PaymentIntent")
-        }
-        if ["succeeded", "processing", "requires_capture"].contains(intent.status) {
-            return CheckoutPage.result(orderId: stored.orderId, status: intent.status, invoice: try invoiceNumber(intentId), retryPath: nil)
+        let linked = try await linkedIntent(quoteId: quoteId, expires: expires, signature: signature)
+        let intent = linked.intent
+        if Self.settledStatuses.contains(intent.status) {
+            return CheckoutPage.result(
+                orderId: linked.stored.orderId, status: intent.status, invoice: try invoiceNumber(intent.id), retryPath: nil)
         }
         guard let secret = intent.clientSecret else {
             throw PaymentsError(status: 502, code: "stripe_error", message: "Stripe returned no client_secret")
         }
         let seconds = Int64(expires ?? "") ?? 0
         return CheckoutPage.checkout(
-            quote: quote, total: stored.total, publishableKey: checkout.publishableKey, clientSecret: secret,
-            returnURL: origin + link.path(quoteId: quoteId, expires: seconds, suffix: "/return"))
+            quote: linked.quote, total: linked.stored.total, publishableKey: linked.checkout.publishableKey, clientSecret: secret,
+            returnURL: origin + linked.link.path(quoteId: quoteId, expires: seconds, suffix: "/return"))
     }
 
     /// `GET /pay/{quote_id}/return`: where Stripe sends the buyer after confirming; the payment's state
     /// as Stripe has it now (the webhook books the order; this page only tells).
     public func checkoutReturn(quoteId: String, expires: String?, signature: String?) async throws(PaymentsError) -> String {
-        let (link, _) = try checkoutSettings()
+        let linked = try await linkedIntent(quoteId: quoteId, expires: expires, signature: signature)
+        let intent = linked.intent
+        return CheckoutPage.result(
+            orderId: linked.stored.orderId, status: intent.status, invoice: try invoiceNumber(intent.id),
+            retryPath: Self.settledStatuses.contains(intent.status) ? nil : linked.link.path(quoteId: quoteId, expires: Int64(expires ?? "") ?? 0))
+    }
+
+    /// PaymentIntent states in which the buyer has nothing left to do on the page.
+    static let settledStatuses: Set<String> = ["succeeded", "processing", "requires_capture"]
+
+    /// What both pages start from: the link checked, the quote payable, and its PaymentIntent as Stripe has it now.
+    private func linkedIntent(quoteId: String, expires: String?, signature: String?) async throws(PaymentsError) -> LinkedIntent {
+        let (link, checkout) = try checkoutSettings()
         try link.verify(quoteId: quoteId, expires: expires, signature: signature, now: clock())
-        let (stored, _, intentId) = try await payable(quoteId)
-        let intent: PaymentIntent
-        do { intent = try await stripe.get("/v1/payment_intents/\(intentId.rawValue)") } catch {
+        let (stored, quote, intentId) = try await payable(quoteId)
+        do {
+            let intent: PaymentIntent = try await stripe.get("/v1/payment_intents/\(intentId.rawValue)")
+            return LinkedIntent(link: link, checkout: checkout, stored: stored, quote: quote, intent: intent)
+        } catch {
             throw answer(for: error, doing: "load the PaymentIntent")
         }
-        let settled = ["succeeded", "processing", "requires_capture"].contains(intent.status)
-        return CheckoutPage.result(
-            orderId: stored.orderId, status: intent.status, invoice: try invoiceNumber(intentId),
-            retryPath: settled ? nil : link.path(quoteId: quoteId, expires: Int64(expires ?? "") ?? 0))
     }
 
     private func checkoutSettings() throws(PaymentsError) -> (CheckoutLink, PaymentsConfiguration.Checkout) {
@@ -74,4 +80,13 @@ extension PaymentsService {
             throw answer(for: error, doing: "read the order")
         }
     }
+}
+
+/// A checkout link's quote with its PaymentIntent, as `linkedIntent` found them.
+struct LinkedIntent {
+    let link: CheckoutLink
+    let checkout: PaymentsConfiguration.Checkout
+    let stored: StoredQuote
+    let quote: Quote
+    let intent: PaymentIntent
 }

@@ -89,9 +89,9 @@ struct PostgresPaymentsTransaction: PaymentsTransaction {
         return kind.number(try row?.int64("last") ?? 1)
     }
 
-    func peekNextDocumentNumber(_ kind: DocumentRecord.Kind, ahead: Int) throws -> String {
+    func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
         let last = try session.row("SELECT last FROM document_sequence WHERE kind = \(kind.rawValue)").map { try $0.int64("last") } ?? 0
-        return kind.number(last + 1 + Int64(ahead))
+        return kind.number(last + 1)
     }
 
     func insertOrder(_ order: OrderRecord) throws {

@@ -24,8 +24,8 @@ struct PostgresSession {
     func execute(_ query: PostgresQuery) throws -> Int { try self.query(query).metadata.rows ?? 0 }
 
     /// `body` in one transaction: committed when it returns, rolled back when it throws.
-    func transaction<T>(readOnly: Bool = false, _ body: () throws -> T) throws -> T {
-        try query(readOnly ? "BEGIN TRANSACTION READ ONLY" : "BEGIN")
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try query("BEGIN")
         do {
             let result = try body()
             try query("COMMIT")

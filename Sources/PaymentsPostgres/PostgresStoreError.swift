@@ -1,3 +1,4 @@
+import PostgresAccess
 import PostgresNIO
 
 /// A payments-database failure: what was being done and the server's words for why (its message and
@@ -17,11 +18,10 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
     }
 
     init(operation: String, _ error: PSQLError) {
-        let state = error.serverInfo?[.sqlState]
-        if let message = error.serverInfo?[.message] {
-            self.init(operation: operation, reason: "\(message)\(state.map { " (SQLSTATE \($0))" } ?? "")", sqlState: state)
+        if let server = PostgresProblem.serverMessage(error) {
+            self.init(operation: operation, reason: server.text, sqlState: server.sqlState)
         } else {
-            self.init(operation: operation, reason: "cannot reach the database (\(error.code))\(error.underlying.map { ": \($0)" } ?? "")")
+            self.init(operation: operation, reason: PostgresProblem.unreachable(error, database: "the database"))
         }
     }
 }

@@ -90,8 +90,11 @@ public protocol PaymentsTransaction {
     /// The next number of `kind`, taken inside the transaction that records the document, so a
     /// rolled-back order gives its number back and the sequence has no gaps.
     func nextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String
-    /// The number `nextDocumentNumber` would give after `ahead` more (for rendering before the transaction).
-    func peekNextDocumentNumber(_ kind: DocumentRecord.Kind, ahead: Int) throws -> String
+    /// The number `nextDocumentNumber` would give now (for rendering before the transaction).
+    func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String
+    /// The quotes of these PaymentIntents that have no order yet: what a group of succeeded events
+    /// will book. A store with round trips answers it in one.
+    func quotesAwaitingOrders(_ ids: [PaymentIntentID]) throws -> [PaymentIntentID: StoredQuote]
     func insertOrder(_ order: OrderRecord) throws
     func recordDocument(_ document: DocumentRecord) throws
     /// Appends a ledger entry; false when it exists already (a handler running twice appends once).
@@ -105,10 +108,7 @@ public protocol PaymentsTransaction {
 }
 
 extension PaymentsTransaction {
-    public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String { try peekNextDocumentNumber(kind, ahead: 0) }
-
-    /// The quotes of these PaymentIntents that have no order yet: what a group of succeeded events
-    /// will book. A store with round trips answers it in one.
+    /// One order and one quote lookup per PaymentIntent (cheap where a lookup is no round trip).
     public func quotesAwaitingOrders(_ ids: [PaymentIntentID]) throws -> [PaymentIntentID: StoredQuote] {
         var quotes: [PaymentIntentID: StoredQuote] = [:]
         for id in ids where try order(forPaymentIntent: id) == nil {

@@ -76,10 +76,10 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
         return kind.number(last)
     }
 
-    /// The number `nextDocumentNumber` would give after `ahead` more (for rendering before the transaction).
-    public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind, ahead: Int) throws -> String {
+    /// The number `nextDocumentNumber` would give now (for rendering before the transaction).
+    public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
         let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
-        return kind.number(last + 1 + Int64(ahead))
+        return kind.number(last + 1)
     }
 
     public func insertOrder(_ order: OrderRecord) throws {
