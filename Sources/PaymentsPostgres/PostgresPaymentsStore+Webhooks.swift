@@ -80,8 +80,8 @@ extension PostgresPaymentsStore {
     }
 
     /// Processes events exactly once, a group per transaction. The group's rows are locked first
-    /// (`FOR UPDATE SKIP LOCKED`): an event another replica is processing is skipped, not waited for,
-    /// and one it finished is no longer waiting. Handlers seldom fail, so a group first runs without
+    /// (`FOR UPDATE`, in event-id order), and only those still waiting are processed: one another
+    /// replica finished meanwhile is skipped. Handlers seldom fail, so a group first runs without
     /// savepoints (two round trips an event); if a handler throws, that transaction is rolled back and
     /// the group runs again with a savepoint per event, where a failing handler leaves nothing behind
     /// but its recorded attempt.
@@ -105,12 +105,17 @@ extension PostgresPaymentsStore {
     ) throws -> [EventID: WebhookOutcome] {
         let tx = PostgresPaymentsTransaction(session: session, now: now)
         var outcomes: [EventID: WebhookOutcome] = [:]
-        // One round trip locks the group's rows, less those another replica holds.
+        // One round trip locks the group's rows that are still waiting. It waits for a row another
+        // transaction holds rather than skipping it. The holder is either another replica's claim, whose
+        // scan can keep rows it did not take locked for the statement's few milliseconds (when skipped,
+        // this worker's own events stayed leased, and undone, for 30 s), or a replica that took the event
+        // over after its lease ran out: once that one commits, the event is no longer waiting and is not
+        // returned. Groups lock in event-id order and claims never wait, so no two lockers deadlock.
         var waiting: [String: Data] = [:]
         for row in try session.rows(
             """
             SELECT event_id, payload FROM webhook_event
-            WHERE event_id = ANY(\(ids.map(\.rawValue))::text[]) AND status IN ('received', 'deferred') FOR UPDATE SKIP LOCKED
+            WHERE event_id = ANY(\(ids.map(\.rawValue))::text[]) AND status IN ('received', 'deferred') ORDER BY event_id FOR UPDATE
             """)
         {
             waiting[try row.string("event_id")] = try row.bytes("payload")

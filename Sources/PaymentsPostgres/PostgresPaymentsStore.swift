@@ -7,8 +7,9 @@ import PostgresNIO
 
 /// The payments tables in PostgreSQL, for `serve` as several replicas (`postgres_url_env` in its
 /// config names the variable that holds the connection string). Exactly-once across replicas rests
-/// on the database: the event id's unique key, row locks taken with `FOR UPDATE SKIP LOCKED` (a worker
-/// never waits for, nor takes, an event or outbox item another replica holds), and document numbers
+/// on the database: the event id's unique key, leases claimed with `FOR UPDATE SKIP LOCKED` (a worker
+/// never takes an event or outbox item another replica holds), the group's rows locked while it is
+/// processed (an event another replica finished is not processed again), and document numbers
 /// from one locked sequence row per kind, taken in the transaction that records the document.
 public final class PostgresPaymentsStore: PaymentsStore, Sendable {
     let pool: PostgresConnectionPool

@@ -122,6 +122,40 @@ import Testing
         #expect(try first.outboxItems().count == 300)
     }
 
+    /// Another replica's claim can keep a row it did not take locked for its statement's length. The
+    /// worker that holds the event's lease waits for that lock, rather than leaving the event undone
+    /// until the lease runs out (30 s).
+    @Test func aClaimedEventLockedForAMomentElsewhereIsWaitedForNotSkipped() throws {
+        let (store, other, server, database) = try replicas()
+        defer { store.shutdown(); other.shutdown() }
+        _ = try store.receiveWebhookEvents(
+            [IncomingWebhookEvent(id: "evt_held", type: "payment_intent.succeeded", created: 1, payload: Data("{}".utf8))], at: now)
+        #expect(try store.webhookEventsToProcess(limit: 10, maxAttempts: 5, at: now).map(\.id) == ["evt_held"])
+        let released = DispatchGroup()
+        released.enter()
+        Thread {
+            _ = try? server.psql(
+                "BEGIN; SELECT event_id FROM webhook_event WHERE event_id = 'evt_held' FOR UPDATE; SELECT pg_sleep(1); COMMIT", database: database)
+            released.leave()
+        }.start()
+        defer { released.wait() }
+        // Until psql holds the row, a read that skips locked rows still sees it.
+        let deadline = Date().addingTimeInterval(10)
+        while try server.psql("SELECT event_id FROM webhook_event WHERE event_id = 'evt_held' FOR UPDATE SKIP LOCKED", database: database)
+            .contains("evt_held"), Date() < deadline
+        {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        let runs = Locked<Int>(0)
+        let outcomes = try store.processWebhookEvents(["evt_held"], at: now) { _, _, _ in
+            runs.mutate { $0 += 1 }
+            return .processed
+        }
+        #expect(outcomes["evt_held"] == .done(.processed))
+        #expect(runs.value == 1)
+        #expect(try store.webhookEvents().map(\.status) == ["processed"])
+    }
+
     @Test func aFailingHandlerLeavesOnlyItsAttemptAndTheRestOfTheGroupCommits() throws {
         let (store, other, _, _) = try replicas()
         defer { store.shutdown(); other.shutdown() }
