@@ -6,17 +6,16 @@ import PaymentsStore
 /// What a paid order and a confirmed refund write, inside the transaction of the event or request
 /// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.
 extension PaymentsService {
-    /// The invoices a group's succeeded PaymentIntents will need, planned before their transaction
-    /// under the numbers the sequence will most likely give, in the group's order: from the next one,
-    /// or from `atLeast` when invoices planned before these are not committed yet. Intents with nothing
+    /// The invoices a batch's succeeded PaymentIntents will need, planned before their transactions
+    /// under the numbers the sequence will most likely give, in the batch's order. Intents with nothing
     /// to book (no quote, or an order already) get none. Rendering (`renderInvoice`) takes milliseconds,
     /// and the write lock (which webhook acknowledgements also wait for) should not be held that long.
-    func planInvoices(_ intents: [PaymentIntentID], atLeast floor: Int64, at now: Timestamp) throws -> [PaymentIntentID: PreparedInvoice] {
+    func planInvoices(_ intents: [PaymentIntentID], at now: Timestamp) throws -> [PaymentIntentID: PreparedInvoice] {
         guard !intents.isEmpty else { return [:] }
         return try store.readPayments(at: now) { tx in
             let quotes = try tx.quotesAwaitingOrders(intents)
             guard !quotes.isEmpty else { return [:] }
-            var next = max(DocumentRecord.Kind.sequence(of: try tx.peekNextDocumentNumber(.invoice)), floor)
+            var next = DocumentRecord.Kind.sequence(of: try tx.peekNextDocumentNumber(.invoice))
             var planned: [PaymentIntentID: PreparedInvoice] = [:]
             for id in intents where planned[id] == nil {
                 guard let quote = quotes[id] else { continue }
@@ -122,16 +121,13 @@ extension PaymentsService {
         logger.info("Refund booked", metadata: ["order.id": "\(order.orderId)", "stripe.refund": "\(refund.id)", "credit_note": "\(number)"])
     }
 
-    /// Writes the PDF (to a temporary name, then renamed, so no reader sees half a file).
+    /// Writes the PDF (whole, and flushed before the transaction that records it commits).
     func saveDocument(
         _ bytes: [UInt8], _ document: InvoiceDocument, kind: DocumentRecord.Kind, orderId: OrderID, refund: RefundID?,
         at now: Timestamp
     ) throws -> DocumentRecord {
         let path = URL(fileURLWithPath: configuration.documentsDirectory).appendingPathComponent("\(document.number).pdf").path
-        let temporary = path + ".tmp"
-        try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        try DurableFile.write(bytes, to: path)
         let digest = Hex.encode(SHA256.hash(data: bytes))
         return DocumentRecord(
             number: document.number, kind: kind, orderId: orderId, refundId: refund, total: document.total,

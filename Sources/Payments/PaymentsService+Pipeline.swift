@@ -1,0 +1,229 @@
+import Core
+import Foundation
+import PaymentsStore
+import StripeAPI
+
+/// How the inbox is worked through: a batch of events in groups of `eventsPerTransaction`, each
+/// group planned (decoded, its invoices numbered), prepared (charges fetched, PDFs rendered) and then
+/// committed in one transaction. Preparation is one stream of jobs across the batch's groups, so a
+/// core that finishes the last invoice of a group starts on the next group's first at once, and a
+/// group commits (in order, on a queue of its own) while later ones render.
+extension PaymentsService {
+    /// Events per write transaction: one flush for the group, while the lock (which webhook
+    /// acknowledgements also wait for) is held for ~1–2 ms per event, so about 10 ms at most.
+    static let eventsPerTransaction = 8
+
+    /// Groups planned beyond those committed, at most: enough that a commit never leaves a core
+    /// without an invoice to render, few enough that a failed commit has little rendered in vain
+    /// (and little held in memory).
+    static let groupsAhead = 2
+
+    /// Events prepared at once: every core but one while webhooks are arriving (that one answers
+    /// them), every core once they have stopped for a moment (docs/features/payments.md has the
+    /// figures on 2 cores for both widths).
+    var preparationWidth: Int {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return arrivals.isQuiet(for: .milliseconds(250)) ? cores : max(1, cores - 1)
+    }
+
+    /// Processes every event waiting in the inbox; returns how many were done with (processed or
+    /// ignored; not deferred or failed).
+    /// Safe to run from several tasks and replicas: the store processes each event id once. A store
+    /// may hand out fewer events than asked (PostgreSQL's share each replica a batch at a time), so
+    /// this asks again for as long as a batch got something done.
+    @discardableResult
+    public func processPendingEvents() async -> Int {
+        var done = 0
+        while !Task.isCancelled {
+            let pending: [PendingWebhookEvent]
+            do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts, at: clock()) } catch {
+                logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
+                return done
+            }
+            let batch = await process(pending)
+            done += batch
+            // Nothing done (all deferred, failing, or taken by another replica): wait for the doorbell or the poll.
+            if batch == 0 { break }
+        }
+        return done
+    }
+
+    /// One batch, through the pipeline; how many of its events were done with.
+    func process(_ pending: [PendingWebhookEvent]) async -> Int {
+        let size = Self.eventsPerTransaction
+        let groups = stride(from: 0, to: pending.count, by: size).map { pending[$0..<min($0 + size, pending.count)] }
+        // Planned for the whole batch at once, before any of its groups commits: the SQLite store has
+        // one connection, and a read waits for a commit's flush, which here would keep a core from rendering.
+        let jobs = plan(groups)
+        // Commits run one at a time in the order they are handed in (the queue is serial), and report here.
+        let (commitsDone, reportCommit) = AsyncStream.makeStream(of: Int.self)
+        var commitReports = commitsDone.makeAsyncIterator()
+        var (handedIn, committed, done) = (0, 0, 0)
+        func awaitCommit() async {
+            done += await commitReports.next() ?? 0
+            committed += 1
+        }
+        var outcomes = [[PreparationOutcome]](repeating: [], count: groups.count)
+        // Every group whose preparations are all in, in order, goes to its transaction.
+        func handInFinishedGroups() {
+            while handedIn < groups.count, outcomes[handedIn].count == jobs[handedIn].count {
+                let prepared = ready(groups[handedIn], jobs: jobs[handedIn], outcomes: outcomes[handedIn])
+                outcomes[handedIn] = []
+                commitQueue.async { reportCommit.yield(self.commit(prepared)) }
+                handedIn += 1
+            }
+        }
+        handInFinishedGroups()
+
+        // The next job to start, once no more than `groupsAhead` groups before its own wait for their commits.
+        var cursor = (group: 0, job: 0)
+        func nextJob() async -> (group: Int, job: Int)? {
+            while cursor.group < groups.count, cursor.job == jobs[cursor.group].count { cursor = (cursor.group + 1, 0) }
+            guard cursor.group < groups.count else { return nil }
+            while cursor.group - committed > Self.groupsAhead { await awaitCommit() }
+            defer { cursor.job += 1 }
+            return cursor
+        }
+
+        await withTaskGroup(of: (group: Int, outcome: PreparationOutcome).self) { tasks in
+            var running = 0
+            func startJobs() async {
+                while running < preparationWidth, let next = await nextJob() {
+                    let job = jobs[next.group][next.job]
+                    running += 1
+                    tasks.addTask {
+                        do { return (next.group, PreparationOutcome(index: next.job, prepared: try await self.prepare(job), failure: nil)) } catch {
+                            return (next.group, PreparationOutcome(index: next.job, prepared: nil, failure: String(describing: error)))
+                        }
+                    }
+                }
+            }
+            await startJobs()
+            while let finished = await tasks.next() {
+                running -= 1
+                outcomes[finished.group].append(finished.outcome)
+                handInFinishedGroups()
+                await startJobs()
+            }
+        }
+        reportCommit.finish()
+        while committed < handedIn { await awaitCommit() }
+        return done
+    }
+
+    /// In order and cheap: the batch's events decoded, group by group, and for each that books an
+    /// order, the invoice number it will most likely get (the numbers follow on across groups).
+    func plan(_ groups: [ArraySlice<PendingWebhookEvent>]) -> [[PreparationJob]] {
+        var jobs: [[PreparationJob]] = groups.map { group in
+            group.compactMap { pending in
+                do {
+                    let envelope = try JSONDecoder().decode(EventEnvelope.self, from: pending.payload)
+                    var job = PreparationJob(pending: pending, envelope: envelope)
+                    if envelope.type == "payment_intent.succeeded" { job.succeeded = try Self.object(SucceededIntent.self, in: pending.payload) }
+                    return job
+                } catch {
+                    failPreparation(pending.id, String(describing: error))
+                    return nil
+                }
+            }
+        }
+        let intents = jobs.flatMap { $0.compactMap { $0.succeeded?.intent.id } }
+        do {
+            let planned = try planInvoices(intents, at: clock())
+            for group in jobs.indices {
+                for index in jobs[group].indices {
+                    guard let id = jobs[group][index].succeeded?.intent.id else { continue }
+                    jobs[group][index].invoice = planned[id]
+                }
+            }
+        } catch {
+            // Planning is a guess: without one, each order is rendered in its transaction.
+            logger.warning("Cannot plan the batch's invoices", metadata: ["error": "\(error)"])
+        }
+        return jobs
+    }
+
+    /// What needs the network or much CPU, for one event: its charge from Stripe, its invoice's PDF.
+    func prepare(_ job: PreparationJob) async throws -> PreparedEvent {
+        guard let succeeded = job.succeeded else {
+            return PreparedEvent(envelope: job.envelope, payload: job.pending.payload, intent: nil, charge: nil, invoice: nil)
+        }
+        let charge = try await chargeToBook(succeeded.latestCharge)
+        let invoice = try job.invoice.map { planned in try renderInvoice(planned, intent: succeeded.intent, charge: charge, at: clock()) }
+        return PreparedEvent(envelope: job.envelope, payload: job.pending.payload, intent: succeeded.intent, charge: charge, invoice: invoice)
+    }
+
+    /// A group with its preparations, ready for its transaction; those that failed are recorded as
+    /// failed attempts (and retried later) instead.
+    func ready(_ group: ArraySlice<PendingWebhookEvent>, jobs: [PreparationJob], outcomes: [PreparationOutcome]) -> PreparedGroup {
+        var ready: [EventID: PreparedEvent] = [:]
+        for outcome in outcomes {
+            let id = jobs[outcome.index].pending.id
+            if let prepared = outcome.prepared { ready[id] = prepared } else { failPreparation(id, outcome.failure ?? "?") }
+        }
+        return PreparedGroup(ids: group.map(\.id).filter { ready[$0] != nil }, ready: ready)
+    }
+
+    /// One transaction for a prepared group; how many of its events were done with. Blocks while the
+    /// store writes and flushes, so it runs on `commitQueue`, off the cooperative pool.
+    func commit(_ prepared: PreparedGroup) -> Int {
+        let (ids, ready) = (prepared.ids, prepared.ready)
+        guard !ids.isEmpty else { return 0 }
+        do {
+            let outcomes = try store.processWebhookEvents(ids, at: clock()) { tx, id, _ in
+                guard let prepared = ready[id] else { return .ignored }
+                return try self.apply(prepared, in: tx)
+            }
+            var processed = 0
+            for id in ids {
+                switch outcomes[id] {
+                case .done(.processed)?, .done(.ignored)?: processed += 1
+                case .failed(let reason)?:
+                    logger.error("Webhook processing failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(reason)"])
+                default: break
+                }
+            }
+            return processed
+        } catch {
+            logger.error("Webhook processing failed; will retry", metadata: ["error": "\(error)"])
+            return 0
+        }
+    }
+
+    private func failPreparation(_ id: EventID, _ error: String) {
+        logger.error("Webhook preparation failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(error)"])
+        try? store.recordWebhookFailure(id, reason: error, at: clock())
+    }
+}
+
+/// A group's events that are ready for their transaction.
+struct PreparedGroup: Sendable {
+    let ids: [EventID]
+    let ready: [EventID: PreparedEvent]
+}
+
+/// An event with what its transaction needs, made ready outside it.
+struct PreparedEvent: Sendable {
+    let envelope: EventEnvelope
+    let payload: Data
+    /// For payment_intent.succeeded: the PaymentIntent, its charge and the invoice rendered ahead.
+    let intent: PaymentIntent?
+    let charge: Charge?
+    let invoice: PreparedInvoice?
+}
+
+/// What preparing one event of a group gave: its position in the group, and its preparation or why it failed.
+struct PreparationOutcome: Sendable {
+    let index: Int
+    let prepared: PreparedEvent?
+    let failure: String?
+}
+
+/// An event of a group on its way to its transaction: decoded, and for a payment, the invoice planned.
+struct PreparationJob: Sendable {
+    let pending: PendingWebhookEvent
+    let envelope: EventEnvelope
+    var succeeded: SucceededIntent?
+    var invoice: PreparedInvoice?
+    init(pending: PendingWebhookEvent, envelope: EventEnvelope) { self.pending = pending; self.envelope = envelope }
+}
