@@ -18,13 +18,9 @@ extension PaymentsService {
     /// (and little held in memory).
     static let groupsAhead = 2
 
-    /// Events prepared at once: every core but one while webhooks are arriving (that one answers
-    /// them), every core once they have stopped for a moment (docs/features/payments.md has the
-    /// figures on 2 cores for both widths).
-    var preparationWidth: Int {
-        let cores = ProcessInfo.processInfo.activeProcessorCount
-        return arrivals.isQuiet(for: .milliseconds(250)) ? cores : max(1, cores - 1)
-    }
+    /// Events prepared at once: one for each background thread, and one more, so that a thread that
+    /// finishes an invoice finds the next one waiting.
+    var preparationWidth: Int { backgroundThreads.count + 1 }
 
     /// Processes every event waiting in the inbox; returns how many were done with (processed or
     /// ignored; not deferred or failed).
@@ -54,61 +50,18 @@ extension PaymentsService {
         let groups = stride(from: 0, to: pending.count, by: size).map { pending[$0..<min($0 + size, pending.count)] }
         // Planned for the whole batch at once, before any of its groups commits: the SQLite store has
         // one connection, and a read waits for a commit's flush, which here would keep a core from rendering.
-        let jobs = plan(groups)
-        // Commits run one at a time in the order they are handed in (the queue is serial), and report here.
-        let (commitsDone, reportCommit) = AsyncStream.makeStream(of: Int.self)
-        var commitReports = commitsDone.makeAsyncIterator()
-        var (handedIn, committed, done) = (0, 0, 0)
-        func awaitCommit() async {
-            done += await commitReports.next() ?? 0
-            committed += 1
-        }
-        var outcomes = [[PreparationOutcome]](repeating: [], count: groups.count)
-        // Every group whose preparations are all in, in order, goes to its transaction.
-        func handInFinishedGroups() {
-            while handedIn < groups.count, outcomes[handedIn].count == jobs[handedIn].count {
-                let prepared = ready(groups[handedIn], jobs: jobs[handedIn], outcomes: outcomes[handedIn])
-                outcomes[handedIn] = []
-                commitQueue.async { reportCommit.yield(self.commit(prepared)) }
-                handedIn += 1
-            }
-        }
-        handInFinishedGroups()
+        return await BatchPipeline(service: self, groups: groups, jobs: plan(groups)).run()
+    }
 
-        // The next job to start, once no more than `groupsAhead` groups before its own wait for their commits.
-        var cursor = (group: 0, job: 0)
-        func nextJob() async -> (group: Int, job: Int)? {
-            while cursor.group < groups.count, cursor.job == jobs[cursor.group].count { cursor = (cursor.group + 1, 0) }
-            guard cursor.group < groups.count else { return nil }
-            while cursor.group - committed > Self.groupsAhead { await awaitCommit() }
-            defer { cursor.job += 1 }
-            return cursor
-        }
-
-        await withTaskGroup(of: (group: Int, outcome: PreparationOutcome).self) { tasks in
-            var running = 0
-            func startJobs() async {
-                while running < preparationWidth, let next = await nextJob() {
-                    let job = jobs[next.group][next.job]
-                    running += 1
-                    tasks.addTask {
-                        do { return (next.group, PreparationOutcome(index: next.job, prepared: try await self.prepare(job), failure: nil)) } catch {
-                            return (next.group, PreparationOutcome(index: next.job, prepared: nil, failure: String(describing: error)))
-                        }
-                    }
-                }
-            }
-            await startJobs()
-            while let finished = await tasks.next() {
-                running -= 1
-                outcomes[finished.group].append(finished.outcome)
-                handInFinishedGroups()
-                await startJobs()
+    /// A group's transaction, after the one handed in before it (`previous`) has committed: invoice
+    /// numbers were planned in the groups' order.
+    func commitInOrder(_ prepared: PreparedGroup, after previous: Task<Int, Never>?) -> Task<Int, Never> {
+        Task {
+            _ = await previous?.value
+            return await withCheckedContinuation { continuation in
+                commitQueue.async { continuation.resume(returning: self.commit(prepared)) }
             }
         }
-        reportCommit.finish()
-        while committed < handedIn { await awaitCommit() }
-        return done
     }
 
     /// In order and cheap: the batch's events decoded, group by group, and for each that books an
@@ -149,7 +102,11 @@ extension PaymentsService {
             return PreparedEvent(envelope: job.envelope, payload: job.pending.payload, intent: nil, charge: nil, invoice: nil)
         }
         let charge = try await chargeToBook(succeeded.latestCharge)
-        let invoice = try job.invoice.map { planned in try renderInvoice(planned, intent: succeeded.intent, charge: charge, at: clock()) }
+        var invoice: PreparedInvoice?
+        if let planned = job.invoice {
+            let now = clock()
+            invoice = try await backgroundThreads.run { try self.renderInvoice(planned, intent: succeeded.intent, charge: charge, at: now) }
+        }
         return PreparedEvent(envelope: job.envelope, payload: job.pending.payload, intent: succeeded.intent, charge: charge, invoice: invoice)
     }
 
@@ -190,7 +147,7 @@ extension PaymentsService {
         }
     }
 
-    private func failPreparation(_ id: EventID, _ error: String) {
+    func failPreparation(_ id: EventID, _ error: String) {
         logger.error("Webhook preparation failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(error)"])
         try? store.recordWebhookFailure(id, reason: error, at: clock())
     }
@@ -212,8 +169,10 @@ struct PreparedEvent: Sendable {
     let invoice: PreparedInvoice?
 }
 
-/// What preparing one event of a group gave: its position in the group, and its preparation or why it failed.
+/// What preparing one event gave: its group in the batch, its position in the group, and its
+/// preparation or why it failed.
 struct PreparationOutcome: Sendable {
+    let group: Int
     let index: Int
     let prepared: PreparedEvent?
     let failure: String?

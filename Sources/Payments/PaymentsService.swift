@@ -20,8 +20,8 @@ public final class PaymentsService: Sendable {
     let inbox: InboxWriter
     /// Where a group of events commits (the store blocks while it flushes).
     let commitQueue = DispatchQueue(label: "payrecon.event-commit")
-    /// When the last webhook arrived (how many cores preparation may take).
-    let arrivals = ArrivalClock()
+    /// Where invoices are rendered ahead of their transactions: every core, below everything else.
+    let backgroundThreads = BackgroundThreads()
     let clock: @Sendable () -> Timestamp
 
     public init(
