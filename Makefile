@@ -52,9 +52,9 @@ EVENTS ?= 20000
 CONCURRENCY ?= 32
 bench-webhooks: deps
 	$(SWIFT) build -c release --product webhook-bench
+	.build/release/webhook-bench --events 2000 --concurrency $(CONCURRENCY) --book
 	.build/release/webhook-bench --events $(EVENTS) --concurrency $(CONCURRENCY)
 	.build/release/webhook-bench --events $(EVENTS) --concurrency $(CONCURRENCY) --postgres --replicas 2
-	.build/release/webhook-bench --events 2000 --concurrency $(CONCURRENCY) --book
 
 # The report benchmark: the reconciled period of the reconcile benchmark's store (ORDERS orders; `make
 # bench` makes it), written by payrecon as a workbook and CSVs, beside a plain C program writing the same

@@ -7,15 +7,16 @@ import PaymentsStore
 /// that confirmed them: the document number, the PDF, the ledger entry, the outbox items.
 extension PaymentsService {
     /// The invoices a batch's succeeded PaymentIntents will need, planned before their transactions
-    /// under the numbers the sequence will most likely give, in the batch's order. Intents with nothing
+    /// under the numbers the sequence will most likely give, in the batch's order: from the next one,
+    /// or from `atLeast` when invoices planned before these are not committed yet. Intents with nothing
     /// to book (no quote, or an order already) get none. Rendering (`renderInvoice`) takes milliseconds,
     /// and the write lock (which webhook acknowledgements also wait for) should not be held that long.
-    func planInvoices(_ intents: [PaymentIntentID], at now: Timestamp) throws -> [PaymentIntentID: PreparedInvoice] {
+    func planInvoices(_ intents: [PaymentIntentID], atLeast floor: Int64, at now: Timestamp) throws -> [PaymentIntentID: PreparedInvoice] {
         guard !intents.isEmpty else { return [:] }
         return try store.readPayments(at: now) { tx in
             let quotes = try tx.quotesAwaitingOrders(intents)
             guard !quotes.isEmpty else { return [:] }
-            var next = DocumentRecord.Kind.sequence(of: try tx.peekNextDocumentNumber(.invoice))
+            var next = max(DocumentRecord.Kind.sequence(of: try tx.peekNextDocumentNumber(.invoice)), floor)
             var planned: [PaymentIntentID: PreparedInvoice] = [:]
             for id in intents where planned[id] == nil {
                 guard let quote = quotes[id] else { continue }

@@ -3,11 +3,11 @@ import Foundation
 import PaymentsStore
 import StripeAPI
 
-/// How the inbox is worked through: a batch of events in groups of `eventsPerTransaction`, each
-/// group planned (decoded, its invoices numbered), prepared (charges fetched, PDFs rendered) and then
-/// committed in one transaction. Preparation is one stream of jobs across the batch's groups, so a
-/// core that finishes the last invoice of a group starts on the next group's first at once, and a
-/// group commits (in order, on a queue of its own) while later ones render.
+/// How the inbox is worked through: events in batches, a batch in groups of `eventsPerTransaction`;
+/// each group planned (decoded, its invoices numbered), prepared (charges fetched, PDFs rendered) and
+/// then committed in one transaction. Preparation is one stream of jobs across groups and batches
+/// (`InboxPipeline`), so a core that finishes the last invoice of a group starts on the next one's
+/// first at once, and groups commit (in order, on a queue of their own) while later ones render.
 extension PaymentsService {
     /// Events per write transaction: one flush for the group, while the lock (which webhook
     /// acknowledgements also wait for) is held for ~1–2 ms per event, so about 10 ms at most.
@@ -22,51 +22,50 @@ extension PaymentsService {
     /// finishes an invoice finds the next one waiting.
     var preparationWidth: Int { backgroundThreads.count + 1 }
 
+    /// Events read from the inbox at a time.
+    static let batchSize = 500
+
     /// Processes every event waiting in the inbox; returns how many were done with (processed or
     /// ignored; not deferred or failed).
     /// Safe to run from several tasks and replicas: the store processes each event id once. A store
-    /// may hand out fewer events than asked (PostgreSQL's share each replica a batch at a time), so
-    /// this asks again for as long as a batch got something done.
+    /// may hand out fewer events than asked (PostgreSQL's share each replica a batch at a time): the
+    /// pipeline asks again while its last group renders, until the inbox has nothing more for it.
     @discardableResult
     public func processPendingEvents() async -> Int {
-        var done = 0
-        while !Task.isCancelled {
-            let pending: [PendingWebhookEvent]
-            do { pending = try store.webhookEventsToProcess(limit: 500, maxAttempts: Self.maxEventAttempts, at: clock()) } catch {
-                logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
-                return done
-            }
-            let batch = await process(pending)
-            done += batch
-            // Nothing done (all deferred, failing, or taken by another replica): wait for the doorbell or the poll.
-            if batch == 0 { break }
-        }
-        return done
+        await InboxPipeline(service: self).run()
     }
 
-    /// One batch, through the pipeline; how many of its events were done with.
-    func process(_ pending: [PendingWebhookEvent]) async -> Int {
+    /// The next due events, less those `excluded` (still on their way through the pipeline, so not
+    /// committed yet, and still waiting in the SQLite store's inbox), in groups, planned: the first
+    /// invoice from `invoicesFrom` or the sequence's next, whichever is later. Blocks on the store.
+    func nextBatch(excluding excluded: Set<EventID>, invoicesFrom floor: Int64) -> PlannedBatch {
+        let pending: [PendingWebhookEvent]
+        do {
+            pending = try store.webhookEventsToProcess(limit: Self.batchSize + excluded.count, maxAttempts: Self.maxEventAttempts, at: clock())
+        } catch {
+            logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
+            return PlannedBatch(groups: [], jobs: [], nextInvoice: floor)
+        }
+        let fresh = Array(pending.lazy.filter { !excluded.contains($0.id) }.prefix(Self.batchSize))
         let size = Self.eventsPerTransaction
-        let groups = stride(from: 0, to: pending.count, by: size).map { pending[$0..<min($0 + size, pending.count)] }
-        // Planned for the whole batch at once, before any of its groups commits: the SQLite store has
-        // one connection, and a read waits for a commit's flush, which here would keep a core from rendering.
-        return await BatchPipeline(service: self, groups: groups, jobs: plan(groups)).run()
+        let groups = stride(from: 0, to: fresh.count, by: size).map { fresh[$0..<min($0 + size, fresh.count)] }
+        var nextInvoice = floor
+        let jobs = plan(groups, nextInvoice: &nextInvoice)
+        return PlannedBatch(groups: groups, jobs: jobs, nextInvoice: nextInvoice)
     }
 
-    /// A group's transaction, after the one handed in before it (`previous`) has committed: invoice
+    /// A group's transaction, once the one handed in before it (`previous`) has committed: invoice
     /// numbers were planned in the groups' order.
-    func commitInOrder(_ prepared: PreparedGroup, after previous: Task<Int, Never>?) -> Task<Int, Never> {
-        Task {
-            _ = await previous?.value
-            return await withCheckedContinuation { continuation in
-                commitQueue.async { continuation.resume(returning: self.commit(prepared)) }
-            }
+    func commitInOrder(_ prepared: PreparedGroup, after previous: Task<Int, Never>?) async -> Int {
+        _ = await previous?.value
+        return await withCheckedContinuation { continuation in
+            commitQueue.async { continuation.resume(returning: self.commit(prepared)) }
         }
     }
 
-    /// In order and cheap: the batch's events decoded, group by group, and for each that books an
-    /// order, the invoice number it will most likely get (the numbers follow on across groups).
-    func plan(_ groups: [ArraySlice<PendingWebhookEvent>]) -> [[PreparationJob]] {
+    /// In order and cheap: a batch's events decoded, group by group, and for each that books an
+    /// order, the invoice number it will most likely get.
+    func plan(_ groups: [ArraySlice<PendingWebhookEvent>], nextInvoice: inout Int64) -> [[PreparationJob]] {
         var jobs: [[PreparationJob]] = groups.map { group in
             group.compactMap { pending in
                 do {
@@ -82,11 +81,12 @@ extension PaymentsService {
         }
         let intents = jobs.flatMap { $0.compactMap { $0.succeeded?.intent.id } }
         do {
-            let planned = try planInvoices(intents, at: clock())
+            let planned = try planInvoices(intents, atLeast: nextInvoice, at: clock())
             for group in jobs.indices {
                 for index in jobs[group].indices {
-                    guard let id = jobs[group][index].succeeded?.intent.id else { continue }
-                    jobs[group][index].invoice = planned[id]
+                    guard let id = jobs[group][index].succeeded?.intent.id, let invoice = planned[id] else { continue }
+                    jobs[group][index].invoice = invoice
+                    nextInvoice = max(nextInvoice, DocumentRecord.Kind.sequence(of: invoice.number) + 1)
                 }
             }
         } catch {
@@ -151,6 +151,14 @@ extension PaymentsService {
         logger.error("Webhook preparation failed; will retry", metadata: ["stripe.event": "\(id)", "error": "\(error)"])
         try? store.recordWebhookFailure(id, reason: error, at: clock())
     }
+}
+
+/// Events read from the inbox and planned, in groups of `eventsPerTransaction`, and the sequence
+/// number after the last invoice planned.
+struct PlannedBatch: Sendable {
+    let groups: [ArraySlice<PendingWebhookEvent>]
+    let jobs: [[PreparationJob]]
+    let nextInvoice: Int64
 }
 
 /// A group's events that are ready for their transaction.

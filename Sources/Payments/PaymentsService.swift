@@ -20,6 +20,8 @@ public final class PaymentsService: Sendable {
     let inbox: InboxWriter
     /// Where a group of events commits (the store blocks while it flushes).
     let commitQueue = DispatchQueue(label: "payrecon.event-commit")
+    /// Where the next batch of events is read and planned (the store's reads may wait for a commit).
+    let planQueue = DispatchQueue(label: "payrecon.event-plan")
     /// Where invoices are rendered ahead of their transactions: every core, below everything else.
     let backgroundThreads = BackgroundThreads()
     let clock: @Sendable () -> Timestamp

@@ -92,8 +92,8 @@ public protocol PaymentsTransaction {
     func nextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String
     /// The number `nextDocumentNumber` would give now (for rendering before the transaction).
     func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String
-    /// The quotes of these PaymentIntents that have no order yet: what a group of succeeded events
-    /// will book. A store with round trips answers it in one.
+    /// The quotes of these PaymentIntents that have no order yet: what a batch of succeeded events
+    /// will book. In one statement: a batch holds hundreds.
     func quotesAwaitingOrders(_ ids: [PaymentIntentID]) throws -> [PaymentIntentID: StoredQuote]
     func insertOrder(_ order: OrderRecord) throws
     func recordDocument(_ document: DocumentRecord) throws
@@ -105,15 +105,4 @@ public protocol PaymentsTransaction {
     /// Stripe objects that webhooks carried (a charge, a refund, a dispute, a payout), for the nightly run.
     func upsertStripe(_ data: StripeAccountData) throws
     func updateRefundRequest(refund: RefundID, status: RefundRequestRecord.Status) throws
-}
-
-extension PaymentsTransaction {
-    /// One order and one quote lookup per PaymentIntent (cheap where a lookup is no round trip).
-    public func quotesAwaitingOrders(_ ids: [PaymentIntentID]) throws -> [PaymentIntentID: StoredQuote] {
-        var quotes: [PaymentIntentID: StoredQuote] = [:]
-        for id in ids where try order(forPaymentIntent: id) == nil {
-            if let quote = try quote(forPaymentIntent: id) { quotes[id] = quote }
-        }
-        return quotes
-    }
 }

@@ -16,6 +16,21 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
 
     public func appendAudit(_ entry: AuditEntry) throws { try PayreconStore.appendAudit(entry, db) }
 
+    /// In one statement: the ids go in as one JSON array parameter (a batch holds hundreds, and a
+    /// lookup each kept the store, which acknowledgements also wait for, busy for tens of milliseconds).
+    public func quotesAwaitingOrders(_ ids: [PaymentIntentID]) throws -> [PaymentIntentID: StoredQuote] {
+        guard !ids.isEmpty else { return [:] }
+        let list = String(decoding: try JSONEncoder().encode(ids.map(\.rawValue)), as: UTF8.self)
+        let quotes = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT q.* FROM payment_quote q WHERE q.payment_intent_id IN (SELECT value FROM json_each(?))
+                AND NOT EXISTS (SELECT 1 FROM payment_order o WHERE o.payment_intent_id = q.payment_intent_id)
+                """, arguments: [list]
+        ).map(PayreconStore.storedQuote)
+        return Dictionary(quotes.compactMap { quote in quote.paymentIntentId.map { ($0, quote) } }) { first, _ in first }
+    }
+
     public func quote(id: String) throws -> StoredQuote? {
         try Row.fetchOne(db, sql: "SELECT * FROM payment_quote WHERE quote_id = ?", arguments: [id]).map(PayreconStore.storedQuote)
     }
