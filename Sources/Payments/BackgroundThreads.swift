@@ -1,10 +1,11 @@
 import Foundation
 
-/// Threads of their own, one per core, at a lower priority (nice 10) than the rest of the process,
+/// Threads of their own, one per core, at a lower priority (nice 5) than the rest of the process,
 /// for CPU-heavy work nobody is waiting for at the moment: rendering the invoices of booked orders.
 /// Every core renders, yet a webhook's acknowledgement or a group's commit that needs a core gets it
-/// at once (the kernel gives a nice-0 thread about ten times the share of a nice-10 one). The
-/// threads end when this is released.
+/// first (the kernel gives a nice-0 thread about three times the share of a nice-5 one). Not lower:
+/// at nice 10 (a tenth of the share) a machine kept busy by other work starved the renders for
+/// tens of seconds. The threads end when this is released.
 final class BackgroundThreads: Sendable {
     /// The work waiting, shared with the threads (which must not keep `BackgroundThreads` alive).
     private final class Queue: @unchecked Sendable {
@@ -28,7 +29,7 @@ final class BackgroundThreads: Sendable {
     private let queue = Queue()
     let count: Int
 
-    init(count: Int = ProcessInfo.processInfo.activeProcessorCount, nice: Int32 = 10) {
+    init(count: Int = ProcessInfo.processInfo.activeProcessorCount, nice: Int32 = 5) {
         self.count = max(1, count)
         for index in 0..<self.count {
             let queue = queue

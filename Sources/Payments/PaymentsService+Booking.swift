@@ -55,14 +55,14 @@ extension PaymentsService {
         return method.type
     }
 
-    /// Books the order of a quote whose PaymentIntent succeeded. Returns false if it exists already.
-    /// The number is taken here, in the transaction; the prepared PDF is used when it carries that
-    /// number, and rendered again otherwise.
+    /// Books the order of a quote whose PaymentIntent succeeded, and returns it; nil if it exists
+    /// already. The number is taken here, in the transaction; the prepared PDF is used when it
+    /// carries that number, and rendered again otherwise.
     func bookOrder(
         _ intent: PaymentIntent, charge: Charge?, stored: StoredQuote, prepared: PreparedInvoice?,
         in tx: PaymentsTransaction
-    ) throws -> Bool {
-        guard try tx.order(forPaymentIntent: intent.id) == nil else { return false }
+    ) throws -> OrderRecord? {
+        guard try tx.order(forPaymentIntent: intent.id) == nil else { return nil }
         let number = try tx.nextDocumentNumber(.invoice)
         let paidAt = charge.map { Timestamp(seconds: $0.created) } ?? tx.now
         // The file is written here, under the number just taken, so two preparations that guessed
@@ -70,12 +70,12 @@ extension PaymentsService {
         let (quote, document) = try invoiceDocument(number: number, stored: stored, intent: intent.id, charge: charge, at: tx.now)
         let pdf = try prepared.flatMap { $0.number == number && $0.document == document ? $0.pdf : nil } ?? renderer.render(document)
         let record = try saveDocument(pdf, document, kind: .invoice, orderId: stored.orderId, refund: nil, at: tx.now)
-        try tx.insertOrder(
-            OrderRecord(
-                orderId: stored.orderId, quoteId: quote.id, paymentIntentId: intent.id, chargeId: charge?.id,
-                amount: stored.total, cardBrand: charge?.paymentMethodDetails?.card?.brand,
-                cardLast4: charge?.paymentMethodDetails?.card?.last4, paidAt: paidAt, invoiceNumber: number,
-                createdAt: tx.now))
+        let order = OrderRecord(
+            orderId: stored.orderId, quoteId: quote.id, paymentIntentId: intent.id, chargeId: charge?.id,
+            amount: stored.total, cardBrand: charge?.paymentMethodDetails?.card?.brand,
+            cardLast4: charge?.paymentMethodDetails?.card?.last4, paidAt: paidAt, invoiceNumber: number,
+            createdAt: tx.now)
+        try tx.insertOrder(order)
         try tx.recordDocument(record)
         // The ledger books what was invoiced; if Stripe took another amount, the nightly run says so.
         try tx.appendLedger(
@@ -86,7 +86,7 @@ extension PaymentsService {
         try enqueueEmail(title: "Invoice", number: number, orderId: stored.orderId, total: stored.total, path: record.path, to: quote.buyer, in: tx)
         try enqueueNotification(event: "order.paid", orderId: stored.orderId, quote: quote, amount: stored.total, document: number, in: tx)
         logger.info("Order booked", metadata: ["order.id": "\(stored.orderId)", "invoice": "\(number)"])
-        return true
+        return order
     }
 
     /// Records a refund Stripe confirmed (succeeded): ledger refund, credit note, email and

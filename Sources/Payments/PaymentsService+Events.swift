@@ -24,9 +24,7 @@ extension PaymentsService {
         switch prepared.envelope.type {
         case "payment_intent.succeeded":
             guard let intent = prepared.intent, let stored = try tx.quote(forPaymentIntent: intent.id) else { return .ignored }
-            if try bookOrder(intent, charge: prepared.charge, stored: stored, prepared: prepared.invoice, in: tx),
-                let order = try tx.order(forPaymentIntent: intent.id)
-            {
+            if let order = try bookOrder(intent, charge: prepared.charge, stored: stored, prepared: prepared.invoice, in: tx) {
                 try tx.appendAudit(
                     AuditEntry(
                         at: tx.now, actor: "stripe", action: "order.booked", subject: order.orderId.rawValue, requestId: prepared.envelope.id,

@@ -10,7 +10,7 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     public let now: Timestamp
 
     public func quote(forPaymentIntent id: PaymentIntentID) throws -> StoredQuote? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_quote WHERE payment_intent_id = ?", arguments: [id.rawValue])
+        try Row.fetchOneCached(db, sql: "SELECT * FROM payment_quote WHERE payment_intent_id = ?", arguments: [id.rawValue])
             .map(PayreconStore.storedQuote)
     }
 
@@ -32,21 +32,21 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     }
 
     public func quote(id: String) throws -> StoredQuote? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_quote WHERE quote_id = ?", arguments: [id]).map(PayreconStore.storedQuote)
+        try Row.fetchOneCached(db, sql: "SELECT * FROM payment_quote WHERE quote_id = ?", arguments: [id]).map(PayreconStore.storedQuote)
     }
 
     public func processing(forPaymentIntent id: PaymentIntentID) throws -> ProcessingRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_processing WHERE payment_intent_id = ?", arguments: [id.rawValue]).map(Self.processing)
+        try Row.fetchOneCached(db, sql: "SELECT * FROM payment_processing WHERE payment_intent_id = ?", arguments: [id.rawValue]).map(Self.processing)
     }
 
     public func processing(order id: OrderID) throws -> ProcessingRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_processing WHERE order_id = ? ORDER BY since DESC LIMIT 1", arguments: [id.rawValue])
+        try Row.fetchOneCached(db, sql: "SELECT * FROM payment_processing WHERE order_id = ? ORDER BY since DESC LIMIT 1", arguments: [id.rawValue])
             .map(Self.processing)
     }
 
     @discardableResult
     public func markProcessing(_ record: ProcessingRecord) throws -> Bool {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT OR IGNORE INTO payment_processing (payment_intent_id, order_id, quote_id, status, payment_method, since, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -60,7 +60,7 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
 
     @discardableResult
     public func endProcessing(_ id: PaymentIntentID, status: ProcessingRecord.Status) throws -> Bool {
-        try db.execute(
+        try db.executeCached(
             sql: "UPDATE payment_processing SET status = ?, updated_at = ? WHERE payment_intent_id = ? AND status = 'processing'",
             arguments: [status.rawValue, now.microseconds, id.rawValue])
         return db.changesCount > 0
@@ -83,22 +83,22 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     /// The next number of `kind`. Taken inside the transaction that records the document, so a
     /// rolled-back order gives its number back and the sequence has no gaps.
     public func nextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO document_sequence (kind, last) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET last = last + 1
                 """, arguments: [kind.rawValue])
-        let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 1
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last FROM document_sequence WHERE kind = ?"), arguments: [kind.rawValue]) ?? 1
         return kind.number(last)
     }
 
     /// The number `nextDocumentNumber` would give now (for rendering before the transaction).
     public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
-        let last = try Int64.fetchOne(db, sql: "SELECT last FROM document_sequence WHERE kind = ?", arguments: [kind.rawValue]) ?? 0
+        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last FROM document_sequence WHERE kind = ?"), arguments: [kind.rawValue]) ?? 0
         return kind.number(last + 1)
     }
 
     public func insertOrder(_ order: OrderRecord) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO payment_order (order_id, quote_id, payment_intent_id, charge_id, amount, currency, card_brand, card_last4,
                                            paid_at, invoice_number, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)
@@ -111,7 +111,7 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     }
 
     public func recordDocument(_ document: DocumentRecord) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT INTO document (number, kind, order_id, refund_id, currency, total, path, sha256, created_at) VALUES (?,?,?,?,?,?,?,?,?)
                 """,
@@ -126,10 +126,10 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     /// already (a handler running twice appends once).
     @discardableResult
     public func appendLedger(_ entry: LedgerEntry) throws -> Bool {
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT OR IGNORE INTO ledger_import (id, source, imported_at, row_count) VALUES (?, 'payments', ?, 0)",
             arguments: [PayreconStore.paymentsLedgerImportId, now.microseconds])
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT OR IGNORE INTO ledger_entry (entry_id, order_id, type, amount, currency, stripe_id, created_at, supplier_id, import_id)
                 VALUES (?,?,?,?,?,?,?,?,?)
@@ -140,13 +140,14 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
                 PayreconStore.paymentsLedgerImportId,
             ])
         guard db.changesCount > 0 else { return false }
-        try db.execute(sql: "UPDATE ledger_import SET row_count = row_count + 1 WHERE id = ?", arguments: [PayreconStore.paymentsLedgerImportId])
+        try db.executeCached(
+            sql: "UPDATE ledger_import SET row_count = row_count + 1 WHERE id = ?", arguments: [PayreconStore.paymentsLedgerImportId])
         return true
     }
 
     /// Queues an email or notification; a second item with the same key is ignored.
     public func enqueue(_ channel: OutboxItem.Channel, key: String, orderId: OrderID?, payload: [UInt8]) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 INSERT OR IGNORE INTO outbox (channel, dedupe_key, order_id, payload, status, attempts, next_attempt_at, created_at)
                 VALUES (?, ?, ?, ?, 'pending', 0, ?, ?)
@@ -154,7 +155,7 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
     }
 
     public func recordPaymentFailure(eventId: EventID, paymentIntent: PaymentIntentID, code: String?, message: String?) throws {
-        try db.execute(
+        try db.executeCached(
             sql: "INSERT OR IGNORE INTO payment_failure (event_id, payment_intent_id, code, message, at) VALUES (?,?,?,?,?)",
             arguments: [eventId.rawValue, paymentIntent.rawValue, code, message, now.microseconds])
     }
@@ -164,7 +165,7 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
 
     /// Marks the request that asked for `refund` with Stripe's verdict.
     public func updateRefundRequest(refund: RefundID, status: RefundRequestRecord.Status) throws {
-        try db.execute(
+        try db.executeCached(
             sql: """
                 UPDATE payment_refund SET status = ?, confirmed_at = CASE WHEN ? = 'succeeded' THEN ? ELSE confirmed_at END
                 WHERE refund_id = ? AND status != 'succeeded'
@@ -201,7 +202,7 @@ extension PayreconStore: PaymentsStore {
     }
 
     static func order(_ db: Database, _ key: OrderKey, _ value: String) throws -> OrderRecord? {
-        try Row.fetchOne(db, sql: "SELECT * FROM payment_order WHERE \(key.rawValue) = ?", arguments: [value]).map(orderRecord)
+        try Row.fetchOneCached(db, sql: "SELECT * FROM payment_order WHERE \(key.rawValue) = ?", arguments: [value]).map(orderRecord)
     }
 
     static func orderRecord(_ row: Row) throws -> OrderRecord {

@@ -114,7 +114,7 @@ extension PayreconStore {
             var outcomes: [EventID: WebhookOutcome] = [:]
             for id in ids {
                 guard
-                    let row = try Row.fetchOne(
+                    let row = try Row.fetchOneCached(
                         db, sql: "SELECT status, payload FROM webhook_event WHERE event_id = ?",
                         arguments: [id.rawValue]),
                     ["received", "deferred"].contains(row["status"] as String)
@@ -123,7 +123,7 @@ extension PayreconStore {
                     var disposition = WebhookDisposition.ignored
                     try db.inSavepoint {
                         disposition = try body(SQLitePaymentsTransaction(db: db, now: now), id, row["payload"])
-                        try db.execute(
+                        try db.executeCached(
                             sql: """
                                 UPDATE webhook_event SET status = ?, attempts = attempts + 1, error = NULL, next_attempt_at = ?,
                                 processed_at = CASE WHEN ? = 'deferred' THEN NULL ELSE ? END WHERE event_id = ?

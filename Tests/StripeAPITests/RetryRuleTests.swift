@@ -80,19 +80,21 @@ import Testing
     @Test func theBreakerOpensAndHalfOpens() async throws {
         let server = try HelperProcess(script: "misbehaving_server.py")
         defer { server.stop() }
-        let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .milliseconds(400))
+        // A cooldown far longer than a call, so that a loaded machine cannot let it pass between two of them.
+        let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .milliseconds(1_500))
         let client = try Self.client(server, attempts: 1, breaker: breaker)
         let probe = try Self.client(server)
         for _ in 0..<2 { await #expect(throws: StripeError.self) { let _: Thing = try await client.get("/v1/down/svc") } }
         await #expect(throws: CircuitOpenError.self) { let _: Thing = try await client.get("/v1/down/svc") }
         #expect(try await Self.attempts(server, "svc", probe) == 2)
-        try await Task.sleep(for: .milliseconds(450))
-        // Half-open: the trial reaches the server, fails, and the breaker opens again.
+        try await Task.sleep(for: .milliseconds(1_600))
+        // Half-open: the trial reaches the server, fails, and the breaker opens again (asked at once,
+        // before the attempts are counted, which takes a request of its own).
         await #expect(throws: StripeError.self) { let _: Thing = try await client.get("/v1/down/svc") }
-        #expect(try await Self.attempts(server, "svc", probe) == 3)
         await #expect(throws: CircuitOpenError.self) { let _: Thing = try await client.get("/v1/down/svc") }
+        #expect(try await Self.attempts(server, "svc", probe) == 3)
         let _: [String: String] = try await probe.get("/_up/svc")
-        try await Task.sleep(for: .milliseconds(450))
+        try await Task.sleep(for: .milliseconds(1_600))
         let thing: Thing = try await client.get("/v1/down/svc")
         #expect(thing.attempt == 4)
         #expect(await breaker.state == .closed)
