@@ -143,7 +143,7 @@ let package = Package(
             ], path: "Benchmarks/WebhookBenchmark"),
 
         // Helpers that several test targets share (workbook inspection through openpyxl, the built binary).
-        .target(name: "TestSupport", dependencies: ["Core", "PaymentsStore"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Core", "Payments", "PaymentsStore"], path: "Tests/TestSupport"),
         .testTarget(name: "CoreTests", dependencies: ["Core"]),
         .testTarget(name: "FactsTests", dependencies: ["Core", "Facts"]),
         .testTarget(

@@ -44,12 +44,7 @@ enum WebhookBenchmark {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let configuration = PaymentsConfiguration(
-            listen: .init(host: "127.0.0.1", port: 0), database: directory.appendingPathComponent("bench.sqlite").path,
-            documentsDirectory: directory.appendingPathComponent("documents").path, https: .init(mode: .proxy),
-            stripe: .init(apiBase: "http://127.0.0.1:9"), seller: Seller(name: "Bench GmbH", address: ["Street 1"], taxId: nil),
-            email: .init(smtpURL: "smtp://127.0.0.1:9", from: "bench@example.com"), supplierNotificationURL: "http://127.0.0.1:9/",
-            outbox: .init(maxAttempts: 1, pollMilliseconds: 60_000))
+        let configuration = PaymentsConfiguration.offline(in: directory, database: "bench.sqlite", seller: "Bench GmbH")
         let secrets = PaymentsSecrets(apiKey: try APIKey("sk_test_bench"), webhookSecrets: [secret], apiToken: "bench-token-0123456789")
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let server = try postgres ? PostgresServer() : nil

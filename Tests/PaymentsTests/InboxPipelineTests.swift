@@ -19,12 +19,7 @@ import Testing
     @Test func ordersInLaterBatchesGetTheNextNumbersAndTheirOwnInvoices() async throws {
         let directory = TestScratch.directory.appendingPathComponent("pipeline-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let configuration = PaymentsConfiguration(
-            listen: .init(host: "127.0.0.1", port: 0), database: directory.appendingPathComponent("payrecon.sqlite").path,
-            documentsDirectory: directory.appendingPathComponent("documents").path, https: .init(mode: .proxy),
-            stripe: .init(apiBase: "http://127.0.0.1:9"), seller: Seller(name: "Marketplace GmbH", address: ["Street 1"], taxId: nil),
-            email: .init(smtpURL: "smtp://127.0.0.1:9", from: "invoices@example.com"), supplierNotificationURL: "http://127.0.0.1:9/",
-            outbox: .init(maxAttempts: 1, pollMilliseconds: 60_000))
+        let configuration = PaymentsConfiguration.offline(in: directory, seller: "Marketplace GmbH")
         let store = try PayreconStore(path: configuration.database, durability: .full)
         let service = try PaymentsService(
             configuration: configuration,
