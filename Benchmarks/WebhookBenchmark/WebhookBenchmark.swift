@@ -130,16 +130,12 @@ enum WebhookBenchmark {
         for case let replica as PostgresPaymentsStore in stores { replica.shutdown() }
     }
 
-    /// Returns once the inbox holds no event to process, asking every 20 ms from a thread of its own:
-    /// the SQLite store's reads wait for a commit's flush, and a thread of Swift's pool (or of the
-    /// global queues, which share their width) that waits is one the server being measured cannot
-    /// render on.
+    /// Returns once the inbox holds no event to process, asking every 20 ms from a queue (and thread)
+    /// of its own: the SQLite store's reads wait for a commit's flush, and a thread of Swift's pool that
+    /// waits is one the server being measured cannot render on.
     static func waitForEmptyInbox(_ store: any PaymentsStore) async throws {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread {
-                continuation.resume(
-                    with: Result { while try !store.webhookEventsToProcess(limit: 1, maxAttempts: 20).isEmpty { usleep(20_000) } })
-            }.start()
+        try await DispatchQueue(label: "webhook-bench.drain").run { () throws in
+            while try !store.webhookEventsToProcess(limit: 1, maxAttempts: 20).isEmpty { usleep(20_000) }
         }
     }
 

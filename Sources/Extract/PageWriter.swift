@@ -32,11 +32,7 @@ final class PageWriter: @unchecked Sendable {
 
     /// Runs other store work on the writer's thread, in turn with the pages; returns what it returns.
     func perform<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<T, any Error>) in
-            queue.async {
-                do { done.resume(returning: try work()) } catch { done.resume(throwing: error) }
-            }
-        }
+        try await queue.run(work)
     }
 
     private func drain() {

@@ -10,19 +10,15 @@ final class BackgroundThreads: Sendable {
     /// The work waiting, shared with the threads (which must not keep `BackgroundThreads` alive).
     private final class Queue: @unchecked Sendable {
         let condition = NSCondition()
+        /// A few at most: the pipeline keeps one more job in flight than there are threads.
         var jobs: [@Sendable () -> Void] = []
-        var next = 0
         var stopped = false
 
         func take() -> (@Sendable () -> Void)? {
             condition.lock()
             defer { condition.unlock() }
-            while next == jobs.count, !stopped { condition.wait() }
-            guard next < jobs.count else { return nil }
-            let job = jobs[next]
-            next += 1
-            if next == jobs.count { (jobs, next) = ([], 0) }
-            return job
+            while jobs.isEmpty, !stopped { condition.wait() }
+            return jobs.isEmpty ? nil : jobs.removeFirst()
         }
     }
 

@@ -10,12 +10,10 @@ import Synchronization
 /// so the cores do not wait for the inbox between batches. Ends when a batch comes back empty.
 final class InboxPipeline {
     private let service: PaymentsService
-    private var groups: [ArraySlice<PendingWebhookEvent>] = []
-    /// Every group's event ids, kept after the group is handed in (its jobs and outcomes are let go).
-    private var groupIDs: [[EventID]] = []
-    private var jobs: [[PreparationJob]] = []
-    private var outcomes: [[PreparationOutcome]] = []
+    /// Every group so far; one handed in keeps only its ids.
+    private var groups: [PipelineGroup] = []
     private var cursor = (group: 0, job: 0)
+    /// One per group handed in, in order.
     private var commits: [Task<Int, Never>] = []
     /// How many of `commits` have finished; they finish in order.
     private let committed = CommitTally()
@@ -37,8 +35,8 @@ final class InboxPipeline {
                 }
                 guard let finished = await tasks.next() else { break }
                 running -= 1
-                outcomes[finished.group].append(finished)
-                handInFinishedGroups()
+                groups[finished.group].outcomes.append(finished)
+                handInPreparedGroups()
             }
         }
         var done = 0
@@ -51,7 +49,7 @@ final class InboxPipeline {
     /// when the last group of those planned starts.
     private func nextJob() async -> (group: Int, job: Int)? {
         while true {
-            while cursor.group < groups.count, cursor.job == jobs[cursor.group].count { cursor = (cursor.group + 1, 0) }
+            while cursor.group < groups.count, cursor.job == groups[cursor.group].size { cursor = (cursor.group + 1, 0) }
             if cursor.group < groups.count {
                 if cursor.group == groups.count - 1, refill == nil, !exhausted { startRefill() }
                 let behind = cursor.group - PaymentsService.groupsAhead - 1
@@ -68,13 +66,9 @@ final class InboxPipeline {
     /// Reads and plans the next batch, less the events of groups not committed yet.
     @discardableResult
     private func startRefill() -> Task<PlannedBatch, Never> {
-        let excluded = Set(groupIDs[min(committed.count, groupIDs.count)...].joined())
+        let excluded = Set(groups[min(committed.count, groups.count)...].flatMap(\.ids))
         let (service, floor) = (service, nextInvoice)
-        let task = Task {
-            await withCheckedContinuation { continuation in
-                service.planQueue.async { continuation.resume(returning: service.nextBatch(excluding: excluded, invoicesFrom: floor)) }
-            }
-        }
+        let task = Task { await service.planQueue.run { service.nextBatch(excluding: excluded, invoicesFrom: floor) } }
         refill = task
         return task
     }
@@ -86,15 +80,12 @@ final class InboxPipeline {
             return
         }
         groups += batch.groups
-        groupIDs += batch.groups.map { $0.map(\.id) }
-        jobs += batch.jobs
-        outcomes += Array(repeating: [], count: batch.groups.count)
         nextInvoice = max(nextInvoice, batch.nextInvoice)
-        handInFinishedGroups()
+        handInPreparedGroups()
     }
 
     private func start(_ next: (group: Int, job: Int), in tasks: inout TaskGroup<PreparationOutcome>) {
-        let (service, job) = (service, jobs[next.group][next.job])
+        let (service, job) = (service, groups[next.group].jobs[next.job])
         tasks.addTask {
             do { return PreparationOutcome(group: next.group, index: next.job, prepared: try await service.prepare(job), failure: nil) } catch {
                 return PreparationOutcome(group: next.group, index: next.job, prepared: nil, failure: String(describing: error))
@@ -103,11 +94,11 @@ final class InboxPipeline {
     }
 
     /// Every group whose preparations are all in goes to its transaction, in order.
-    private func handInFinishedGroups() {
-        while commits.count < groups.count, outcomes[commits.count].count == jobs[commits.count].count {
+    private func handInPreparedGroups() {
+        while commits.count < groups.count, groups[commits.count].isPrepared {
             let index = commits.count
-            let prepared = service.ready(groups[index], jobs: jobs[index], outcomes: outcomes[index])
-            (groups[index], jobs[index], outcomes[index]) = ([], [], [])
+            let prepared = service.ready(groups[index])
+            (groups[index].jobs, groups[index].outcomes) = ([], [])
             let (service, previous, committed) = (service, commits.last, committed)
             commits.append(
                 Task {

@@ -48,10 +48,6 @@ actor InboxWriter {
     private nonisolated func commit(_ events: [IncomingWebhookEvent]) async -> Result<[Bool], any Error> {
         let store = self.store
         let now = clock()
-        return await withCheckedContinuation { continuation in
-            queue.async {
-                continuation.resume(returning: Result { () throws -> [Bool] in try store.receiveWebhookEvents(events, at: now) })
-            }
-        }
+        return await queue.run { Result { () throws -> [Bool] in try store.receiveWebhookEvents(events, at: now) } }
     }
 }

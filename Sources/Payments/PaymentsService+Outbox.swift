@@ -55,13 +55,8 @@ extension PaymentsService {
             url: configuration.email.smtpURL, username: configuration.email.username,
             password: secrets.smtpPassword, requireTLS: configuration.email.requireTLS,
             caFile: configuration.email.caFile)
-        // libcurl blocks: keep it off the cooperative pool, and off the global queue too, whose threads are
-        // as many as the cores (a slow SMTP server would hold them); a queue of its own gets a thread of its own.
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue(label: "payrecon.smtp").async {
-                do { try mailer.send(message); continuation.resume() } catch { continuation.resume(throwing: error) }
-            }
-        }
+        // libcurl blocks, and a slow SMTP server would hold the thread: a queue (and thread) of its own.
+        try await DispatchQueue(label: "payrecon.smtp").run { () throws(SMTPError) in try mailer.send(message) }
     }
 
     func notifySupplier(_ item: OutboxItem) async throws {

@@ -44,23 +44,21 @@ extension PaymentsService {
             pending = try store.webhookEventsToProcess(limit: Self.batchSize + excluded.count, maxAttempts: Self.maxEventAttempts, at: clock())
         } catch {
             logger.error("Cannot read the webhook inbox", metadata: ["error": "\(error)"])
-            return PlannedBatch(groups: [], jobs: [], nextInvoice: floor)
+            return PlannedBatch(groups: [], nextInvoice: floor)
         }
         let fresh = Array(pending.lazy.filter { !excluded.contains($0.id) }.prefix(Self.batchSize))
         let size = Self.eventsPerTransaction
-        let groups = stride(from: 0, to: fresh.count, by: size).map { fresh[$0..<min($0 + size, fresh.count)] }
+        let events = stride(from: 0, to: fresh.count, by: size).map { fresh[$0..<min($0 + size, fresh.count)] }
         var nextInvoice = floor
-        let jobs = plan(groups, nextInvoice: &nextInvoice)
-        return PlannedBatch(groups: groups, jobs: jobs, nextInvoice: nextInvoice)
+        let jobs = plan(events, nextInvoice: &nextInvoice)
+        return PlannedBatch(groups: zip(events, jobs).map { PipelineGroup(ids: $0.map(\.id), jobs: $1) }, nextInvoice: nextInvoice)
     }
 
     /// A group's transaction, once the one handed in before it (`previous`) has committed: invoice
     /// numbers were planned in the groups' order.
     func commitInOrder(_ prepared: PreparedGroup, after previous: Task<Int, Never>?) async -> Int {
         _ = await previous?.value
-        return await withCheckedContinuation { continuation in
-            commitQueue.async { continuation.resume(returning: self.commit(prepared)) }
-        }
+        return await commitQueue.run { self.commit(prepared) }
     }
 
     /// In order and cheap: a batch's events decoded, group by group, and for each that books an
@@ -112,13 +110,13 @@ extension PaymentsService {
 
     /// A group with its preparations, ready for its transaction; those that failed are recorded as
     /// failed attempts (and retried later) instead.
-    func ready(_ group: ArraySlice<PendingWebhookEvent>, jobs: [PreparationJob], outcomes: [PreparationOutcome]) -> PreparedGroup {
+    func ready(_ group: PipelineGroup) -> PreparedGroup {
         var ready: [EventID: PreparedEvent] = [:]
-        for outcome in outcomes {
-            let id = jobs[outcome.index].pending.id
+        for outcome in group.outcomes {
+            let id = group.jobs[outcome.index].pending.id
             if let prepared = outcome.prepared { ready[id] = prepared } else { failPreparation(id, outcome.failure ?? "?") }
         }
-        return PreparedGroup(ids: group.map(\.id).filter { ready[$0] != nil }, ready: ready)
+        return PreparedGroup(ids: group.ids.filter { ready[$0] != nil }, ready: ready)
     }
 
     /// One transaction for a prepared group; how many of its events were done with. Blocks while the
@@ -156,9 +154,26 @@ extension PaymentsService {
 /// Events read from the inbox and planned, in groups of `eventsPerTransaction`, and the sequence
 /// number after the last invoice planned.
 struct PlannedBatch: Sendable {
-    let groups: [ArraySlice<PendingWebhookEvent>]
-    let jobs: [[PreparationJob]]
+    let groups: [PipelineGroup]
     let nextInvoice: Int64
+}
+
+/// One group of events on its way to its transaction: its events' ids in the inbox's order, the
+/// jobs of those that decoded, and the preparations in so far.
+struct PipelineGroup: Sendable {
+    let ids: [EventID]
+    /// How many jobs the group has (kept once `jobs` is let go, after the group is handed in).
+    let size: Int
+    var jobs: [PreparationJob]
+    var outcomes: [PreparationOutcome] = []
+
+    init(ids: [EventID], jobs: [PreparationJob]) {
+        self.ids = ids
+        self.jobs = jobs
+        size = jobs.count
+    }
+
+    var isPrepared: Bool { outcomes.count == size }
 }
 
 /// A group's events that are ready for their transaction.

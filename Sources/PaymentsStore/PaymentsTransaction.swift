@@ -87,14 +87,16 @@ struct SQLitePaymentsTransaction: PaymentsTransaction {
             sql: """
                 INSERT INTO document_sequence (kind, last) VALUES (?, 1) ON CONFLICT(kind) DO UPDATE SET last = last + 1
                 """, arguments: [kind.rawValue])
-        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last FROM document_sequence WHERE kind = ?"), arguments: [kind.rawValue]) ?? 1
-        return kind.number(last)
+        return kind.number(try lastDocumentNumber(kind) ?? 1)
     }
 
     /// The number `nextDocumentNumber` would give now (for rendering before the transaction).
     public func peekNextDocumentNumber(_ kind: DocumentRecord.Kind) throws -> String {
-        let last = try Int64.fetchOne(db.cachedStatement(sql: "SELECT last FROM document_sequence WHERE kind = ?"), arguments: [kind.rawValue]) ?? 0
-        return kind.number(last + 1)
+        return kind.number((try lastDocumentNumber(kind) ?? 0) + 1)
+    }
+
+    private func lastDocumentNumber(_ kind: DocumentRecord.Kind) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT last FROM document_sequence WHERE kind = ?"), arguments: [kind.rawValue])
     }
 
     public func insertOrder(_ order: OrderRecord) throws {

@@ -60,20 +60,18 @@ public struct LedgerImportStage {
         _ chunks: BoundedHandoff<(source: Int, entries: [LedgerEntry])>, _ outcome: ReadOutcome, labels: [String], into store: PayreconStore,
         at now: Timestamp
     ) async throws -> LedgerImportSummary {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue(label: "payrecon.ledger-writer").async {
-                do {
-                    var counts = [LedgerImportCounts](repeating: LedgerImportCounts(), count: labels.count)
-                    var summary = try store.importLedger(source: labels.joined(separator: " + "), at: now) { write in
-                        while let chunk = chunks.take() { counts[chunk.source] = counts[chunk.source] + (try write(chunk.entries)) }
-                        if let error = outcome.error { throw error }
-                    }
-                    summary.sources = zip(labels, counts).map { LedgerImportSummary.Source(label: $0, counts: $1) }
-                    continuation.resume(returning: summary)
-                } catch {
-                    chunks.cancel()
-                    continuation.resume(throwing: error)
+        try await DispatchQueue(label: "payrecon.ledger-writer").run { () throws -> LedgerImportSummary in
+            do {
+                var counts = [LedgerImportCounts](repeating: LedgerImportCounts(), count: labels.count)
+                var summary = try store.importLedger(source: labels.joined(separator: " + "), at: now) { write in
+                    while let chunk = chunks.take() { counts[chunk.source] = counts[chunk.source] + (try write(chunk.entries)) }
+                    if let error = outcome.error { throw error }
                 }
+                summary.sources = zip(labels, counts).map { LedgerImportSummary.Source(label: $0, counts: $1) }
+                return summary
+            } catch {
+                chunks.cancel()
+                throw error
             }
         }
     }
